@@ -1,0 +1,103 @@
+/**
+ * Decoding at the edge: unknown input → `Either<Rejection, LifecycleEvent>`. Never throws.
+ * A rejection carries a reason from a closed set (the `invalid_lines{reason}` counters of
+ * DESIGN §8) and the input, so that it can be quarantined without losing it.
+ */
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { describeErrors } from '../codecs/snakeCase';
+import { EVENT_ALIASES, EventData, EventEnvelope, EventType, LifecycleEvent, WireEvent } from './codecs';
+import { formatTimestamp, parseTimestamp, TimestampOptions } from './timestamp';
+
+export const REJECTION_REASONS = [
+  'invalid_json',
+  'not_an_object',
+  'bad_envelope',
+  'bad_timestamp',
+  'bad_data',
+  'unknown_type',
+  'line_too_long',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export interface Rejection {
+  readonly reason: RejectionReason;
+  /** What went wrong, for a person. */
+  readonly detail: string;
+  /** The input as received (a line, or a decoded value). */
+  readonly input: unknown;
+}
+
+export type DecodeOptions = TimestampOptions;
+
+const reject = (reason: RejectionReason, detail: string, input: unknown): E.Either<Rejection, never> =>
+  E.left({ reason, detail, input });
+
+/** Canonical type of a type name, or undefined when unknown. */
+export function canonicalType(name: string): EventType | undefined {
+  if (Object.prototype.hasOwnProperty.call(EventData, name)) return name as EventType;
+  return EVENT_ALIASES[name];
+}
+
+/**
+ * Upstream worker logs write `{ts, worker_id, task_id, event, duration_ms, ...}`: the same event,
+ * flattened. Lift that form into the envelope so both decode through one path.
+ */
+function liftWorkerLog(u: Record<string, unknown>): Record<string, unknown> {
+  if (u.type !== undefined || typeof u.event !== 'string' || u.ts === undefined) return u;
+  const { ts, event, feature, producer, seq, level: _logLevel, message: _message, ...data } = u;
+  const lifted: Record<string, unknown> = { timestamp: ts, type: event, data };
+  if (feature !== undefined) lifted.feature = feature;
+  if (producer !== undefined) lifted.producer = producer;
+  if (seq !== undefined) lifted.seq = seq;
+  return lifted;
+}
+
+export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return reject('not_an_object', 'an event must be a JSON object', input);
+  }
+  const envelope = EventEnvelope.decode(liftWorkerLog(input as Record<string, unknown>));
+  if (E.isLeft(envelope)) return reject('bad_envelope', describeErrors(envelope.left), input);
+  const env = envelope.right;
+  const type = canonicalType(env.type);
+  if (type === undefined) return reject('unknown_type', `unknown event type ${JSON.stringify(env.type)}`, input);
+  const ts = parseTimestamp(env.timestamp, options);
+  if (E.isLeft(ts)) return reject('bad_timestamp', ts.left, input);
+  const codec: t.Mixed = EventData[type];
+  const data = codec.decode(env.data ?? {});
+  if (E.isLeft(data)) return reject('bad_data', `${type}: ${describeErrors(data.left)}`, input);
+  const event: Record<string, unknown> = { type, ts: ts.right, data: data.right };
+  if (env.feature !== undefined) event.feature = env.feature;
+  if (env.producer !== undefined) event.producer = env.producer;
+  if (env.seq !== undefined) event.seq = env.seq;
+  return E.right(event as unknown as LifecycleEvent);
+}
+
+/** Longest line we try to parse; anything longer is a broken writer, not an event. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** Decodes one JSONL line. */
+export function decodeLine(line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
+  if (line.length > MAX_LINE_BYTES) return reject('line_too_long', `line of ${line.length} characters`, line.slice(0, 200));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (err) {
+    return reject('invalid_json', (err as Error).message, line);
+  }
+  return E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
+}
+
+/** The wire form of an event (snake_case payload, UTC `Z` timestamp). */
+export function encodeEvent(event: LifecycleEvent): WireEvent {
+  const codec: t.Mixed = EventData[event.type];
+  const wire: WireEvent = { timestamp: formatTimestamp(event.ts), type: event.type, data: codec.encode(event.data) as Record<string, unknown> };
+  if (event.feature !== undefined) wire.feature = event.feature;
+  if (event.producer !== undefined) wire.producer = event.producer;
+  if (event.seq !== undefined) wire.seq = event.seq;
+  return wire;
+}
+
+/** One JSONL line (with its newline) for an event. */
+export const eventLine = (event: LifecycleEvent): string => `${JSON.stringify(encodeEvent(event))}\n`;

@@ -1,0 +1,105 @@
+/**
+ * Timestamp parsing. Upstream writes naive local ISO strings in its state file
+ * (`2026-01-27T08:45:34.512733`) and UTC (`Z` or `+00:00`) in its logs. Comparing the two naively is
+ * how upstream's metrics silently vanished, so every stamp becomes epoch milliseconds here, once.
+ *
+ * Results keep sub-millisecond precision (microseconds) so that `durationMs` truncates the true
+ * difference, as upstream does, rather than the difference of two truncated stamps.
+ */
+import * as E from 'fp-ts/Either';
+
+export interface TimestampOptions {
+  /**
+   * Zone of naive stamps: an IANA name (`Europe/Berlin`), `UTC`, or an offset (`+02:00`).
+   * Absent: the local zone of this machine, which is where upstream wrote them.
+   */
+  readonly naiveTz?: string;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
+
+/** Parses an ISO-8601 stamp to epoch ms (with a fractional part for microseconds). */
+export function parseTimestamp(s: string, options: TimestampOptions = {}): E.Either<string, number> {
+  const m = ISO.exec(s.trim());
+  if (!m) return E.left(`not an ISO-8601 timestamp: ${JSON.stringify(s.slice(0, 40))}`);
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  const fields = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(sec ?? 0),
+    ms: frac ? Number(`0.${frac}`) * 1000 : 0,
+  };
+  if (fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31 || fields.hour > 23 || fields.minute > 59 || fields.second > 60) {
+    return E.left(`timestamp out of range: ${JSON.stringify(s)}`);
+  }
+  const wall = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second) + fields.ms;
+  if (zone) return E.right(wall - offsetOf(zone.toUpperCase()) * 60_000);
+  return naiveToEpoch(wall, options.naiveTz);
+}
+
+/** Minutes east of UTC of a `Z` / `+hh:mm` designator. */
+function offsetOf(zone: string): number {
+  if (zone === 'Z' || zone === 'UTC') return 0;
+  const m = OFFSET.exec(zone);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** `wall` is the naive stamp read as if it were UTC; shift it by the zone's offset at that moment. */
+function naiveToEpoch(wall: number, naiveTz: string | undefined): E.Either<string, number> {
+  if (naiveTz === undefined) {
+    const whole = Math.floor(wall);
+    const d = new Date(whole);
+    const local = new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+    return E.right(local.getTime() + (wall - whole));
+  }
+  if (naiveTz.toUpperCase() === 'UTC' || naiveTz.toUpperCase() === 'Z') return E.right(wall);
+  if (OFFSET.test(naiveTz)) return E.right(wall - offsetOf(naiveTz) * 60_000);
+  const first = zoneOffsetMinutes(naiveTz, wall);
+  if (first === null) return E.left(`unknown time zone: ${naiveTz}`);
+  // The offset at the true instant can differ from the one at `wall` around a DST change.
+  const guess = wall - first * 60_000;
+  const second = zoneOffsetMinutes(naiveTz, guess) ?? first;
+  return E.right(wall - second * 60_000);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function zoneOffsetMinutes(zone: string, epochMs: number): number | null {
+  let f = formatters.get(zone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      f = null;
+    }
+    formatters.set(zone, f);
+  }
+  if (f === null) return null;
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(Math.floor(epochMs)))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+}
+
+/** Checks a `--naive-tz` value up front, so a typo is a usage error and not a stream of rejects. */
+export function isValidZone(naiveTz: string): boolean {
+  return E.isRight(naiveToEpoch(0, naiveTz));
+}
+
+/** Epoch ms → the UTC ISO string we write (`...Z`, millisecond precision). */
+export const formatTimestamp = (epochMs: number): string => new Date(Math.floor(epochMs)).toISOString();

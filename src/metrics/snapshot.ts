@@ -1,0 +1,91 @@
+/**
+ * What leaves `metrics/`: immutable snapshots of a run, read by every sink (persistence, the
+ * one-shot printer, `--json`, the dashboard, the public API). One computation, many readers.
+ */
+import type { RejectionReason } from '../events/decode';
+import type { EventType } from '../events/codecs';
+import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
+
+/** Counters of DESIGN §8. Bad input is counted here, never thrown. */
+export interface IngestCounters {
+  /** Lines that could not be decoded, by reason (`unknown_type` is counted in `unknownEvents`). */
+  readonly invalidLines: Readonly<Partial<Record<RejectionReason, number>>>;
+  readonly unknownEvents: number;
+  readonly duplicateEvents: number;
+  /** Events whose sequence is impossible (a task completed before it was claimed, ...). */
+  readonly outOfOrder: number;
+  readonly negativeDurations: number;
+  /** Events stamped later than `now` when they were folded in (clock skew between producers). */
+  readonly futureTimestamps: number;
+  /** A partial last line left at end of input (never parsed). */
+  readonly tornTail: number;
+  /** Times the events log shrank or was replaced and was re-read from the start. */
+  readonly logTruncations: number;
+  /** State files found corrupt and set aside. */
+  readonly stateRecoveries: number;
+}
+
+export type IngestCounter = Exclude<keyof IngestCounters, 'invalidLines'>;
+
+export const emptyIngest = (): IngestCounters => ({
+  invalidLines: {},
+  unknownEvents: 0,
+  duplicateEvents: 0,
+  outOfOrder: 0,
+  negativeDurations: 0,
+  futureTimestamps: 0,
+  tornTail: 0,
+  logTruncations: 0,
+  stateRecoveries: 0,
+});
+
+export type RunStatus = 'pending' | 'running' | 'complete' | 'stopped' | 'failed';
+
+/** One line of the recent-events log (dashboard, `--json` `events`). */
+export interface RecentEvent {
+  /** Epoch ms. */
+  readonly ts: number;
+  readonly type: EventType;
+  readonly taskId?: string;
+  readonly workerId?: number;
+  readonly level?: number;
+  /** A short human summary ("T-3 failed on worker 1: exit 1"). */
+  readonly summary: string;
+  readonly severity: 'info' | 'warn' | 'error';
+}
+
+/** A failed attempt, for the failures/retries section. */
+export interface FailureRecord {
+  readonly ts: number;
+  readonly taskId: string;
+  readonly workerId: number | null;
+  readonly level: number | null;
+  /** 1-based attempt number that failed. */
+  readonly attempt: number;
+  readonly error: string | null;
+  /** Whether a later attempt of the task succeeded. */
+  readonly recovered: boolean;
+}
+
+export interface RunSnapshot {
+  readonly feature: string | null;
+  readonly status: RunStatus;
+  /** Epoch ms of `rush_started` (else the first event); null before any event. */
+  readonly startedAt: number | null;
+  /** Epoch ms of the newest event folded in. */
+  readonly lastEventAt: number | null;
+  /** The lowest level not yet complete, or the last level when all are. */
+  readonly currentLevel: number | null;
+  /** The seed's FeatureMetrics (with worker and level lists, sorted by id/level), extended. */
+  readonly metrics: FeatureMetrics;
+  /** Every task seen, sorted by level then id. */
+  readonly tasks: readonly TaskMetrics[];
+  /** Last events, oldest first (at most 50). */
+  readonly recentEvents: readonly RecentEvent[];
+  readonly failures: readonly FailureRecord[];
+  readonly ingest: IngestCounters;
+  /** Per-worker last event time (epoch ms), for the stalled flag. */
+  readonly workerLastEventAt: Readonly<Record<number, number>>;
+}
+
+export type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics };

@@ -1,0 +1,156 @@
+/**
+ * The seed's metric types (seed §3.1), extended — never renamed — with what DESIGN §4.2 adds.
+ * Each codec decodes the snake_case JSON form (filling defaults, like the seed's `from_dict`) into
+ * the camelCase type used in code, and encodes back to snake_case (`to_dict`).
+ */
+import * as t from 'io-ts';
+import { snakeCased, withDefaults } from '../codecs/snakeCase';
+
+const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
+const Int = t.Int as unknown as t.Type<number, number, unknown>;
+const NullableInt = Nullable(Int);
+
+export const PercentileMethod = t.keyof({ exact: null, ddsketch: null });
+export type PercentileMethod = t.TypeOf<typeof PercentileMethod>;
+
+export const WorkerMetrics = snakeCased(
+  withDefaults(
+    t.intersection([
+      t.type({
+        workerId: Int,
+        initializationMs: NullableInt,
+        uptimeMs: Int,
+        tasksCompleted: Int,
+        tasksFailed: Int,
+        totalTaskDurationMs: Int,
+        avgTaskDurationMs: t.number,
+      }),
+      t.partial({
+        /** Worker status (DESIGN §3.1 worker enum). */
+        status: t.string,
+        currentTask: Nullable(t.string),
+        busyMs: Int,
+        idleMs: Int,
+        /** busy / uptime, 0..1; null before the worker has any uptime. */
+        utilization: Nullable(t.number),
+        throughputPerHour: t.number,
+        startedAt: Nullable(t.string),
+        readyAt: Nullable(t.string),
+        stoppedAt: Nullable(t.string),
+        lastEventAt: Nullable(t.string),
+      }),
+    ]),
+    { initializationMs: null, uptimeMs: 0, tasksCompleted: 0, tasksFailed: 0, totalTaskDurationMs: 0, avgTaskDurationMs: 0 },
+  ),
+);
+export type WorkerMetrics = t.TypeOf<typeof WorkerMetrics>;
+
+export const TaskMetrics = snakeCased(
+  withDefaults(
+    t.intersection([
+      t.type({
+        taskId: t.string,
+        queueWaitMs: NullableInt,
+        executionDurationMs: NullableInt,
+        verificationDurationMs: NullableInt,
+        totalDurationMs: NullableInt,
+      }),
+      t.partial({
+        level: NullableInt,
+        /** Task status (DESIGN §3.1 task enum). */
+        status: t.string,
+        workerId: NullableInt,
+        attempts: Int,
+        error: Nullable(t.string),
+        createdAt: Nullable(t.string),
+        claimedAt: Nullable(t.string),
+        startedAt: Nullable(t.string),
+        completedAt: Nullable(t.string),
+        failedAt: Nullable(t.string),
+      }),
+    ]),
+    { queueWaitMs: null, executionDurationMs: null, verificationDurationMs: null, totalDurationMs: null },
+  ),
+);
+export type TaskMetrics = t.TypeOf<typeof TaskMetrics>;
+
+export const LevelMetrics = snakeCased(
+  withDefaults(
+    t.intersection([
+      t.type({
+        level: Int,
+        durationMs: NullableInt,
+        taskCount: Int,
+        completedCount: Int,
+        failedCount: Int,
+        avgTaskDurationMs: t.number,
+        p50DurationMs: Int,
+        p95DurationMs: Int,
+      }),
+      t.partial({
+        p99DurationMs: Int,
+        /** Level status (DESIGN §3.1 level enum). */
+        status: t.string,
+        maxParallel: Int,
+        /** Σ task time / (duration × workers), 0..1; null while unknown. */
+        parallelEfficiency: Nullable(t.number),
+        percentileMethod: PercentileMethod,
+        /** Samples behind avg/p50/p95/p99. */
+        samples: Int,
+        startedAt: Nullable(t.string),
+        completedAt: Nullable(t.string),
+      }),
+    ]),
+    { durationMs: null, taskCount: 0, completedCount: 0, failedCount: 0, avgTaskDurationMs: 0, p50DurationMs: 0, p95DurationMs: 0 },
+  ),
+);
+export type LevelMetrics = t.TypeOf<typeof LevelMetrics>;
+
+/** Where a stored snapshot stands in its inputs, so a restart replays exactly what follows. */
+export const MetricsSource = snakeCased(
+  t.type({
+    /** Byte offset in `{feature}-events.jsonl` up to which events are folded in. */
+    eventsOffset: Int,
+    /** Highest `seq` seen per producer. */
+    seqHwm: t.record(t.string, Int),
+  }),
+);
+export type MetricsSource = t.TypeOf<typeof MetricsSource>;
+
+export const FeatureMetrics = snakeCased(
+  withDefaults(
+    t.intersection([
+      t.type({
+        computedAt: t.string,
+        totalDurationMs: NullableInt,
+        workersUsed: Int,
+        tasksTotal: Int,
+        tasksCompleted: Int,
+        tasksFailed: Int,
+        levelsCompleted: Int,
+        workerMetrics: t.array(WorkerMetrics),
+        levelMetrics: t.array(LevelMetrics),
+      }),
+      t.partial({
+        avgTaskDurationMs: t.number,
+        p50DurationMs: Int,
+        p95DurationMs: Int,
+        p99DurationMs: Int,
+        percentileMethod: PercentileMethod,
+        samples: Int,
+        throughputPerHour: t.number,
+        /** tasks completed / tasks total, 0..1. */
+        progress: t.number,
+        /** An estimate, from the mean task time and the workers in use; null when unknown. */
+        etaMs: NullableInt,
+        startedAt: Nullable(t.string),
+        source: MetricsSource,
+      }),
+    ]),
+    { totalDurationMs: null, workersUsed: 0, tasksTotal: 0, tasksCompleted: 0, tasksFailed: 0, levelsCompleted: 0, workerMetrics: [], levelMetrics: [] },
+  ),
+);
+export type FeatureMetrics = t.TypeOf<typeof FeatureMetrics>;
+
+/** The seed's `to_dict` / `from_dict` for each type. */
+export const toDict = <A, O>(codec: t.Type<A, O, unknown>, value: A): O => codec.encode(value);
