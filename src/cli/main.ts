@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * The `mahabharatha` command. Parsing and exit codes live here; each command is a module loaded
+ * only when used (the dashboard's blessed must not slow the one-shot `status`).
+ * Exit codes (DESIGN §6): 0 ok, 1 runtime error, 2 usage error.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, RuntimeError, UsageError } from './exit';
+
+const intArg =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+
+export interface StatusOptions {
+  feature?: string;
+  stateDir?: string;
+  naiveTz?: string;
+  json?: boolean;
+  watch?: boolean;
+  level?: number;
+  color: boolean;
+  interval?: number;
+  stallAfter?: number;
+}
+
+export interface RushOptions {
+  graph: string;
+  workers: number;
+  feature?: string;
+  retries: number;
+  stateDir?: string;
+  resume?: boolean;
+}
+
+export interface DemoOptions {
+  workers: number;
+  stateDir?: string;
+}
+
+export function buildProgram(run: (task: () => Promise<number>) => void): Command {
+  const program = new Command('mahabharatha')
+    .description('Run a feature’s tasks on parallel workers and see where the time goes.')
+    .version(require('../../package.json').version as string)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('status')
+    .description('show a feature’s progress and worker metrics (one-shot, --json, or --watch)')
+    .option('-f, --feature <name>', 'feature (default: $MAHABHARATHA_FEATURE, else the newest in the state dir)')
+    .option('--state-dir <dir>', 'state directory', undefined)
+    .option('--naive-tz <zone>', 'time zone of timestamps written without one (default: this machine’s)')
+    .option('--level <n>', 'show the tasks of one level', intArg(0))
+    .option('--no-color', 'plain text, no colour (also when NO_COLOR is set)')
+    .addOption(new Option('--json', 'print one JSON document').conflicts('watch'))
+    .option('-w, --watch', 'live dashboard (a terminal is required)')
+    .option('--interval <ms>', 'dashboard refresh interval in ms (minimum 200)', intArg(200))
+    .option('--stall-after <s>', 'flag a busy worker silent for this many seconds as stalled', intArg(1))
+    .action((opts: StatusOptions) =>
+      run(async () => {
+        if (opts.watch) return (await import('./watch')).watchCommand(opts);
+        if (opts.json) return (await import('./statusJson')).statusJsonCommand(opts);
+        return (await import('./statusText')).statusTextCommand(opts);
+      }),
+    );
+
+  program
+    .command('rush')
+    .alias('kurukshetra')
+    .description('execute a task graph on parallel worker processes')
+    .option('-g, --graph <file>', 'task graph (upstream task-graph.json format)')
+    .option('-n, --workers <n>', 'number of worker processes', intArg(1), 3)
+    .option('-f, --feature <name>', 'feature name (default: the graph’s `feature`)')
+    .option('-r, --retries <n>', 'retries of a failed task', intArg(0), 2)
+    .option('--state-dir <dir>', 'state directory')
+    .option('--resume', 'continue a stopped run, skipping completed tasks')
+    .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
+
+  program
+    .command('demo')
+    .description('run the bundled demo graph (8 tasks, 4 levels) and show it')
+    .option('-n, --workers <n>', 'number of worker processes', intArg(1), 3)
+    .option('--state-dir <dir>', 'state directory (default: a new temporary directory)')
+    .action((opts: DemoOptions) => run(async () => (await import('./demo')).demoCommand(opts)));
+
+  program
+    .command('metrics')
+    .description('metrics utilities')
+    .command('export')
+    .description('write the FeatureMetrics JSON of a feature')
+    .option('-f, --feature <name>', 'feature')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--naive-tz <zone>', 'time zone of naive timestamps')
+    .option('-o, --out <file>', 'output file (default: stdout)')
+    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string }) =>
+      run(async () => (await import('./metricsExport')).metricsExportCommand(opts)),
+    );
+
+  return program;
+}
+
+function main(argv: string[]): void {
+  const run = (task: () => Promise<number>): void => {
+    task().then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (err: unknown) => {
+        if (err instanceof UsageError || err instanceof RuntimeError) {
+          process.stderr.write(`mahabharatha: ${err.message}\n`);
+          process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.runtime;
+        } else {
+          // A bug, not a user mistake: fail loudly, with the stack.
+          process.stderr.write(`mahabharatha: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+          process.exitCode = EXIT.runtime;
+        }
+      },
+    );
+  };
+  try {
+    buildProgram(run).parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; any other parse error is a usage error
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) main(process.argv);

@@ -1,0 +1,86 @@
+/**
+ * Where a feature's files live in a state dir (DESIGN §3) and which features a dir holds.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const DEFAULT_STATE_DIR = path.join('.mahabharatha', 'state');
+
+export const statePath = (stateDir: string, feature: string): string => path.join(stateDir, `${feature}.json`);
+export const eventsPath = (stateDir: string, feature: string): string => path.join(stateDir, `${feature}-events.jsonl`);
+export const rejectedPath = (stateDir: string, feature: string): string => path.join(stateDir, `${feature}.rejected.jsonl`);
+
+/**
+ * Upstream keeps the task graph beside the state dir's project: `.gsd/specs/{feature}/task-graph.json`,
+ * relative to the working directory that holds `.mahabharatha/`.
+ */
+export const upstreamGraphPath = (stateDir: string, feature: string): string =>
+  path.join(path.resolve(stateDir), '..', '..', '.gsd', 'specs', feature, 'task-graph.json');
+
+export interface FeatureEntry {
+  readonly feature: string;
+  /** Newest modification time of its state file or events log (epoch ms). */
+  readonly mtimeMs: number;
+  readonly hasState: boolean;
+  readonly hasEvents: boolean;
+}
+
+const STATE_FILE = /^(.+)\.json$/;
+const EVENTS_FILE = /^(.+)-events\.jsonl$/;
+
+/**
+ * Features found in a state dir, newest first. A `{x}.json` counts only when it looks like a state
+ * file (an object whose `feature` is `x`), so other JSON files there are ignored.
+ */
+export function listFeatures(stateDir: string): FeatureEntry[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(stateDir);
+  } catch {
+    return [];
+  }
+  const found = new Map<string, { mtimeMs: number; hasState: boolean; hasEvents: boolean }>();
+  const note = (feature: string, file: string, kind: 'hasState' | 'hasEvents'): void => {
+    let mtimeMs = 0;
+    try {
+      mtimeMs = fs.statSync(path.join(stateDir, file)).mtimeMs;
+    } catch {
+      return;
+    }
+    const entry = found.get(feature) ?? { mtimeMs: 0, hasState: false, hasEvents: false };
+    entry[kind] = true;
+    entry.mtimeMs = Math.max(entry.mtimeMs, mtimeMs);
+    found.set(feature, entry);
+  };
+  for (const name of names) {
+    const events = EVENTS_FILE.exec(name);
+    if (events?.[1]) {
+      note(events[1], name, 'hasEvents');
+      continue;
+    }
+    const state = STATE_FILE.exec(name);
+    if (state?.[1] && looksLikeStateOf(path.join(stateDir, name), state[1])) note(state[1], name, 'hasState');
+  }
+  return [...found.entries()]
+    .map(([feature, e]) => ({ feature, ...e }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs || a.feature.localeCompare(b.feature));
+}
+
+/** Cheap check on the file head: a state file starts as an object naming its feature. */
+function looksLikeStateOf(file: string, feature: string): boolean {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && (parsed as { feature?: unknown }).feature === feature;
+  } catch {
+    // A corrupt state file still names a feature the user may ask about; its name is the hint.
+    return true;
+  }
+}
+
+/** DESIGN §6 auto-detection: `MAHABHARATHA_FEATURE`, then the newest feature in the dir. */
+export function detectFeature(stateDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const fromEnv = env.MAHABHARATHA_FEATURE?.trim();
+  if (fromEnv) return fromEnv;
+  return listFeatures(stateDir)[0]?.feature;
+}
