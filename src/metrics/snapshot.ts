@@ -65,6 +65,9 @@ export interface FailureRecord {
   readonly error: string | null;
   /** Whether a later attempt of the task succeeded. */
   readonly recovered: boolean;
+  /** When this attempt was claimed and started (epoch ms), so a state file can replay it. */
+  readonly claimedAt: number | null;
+  readonly startedAt: number | null;
 }
 
 export interface RunSnapshot {
@@ -72,6 +75,10 @@ export interface RunSnapshot {
   readonly status: RunStatus;
   /** Epoch ms of `rush_started` (else the first event); null before any event. */
   readonly startedAt: number | null;
+  /** Epoch ms of `rush_completed` / `rush_stopped`; null while running. */
+  readonly endedAt: number | null;
+  /** Why the run failed (a task that failed for good), else null. */
+  readonly error: string | null;
   /** Epoch ms of the newest event folded in. */
   readonly lastEventAt: number | null;
   /** The lowest level not yet complete, or the last level when all are. */

@@ -37,6 +37,7 @@ export const WorkerMetrics = snakeCased(
         startedAt: Nullable(t.string),
         readyAt: Nullable(t.string),
         stoppedAt: Nullable(t.string),
+        lastTaskCompletedAt: Nullable(t.string),
         lastEventAt: Nullable(t.string),
       }),
     ]),
