@@ -1,11 +1,15 @@
 /**
  * The reducer (DESIGN §2, §4.3): `(RunState, ReducerInput) → RunState`, pure, total and clock-free.
- * For speed the accumulator is updated in place; create one per subscription (`createRunState`
- * inside `defer`), never share it. `snapshotOf` turns it into an immutable `RunSnapshot`.
+ *
+ * For speed the accumulator is updated in place (a new object per event alone would cap the fold
+ * near 3M events/s); create one per subscription (`createRunState` inside `defer`), never share it.
+ * Everything per event is O(1): counters, sums, and `Series.add`. Percentiles, sorting and every
+ * allocation a reader needs happen in `snapshotOf`, which only sinks call, at their own pace.
  */
-import type { LifecycleEvent } from '../events/codecs';
+import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
-import type { IngestCounter, RunSnapshot } from './snapshot';
+import { Series } from './series';
+import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
 
 /** What flows into `scan`: a decoded event, a rejected input, or a counter bumped upstream of it. */
 export type ReducerInput =
@@ -13,10 +17,417 @@ export type ReducerInput =
   | { readonly kind: 'rejected'; readonly reason: RejectionReason }
   | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number };
 
-export interface RunState {
-  __todo: never;
+export type TaskStatus = 'pending' | 'claimed' | 'in_progress' | 'verifying' | 'complete' | 'failed' | 'waiting_retry';
+export type WorkerStatus = 'initializing' | 'ready' | 'running' | 'idle' | 'stopped' | 'crashed';
+
+export interface TaskAcc {
+  readonly id: string;
+  level: number | null;
+  status: TaskStatus;
+  workerId: number | null;
+  createdAt: number | null;
+  /** First claim: queue wait is measured to it. */
+  firstClaimedAt: number | null;
+  /** Claim and start of the latest attempt. */
+  claimedAt: number | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  failedAt: number | null;
+  /** Execution duration of the successful attempt; null until complete (or when it was negative). */
+  durationMs: number | null;
+  verificationMs: number | null;
+  attempts: number;
+  retryCount: number;
+  error: string | null;
+  /** True while an attempt is claimed and not yet finished (for max_parallel). */
+  running: boolean;
+  lastEventAt: number;
 }
 
-export declare function createRunState(feature: string | null): RunState;
-export declare function reduce(state: RunState, input: ReducerInput): RunState;
-export declare function snapshotOf(state: RunState, now: number): RunSnapshot;
+export interface WorkerAcc {
+  readonly id: number;
+  status: WorkerStatus;
+  startedAt: number | null;
+  readyAt: number | null;
+  stoppedAt: number | null;
+  lastTaskCompletedAt: number | null;
+  lastEventAt: number | null;
+  currentTask: string | null;
+  tasksCompleted: number;
+  tasksFailed: number;
+  /** Σ execution durations of the tasks it completed, and how many of them had one. */
+  totalTaskMs: number;
+  timedTasks: number;
+  /** Time spent on finished attempts, and when the current one was claimed. */
+  busyMs: number;
+  busySince: number | null;
+}
+
+export interface LevelAcc {
+  readonly level: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  declaredTasks: number;
+  readonly taskIds: Set<string>;
+  running: number;
+  maxParallel: number;
+  /** Execution durations of its completed tasks. */
+  readonly durations: Series;
+}
+
+export interface MutableFailure {
+  readonly ts: number;
+  readonly taskId: string;
+  readonly workerId: number | null;
+  readonly attempt: number;
+  readonly error: string | null;
+  recovered: boolean;
+  readonly claimedAt: number | null;
+  readonly startedAt: number | null;
+}
+
+type MutableIngest = { -readonly [K in keyof IngestCounters]: IngestCounters[K] } & {
+  invalidLines: Partial<Record<RejectionReason, number>>;
+};
+
+export interface RunState {
+  feature: string | null;
+  rushStartedAt: number | null;
+  firstEventAt: number | null;
+  lastEventAt: number | null;
+  endedAt: number | null;
+  endKind: 'completed' | 'stopped' | null;
+  declaredTasks: number;
+  readonly tasks: Map<string, TaskAcc>;
+  readonly workers: Map<number, WorkerAcc>;
+  readonly levels: Map<number, LevelAcc>;
+  /** Execution durations of every completed task. */
+  durations: Series;
+  /** Ring buffer of the latest events (summaries are built only at snapshot time). */
+  readonly recent: (LifecycleEvent | undefined)[];
+  recentNext: number;
+  readonly failures: MutableFailure[];
+  readonly ingest: MutableIngest;
+  /** Where the folded input stands (restart replays after it). */
+  eventsOffset: number;
+  readonly seqHwm: Map<string, number>;
+}
+
+export const RECENT_EVENTS = 50;
+/** Failures kept for the failures section; older ones are still counted in the metrics. */
+export const MAX_FAILURES = 1000;
+
+export function createRunState(feature: string | null = null): RunState {
+  return {
+    feature,
+    rushStartedAt: null,
+    firstEventAt: null,
+    lastEventAt: null,
+    endedAt: null,
+    endKind: null,
+    declaredTasks: 0,
+    tasks: new Map(),
+    workers: new Map(),
+    levels: new Map(),
+    durations: new Series(),
+    recent: new Array<LifecycleEvent | undefined>(RECENT_EVENTS),
+    recentNext: 0,
+    failures: [],
+    ingest: { ...emptyIngest(), invalidLines: {} },
+    eventsOffset: 0,
+    seqHwm: new Map(),
+  };
+}
+
+export function reduce(state: RunState, input: ReducerInput): RunState {
+  switch (input.kind) {
+    case 'event':
+      applyEvent(state, input.event);
+      if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
+      return state;
+    case 'rejected':
+      if (input.reason === 'unknown_type') state.ingest.unknownEvents += 1;
+      else state.ingest.invalidLines[input.reason] = (state.ingest.invalidLines[input.reason] ?? 0) + 1;
+      return state;
+    case 'count':
+      state.ingest[input.counter] += input.by ?? 1;
+      return state;
+  }
+}
+
+function applyEvent(state: RunState, e: LifecycleEvent): void {
+  const ts = e.ts;
+  if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
+  if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
+  if (e.producer !== undefined && e.seq !== undefined && e.seq > (state.seqHwm.get(e.producer) ?? -1)) state.seqHwm.set(e.producer, e.seq);
+  state.recent[state.recentNext] = e;
+  state.recentNext = (state.recentNext + 1) % RECENT_EVENTS;
+
+  switch (e.type) {
+    case 'rush_started':
+      if (state.rushStartedAt === null) state.rushStartedAt = ts;
+      if (e.data.totalTasks !== undefined && e.data.totalTasks > state.declaredTasks) state.declaredTasks = e.data.totalTasks;
+      return;
+    case 'rush_completed':
+    case 'rush_stopped':
+      state.endedAt = ts;
+      state.endKind = e.type === 'rush_completed' ? 'completed' : 'stopped';
+      return;
+    case 'worker_started': {
+      const w = workerOf(state, e.data.workerId, ts);
+      if (w.startedAt === null) w.startedAt = ts;
+      w.status = 'initializing';
+      return;
+    }
+    case 'worker_ready': {
+      const w = workerOf(state, e.data.workerId, ts);
+      if (w.startedAt === null) state.ingest.outOfOrder += 1;
+      if (w.readyAt === null) w.readyAt = ts;
+      if (w.status === 'initializing') w.status = 'ready';
+      return;
+    }
+    case 'worker_stopped':
+    case 'worker_crashed':
+      return stopWorker(state, e, ts);
+    case 'task_created': {
+      const task = taskOf(state, e.data.taskId, ts);
+      if (task.createdAt === null) task.createdAt = ts;
+      setLevel(state, task, e.data.level);
+      return;
+    }
+    case 'task_claimed':
+      return claim(state, e, ts);
+    case 'task_started': {
+      const task = taskOf(state, e.data.taskId, ts);
+      if (task.status === 'complete') {
+        state.ingest.outOfOrder += 1;
+        return;
+      }
+      if (!task.running) claim(state, { ...e, type: 'task_claimed' }, ts, true);
+      task.startedAt = ts;
+      task.status = 'in_progress';
+      return;
+    }
+    case 'verification_passed':
+    case 'verification_failed': {
+      const task = taskOf(state, e.data.taskId, ts);
+      if (e.data.durationMs < 0) state.ingest.negativeDurations += 1;
+      else task.verificationMs = Math.trunc(e.data.durationMs);
+      if (task.status === 'in_progress') task.status = 'verifying';
+      return;
+    }
+    case 'task_complete':
+      return complete(state, e, ts);
+    case 'task_failed':
+      return fail(state, e, ts);
+    case 'task_retry_scheduled': {
+      const task = taskOf(state, e.data.taskId, ts);
+      if (task.status !== 'complete') task.status = 'waiting_retry';
+      task.retryCount = Math.max(task.retryCount, e.data.retryCount);
+      return;
+    }
+    case 'level_started': {
+      const level = levelOf(state, e.data.level);
+      if (level.startedAt === null) level.startedAt = ts;
+      const tasks = e.data.tasks;
+      if (typeof tasks === 'number') level.declaredTasks = Math.max(level.declaredTasks, tasks);
+      else if (tasks) for (const id of tasks) setLevel(state, taskOf(state, id, ts), level.level);
+      return;
+    }
+    case 'level_complete': {
+      const level = levelOf(state, e.data.level);
+      if (level.completedAt === null) level.completedAt = ts;
+      return;
+    }
+  }
+}
+
+function workerOf(state: RunState, id: number, ts: number): WorkerAcc {
+  let w = state.workers.get(id);
+  if (w === undefined) {
+    w = {
+      id,
+      status: 'initializing',
+      startedAt: null,
+      readyAt: null,
+      stoppedAt: null,
+      lastTaskCompletedAt: null,
+      lastEventAt: null,
+      currentTask: null,
+      tasksCompleted: 0,
+      tasksFailed: 0,
+      totalTaskMs: 0,
+      timedTasks: 0,
+      busyMs: 0,
+      busySince: null,
+    };
+    state.workers.set(id, w);
+  }
+  if (w.lastEventAt === null || ts > w.lastEventAt) w.lastEventAt = ts;
+  return w;
+}
+
+function taskOf(state: RunState, id: string, ts: number): TaskAcc {
+  let task = state.tasks.get(id);
+  if (task === undefined) {
+    task = {
+      id,
+      level: null,
+      status: 'pending',
+      workerId: null,
+      createdAt: null,
+      firstClaimedAt: null,
+      claimedAt: null,
+      startedAt: null,
+      completedAt: null,
+      failedAt: null,
+      durationMs: null,
+      verificationMs: null,
+      attempts: 0,
+      retryCount: 0,
+      error: null,
+      running: false,
+      lastEventAt: ts,
+    };
+    state.tasks.set(id, task);
+  }
+  if (ts > task.lastEventAt) task.lastEventAt = ts;
+  return task;
+}
+
+function levelOf(state: RunState, n: number): LevelAcc {
+  let level = state.levels.get(n);
+  if (level === undefined) {
+    level = { level: n, startedAt: null, completedAt: null, declaredTasks: 0, taskIds: new Set(), running: 0, maxParallel: 0, durations: new Series() };
+    state.levels.set(n, level);
+  }
+  return level;
+}
+
+/** A task belongs to one level; a later `task_created` naming another level moves it. */
+function setLevel(state: RunState, task: TaskAcc, n: number): void {
+  if (task.level === n) {
+    levelOf(state, n).taskIds.add(task.id);
+    return;
+  }
+  if (task.level !== null) state.levels.get(task.level)?.taskIds.delete(task.id);
+  task.level = n;
+  levelOf(state, n).taskIds.add(task.id);
+}
+
+function claim(state: RunState, e: EventOf<'task_claimed'>, ts: number, implied = false): void {
+  const task = taskOf(state, e.data.taskId, ts);
+  if (task.status === 'complete') {
+    state.ingest.outOfOrder += 1;
+    return;
+  }
+  // A start without a claim is a sequence we can still account for, but it is not a normal one.
+  if (implied) state.ingest.outOfOrder += 1;
+  if (task.running) endAttempt(state, task, ts);
+  const w = workerOf(state, e.data.workerId, ts);
+  task.workerId = w.id;
+  task.claimedAt = ts;
+  if (task.firstClaimedAt === null) task.firstClaimedAt = ts;
+  task.startedAt = null;
+  task.status = 'claimed';
+  task.attempts += 1;
+  task.running = true;
+  w.currentTask = task.id;
+  w.status = 'running';
+  w.busySince = ts;
+  if (task.level !== null) {
+    const level = levelOf(state, task.level);
+    level.running += 1;
+    if (level.running > level.maxParallel) level.maxParallel = level.running;
+  }
+}
+
+/** Closes the running attempt of a task: level concurrency and the worker's busy time. */
+function endAttempt(state: RunState, task: TaskAcc, ts: number): void {
+  if (!task.running) return;
+  task.running = false;
+  if (task.level !== null) {
+    const level = state.levels.get(task.level);
+    if (level && level.running > 0) level.running -= 1;
+  }
+  const w = task.workerId === null ? undefined : state.workers.get(task.workerId);
+  if (w && w.currentTask === task.id) {
+    if (w.busySince !== null && ts >= w.busySince) w.busyMs += ts - w.busySince;
+    w.busySince = null;
+    w.currentTask = null;
+    if (w.status === 'running') w.status = 'idle';
+  }
+}
+
+function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): void {
+  const task = taskOf(state, e.data.taskId, ts);
+  if (task.status === 'complete') {
+    state.ingest.outOfOrder += 1;
+    return;
+  }
+  if (!task.running) state.ingest.outOfOrder += 1;
+  const measured = e.data.durationMs ?? (task.startedAt === null ? null : ts - task.startedAt);
+  let duration: number | null = null;
+  if (measured !== null) {
+    if (measured < 0) state.ingest.negativeDurations += 1;
+    else duration = Math.trunc(measured);
+  }
+  endAttempt(state, task, ts);
+  task.workerId = e.data.workerId;
+  task.status = 'complete';
+  task.completedAt = ts;
+  task.durationMs = duration;
+  task.error = null;
+  for (const f of state.failures) if (f.taskId === task.id) f.recovered = true;
+
+  const w = workerOf(state, e.data.workerId, ts);
+  w.tasksCompleted += 1;
+  w.lastTaskCompletedAt = ts;
+  if (duration !== null) {
+    w.totalTaskMs += duration;
+    w.timedTasks += 1;
+    state.durations.add(duration);
+    if (task.level !== null) levelOf(state, task.level).durations.add(duration);
+  }
+}
+
+function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
+  const task = taskOf(state, e.data.taskId, ts);
+  if (task.status === 'complete') {
+    state.ingest.outOfOrder += 1;
+    return;
+  }
+  if (!task.running) {
+    state.ingest.outOfOrder += 1;
+    task.attempts += 1;
+  }
+  const claimedAt = task.running ? task.claimedAt : null;
+  const startedAt = task.running ? task.startedAt : null;
+  endAttempt(state, task, ts);
+  task.status = 'failed';
+  task.failedAt = ts;
+  task.error = e.data.error ?? null;
+  task.workerId = e.data.workerId;
+  const w = workerOf(state, e.data.workerId, ts);
+  w.tasksFailed += 1;
+  if (state.failures.length < MAX_FAILURES) {
+    state.failures.push({ ts, taskId: task.id, workerId: w.id, attempt: task.attempts, error: task.error, recovered: false, claimedAt, startedAt });
+  }
+}
+
+function stopWorker(state: RunState, e: EventOf<'worker_stopped'> | EventOf<'worker_crashed'>, ts: number): void {
+  const w = workerOf(state, e.data.workerId, ts);
+  if (w.currentTask !== null) {
+    const task = state.tasks.get(w.currentTask);
+    if (task) {
+      endAttempt(state, task, ts);
+      // The attempt was abandoned with its worker; the task waits to be claimed again.
+      if (task.status !== 'complete' && task.status !== 'failed') task.status = 'pending';
+    }
+  }
+  if (w.stoppedAt === null) w.stoppedAt = ts;
+  w.status = e.type === 'worker_crashed' ? 'crashed' : 'stopped';
+}
+
+export { snapshotOf } from './snapshotOf';
+export { checkpointOf, restoreRunState } from './checkpoint';

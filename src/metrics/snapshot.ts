@@ -49,6 +49,8 @@ export interface RecentEvent {
   readonly taskId?: string;
   readonly workerId?: number;
   readonly level?: number;
+  /** A duration the event carries (task or verification), in ms. */
+  readonly durationMs?: number;
   /** A short human summary ("T-3 failed on worker 1: exit 1"). */
   readonly summary: string;
   readonly severity: 'info' | 'warn' | 'error';
