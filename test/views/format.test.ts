@@ -1,0 +1,143 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  formatClock,
+  formatDuration,
+  formatPercent,
+  oneLine,
+  padEnd,
+  painter,
+  plural,
+  progressBar,
+  stripAnsi,
+  visibleWidth,
+} from '../../src/views/format';
+
+const duration = suite('formatDuration');
+
+const DURATIONS: readonly (readonly [number | null | undefined, string])[] = [
+  [0, '0ms'],
+  [1, '1ms'],
+  [999, '999ms'],
+  [999.9, '999ms'],
+  [1000, '1.0s'],
+  [1099, '1.0s'],
+  [1500, '1.5s'],
+  [1999, '1.9s'],
+  [10_250, '10.2s'],
+  [59_999, '59.9s'],
+  [60_000, '1m'],
+  [60_999, '1m'],
+  [61_000, '1m01s'],
+  [90_000, '1m30s'],
+  [240_000, '4m'],
+  [3_599_999, '59m59s'],
+  [3_600_000, '1h'],
+  [3_659_999, '1h'],
+  [3_660_000, '1h01m'],
+  [5_400_000, '1h30m'],
+  [90_000_000, '25h'],
+  [null, '-'],
+  [undefined, '-'],
+  [Number.NaN, '-'],
+  [Number.POSITIVE_INFINITY, '-'],
+  [-5, '-'],
+];
+
+duration('formats each unit boundary the way upstream does, truncating', () => {
+  for (const [ms, expected] of DURATIONS) assert.is(formatDuration(ms), expected, `formatDuration(${ms})`);
+});
+
+duration('never rounds up into the next unit', () => {
+  assert.is(formatDuration(59_999), '59.9s');
+  assert.is(formatDuration(3_599_999), '59m59s');
+});
+duration.run();
+
+const percent = suite('formatPercent');
+
+percent('truncates to whole percent and clamps to 0..100', () => {
+  const cases: [number | null, string][] = [
+    [0, '0%'],
+    [0.6, '60%'],
+    [2 / 3, '66%'],
+    [0.999, '99%'],
+    [1, '100%'],
+    [1.4, '100%'],
+    [-0.2, '0%'],
+    [0.29, '29%'],
+    [null, '-'],
+    [Number.NaN, '-'],
+  ];
+  for (const [f, expected] of cases) assert.is(formatPercent(f), expected, `formatPercent(${f})`);
+});
+percent.run();
+
+const bar = suite('progressBar');
+
+bar('fills cells in proportion, full only when complete', () => {
+  assert.equal(progressBar(0.6, 20), { filled: '█'.repeat(12), empty: '░'.repeat(8) });
+  assert.equal(progressBar(0, 10), { filled: '', empty: '░'.repeat(10) });
+  assert.equal(progressBar(1, 10), { filled: '█'.repeat(10), empty: '' });
+  assert.is(progressBar(0.999, 20).filled.length, 19);
+});
+
+bar('treats out-of-range and non-finite fractions as bounds or empty', () => {
+  assert.is(progressBar(2, 5).filled.length, 5);
+  assert.is(progressBar(-1, 5).filled.length, 0);
+  assert.is(progressBar(Number.NaN, 5).empty.length, 5);
+});
+bar.run();
+
+const clock = suite('formatClock');
+
+clock('prints HH:MM:SS in the given zone', () => {
+  const ms = Date.UTC(2026, 0, 27, 8, 5, 9, 900);
+  assert.is(formatClock(ms, 'UTC'), '08:05:09');
+  assert.is(formatClock(ms, 'Asia/Kolkata'), '13:35:09');
+  assert.is(formatClock(Date.UTC(2026, 0, 27, 23, 59, 59), 'UTC'), '23:59:59');
+  assert.is(formatClock(Date.UTC(2026, 0, 27, 0, 0, 0), 'UTC'), '00:00:00');
+});
+
+clock('is a dash when unknown', () => {
+  assert.is(formatClock(null), '-');
+  assert.is(formatClock(undefined, 'UTC'), '-');
+});
+clock.run();
+
+const paint = suite('painter');
+
+paint('wraps text in ANSI codes when colour is on', () => {
+  const p = painter(true);
+  assert.is(p('red', 'boom'), '\u001b[31mboom\u001b[39m');
+  assert.is(p('bold', 'x'), '\u001b[1mx\u001b[22m');
+  assert.is(stripAnsi(p('green', 'ok')), 'ok');
+});
+
+paint('is the identity when colour is off', () => {
+  const p = painter(false);
+  for (const style of ['bold', 'dim', 'red', 'green', 'yellow', 'cyan'] as const) assert.is(p(style, 'plain'), 'plain');
+});
+paint.run();
+
+const text = suite('text helpers');
+
+text('measures and pads by visible width, ignoring colour codes', () => {
+  const coloured = painter(true)('green', '✓ DONE');
+  assert.is(visibleWidth(coloured), 6);
+  assert.is(stripAnsi(padEnd(coloured, 10)), '✓ DONE    ');
+  assert.is(visibleWidth('██░░'), 4);
+});
+
+text('folds an error onto one line and cuts it with an ellipsis', () => {
+  assert.is(oneLine('exit 1\n  stderr: boom\n', 80), 'exit 1 stderr: boom');
+  assert.is(oneLine('abcdefghij', 5), 'abcd…');
+  assert.is(oneLine('abc', 3), 'abc');
+});
+
+text('pluralises counts', () => {
+  assert.is(plural(1, 'task'), '1 task');
+  assert.is(plural(0, 'task'), '0 tasks');
+  assert.is(plural(3, 'input line'), '3 input lines');
+});
+text.run();
