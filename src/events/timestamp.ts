@@ -18,6 +18,8 @@ export interface TimestampOptions {
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
+/** The shape of stamp `parseTimestamp` accepts (ranges are checked after), for the event schema. */
+export const TIMESTAMP_PATTERN = ISO.source;
 
 /** Parses an ISO-8601 stamp to epoch ms (with a fractional part for microseconds). */
 export function parseTimestamp(s: string, options: TimestampOptions = {}): E.Either<string, number> {
