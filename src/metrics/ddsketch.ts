@@ -112,12 +112,16 @@ export class DDSketch {
 
   /**
    * The q-quantile (0 ≤ q ≤ 1), null when empty: the value of the bin holding the item of rank
-   * ⌊q·(n−1)⌋ (the standard lower-rank estimate), clamped to the exact [min, max].
+   * ⌊q·(n−1)⌋ (the standard lower-rank estimate), clamped to the exact [min, max]; q = 0 and
+   * q = 1 give the exact min and max.
    */
   quantile(q: number): number | null {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be within 0..1, got ${q}`);
     if (this.total === 0) return null;
     const rank = q * (this.total - 1);
+    // The extreme ranks are known exactly.
+    if (rank === 0) return this.minOf;
+    if (rank >= this.total - 1) return this.maxOf;
     let estimate = 0;
     if (rank >= this.zeroCount) {
       let running = this.zeroCount;
