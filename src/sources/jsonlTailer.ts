@@ -1,0 +1,321 @@
+/**
+ * The JSONL tailer: `{feature}-events.jsonl` → an Observable of its lines with their byte
+ * positions, plus signals for what happened to the file (truncated, rotated, a torn last line).
+ *
+ * - Reads from a byte offset in large chunks into a Buffer and splits on `\n` bytes, so a UTF-8
+ *   character split across two chunks is never decoded in halves and there is no syscall per line.
+ * - A partial last line stays in the carry buffer and is never parsed: it is completed by the next
+ *   append (follow) or reported as a torn tail at the end (`follow: false`). A resumed reader starts
+ *   at the offset after the last complete line, so the torn line is read once it is whole.
+ * - A missing file is waited for; appends are followed through a directory watch plus a poll.
+ * - Truncation (file smaller than our offset) restarts at 0; rotation (another inode under the
+ *   name) first drains the old file, then restarts at 0 of the new one.
+ * - A line longer than `maxLineBytes` is skipped without being buffered whole (memory stays bounded)
+ *   and reported as `oversized`.
+ */
+import * as fs from 'node:fs';
+import { Observable, Subscription } from 'rxjs';
+import { MAX_LINE_BYTES } from '../events/decode';
+import { fileChanges } from './fileChanges';
+
+export type TailItem =
+  /** A complete line (without its `\n`); `offset` is the byte offset just after its `\n`. */
+  | { readonly kind: 'line'; readonly line: string; readonly offset: number }
+  /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
+  | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
+  /** The file shrank below our position: reading restarts at offset 0. */
+  | { readonly kind: 'truncated'; readonly previousOffset: number }
+  /** Another file took the name (rotation): reading continues at offset 0 of the new file. */
+  | { readonly kind: 'rotated'; readonly previousOffset: number }
+  /** A partial last line was left at the end of input (`follow: false`, or an old rotated file). */
+  | { readonly kind: 'torn_tail'; readonly bytes: number; readonly offset: number }
+  /** Everything written so far has been read (sent once per catch-up; `offset` = our position). */
+  | { readonly kind: 'caught_up'; readonly offset: number };
+
+export interface TailOptions {
+  /** Byte offset to start at (the offset after the last line already processed). Default 0. */
+  readonly fromOffset?: number;
+  /** Keep following appends (true) or read to the end and complete (false). Default false. */
+  readonly follow?: boolean;
+  /** Poll fallback period in follow mode (ms). */
+  readonly pollIntervalMs?: number;
+  /** Read size (bytes). */
+  readonly chunkBytes?: number;
+  /** Longest line kept; longer ones are skipped and reported as `oversized`. */
+  readonly maxLineBytes?: number;
+  /**
+   * In follow mode: when this emits, read what is there, then complete. A partial last line is not
+   * reported then (its writer may be mid-write); a later reader resumes before it.
+   */
+  readonly stop?: Observable<unknown>;
+}
+
+const NEWLINE = 0x0a;
+const DEFAULT_CHUNK = 1 << 20;
+
+/** Lines made only of whitespace carry no event: skipped, not counted. */
+const isBlank = (buf: Buffer, start: number, end: number): boolean => {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+};
+
+interface Emit {
+  (item: TailItem): void;
+}
+
+/** The reading state of one open file: its descriptor and the carry of a partial line. */
+class LineReader {
+  private buf: Buffer;
+  /** Bytes of the current partial line at the start of `buf`. */
+  private carry = 0;
+  /** Skipping an oversized line: bytes discarded so far (−1 when not skipping). */
+  private skipped = -1;
+  /** File offset of the next byte to read. */
+  position: number;
+
+  constructor(
+    readonly handle: fs.promises.FileHandle,
+    readonly ino: number,
+    start: number,
+    chunkBytes: number,
+    private readonly maxLineBytes: number,
+  ) {
+    this.position = start;
+    this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
+  }
+
+  /** Offset after the last complete line (where a resumed reader should start). */
+  get lineBoundary(): number {
+    return this.position - this.pending;
+  }
+
+  /** Bytes read past the last complete line. */
+  get pending(): number {
+    return this.skipped >= 0 ? this.skipped + this.carry : this.carry;
+  }
+
+  /** Forgets the partial line (truncation: its bytes are gone). */
+  reset(position: number): void {
+    this.position = position;
+    this.carry = 0;
+    this.skipped = -1;
+  }
+
+  /** Reads to the current end of the file, emitting complete lines. Returns true if anything was read. */
+  async drain(emit: Emit, isClosed: () => boolean): Promise<boolean> {
+    let any = false;
+    for (;;) {
+      if (isClosed()) return any;
+      if (this.carry === this.buf.length) this.makeRoom();
+      const { bytesRead } = await this.handle.read(this.buf, this.carry, this.buf.length - this.carry, this.position);
+      if (bytesRead === 0 || isClosed()) return any;
+      any = true;
+      const bufStart = this.position - this.carry;
+      this.position += bytesRead;
+      this.split(this.carry, this.carry + bytesRead, bufStart, emit);
+    }
+  }
+
+  /** A line fills the buffer: grow it up to the limit, past that start skipping the line. */
+  private makeRoom(): void {
+    if (this.buf.length < this.maxLineBytes) {
+      const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes + 1));
+      this.buf.copy(bigger, 0, 0, this.carry);
+      this.buf = bigger;
+      return;
+    }
+    this.skipped = (this.skipped < 0 ? 0 : this.skipped) + this.carry;
+    this.carry = 0;
+  }
+
+  /** Emits the complete lines in `buf[searchFrom, end)`; keeps the rest as carry. */
+  private split(searchFrom: number, end: number, bufStart: number, emit: Emit): void {
+    const buf = this.buf;
+    let lineStart = 0;
+    let nl = buf.indexOf(NEWLINE, searchFrom);
+    while (nl !== -1 && nl < end) {
+      const offset = bufStart + nl + 1;
+      if (this.skipped >= 0) {
+        emit({ kind: 'oversized', bytes: this.skipped + (nl - lineStart), offset });
+        this.skipped = -1;
+      } else if (nl - lineStart > this.maxLineBytes) {
+        emit({ kind: 'oversized', bytes: nl - lineStart, offset });
+      } else if (!isBlank(buf, lineStart, nl)) {
+        emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
+      }
+      lineStart = nl + 1;
+      nl = buf.indexOf(NEWLINE, lineStart);
+    }
+    const rest = end - lineStart;
+    if (rest > 0 && lineStart > 0) buf.copy(buf, 0, lineStart, end);
+    this.carry = rest;
+  }
+}
+
+const errnoOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | null)?.code;
+
+async function openIfExists(file: string): Promise<{ handle: fs.promises.FileHandle; ino: number; size: number } | null> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const st = await handle.stat();
+    return { handle, ino: st.ino, size: st.size };
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function statIfExists(file: string): Promise<fs.Stats | null> {
+  try {
+    return await fs.promises.stat(file);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * Tails a JSONL file. Cold: each subscription opens its own reader. Errors only on an I/O
+ * failure other than "file missing" (permissions, a directory in its place...).
+ */
+export function tailJsonl(file: string, options: TailOptions = {}): Observable<TailItem> {
+  const follow = options.follow ?? false;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  return new Observable<TailItem>((subscriber) => {
+    let closed = false;
+    let stopping = false;
+    let changed = false;
+    let wake: (() => void) | null = null;
+    const poke = (): void => {
+      changed = true;
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    /** Resolves at the next change notice (or at once if one came while we were reading). */
+    const nextChange = (): Promise<void> =>
+      changed || stopping || closed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+    const subs = new Subscription();
+    if (follow) {
+      subs.add(fileChanges(file, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }).subscribe(poke));
+      if (options.stop) {
+        subs.add(
+          options.stop.subscribe(() => {
+            stopping = true;
+            poke();
+          }),
+        );
+      }
+    }
+    const isClosed = (): boolean => closed;
+    const emit: Emit = (item) => {
+      if (!closed) subscriber.next(item);
+    };
+
+    let reader: LineReader | null = null;
+    const run = async (): Promise<void> => {
+      let caughtUpAt = -1;
+      let startAt = Math.max(0, options.fromOffset ?? 0);
+      for (;;) {
+        if (closed) return;
+        // A stop requested before this pass: this pass reads everything written so far, then ends.
+        const finalPass = stopping;
+        changed = false;
+        if (reader === null) {
+          const opened = await openIfExists(file);
+          if (closed) {
+            await opened?.handle.close();
+            return;
+          }
+          if (opened !== null) {
+            if (opened.size < startAt) {
+              emit({ kind: 'truncated', previousOffset: startAt });
+              startAt = 0;
+            }
+            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes);
+          }
+        } else {
+          await checkReplaced(reader);
+        }
+        if (reader !== null) await reader.drain(emit, isClosed);
+        if (closed) return;
+        const position = reader?.lineBoundary ?? startAt;
+        if (!follow || finalPass) {
+          if (!finalPass && reader !== null && reader.pending > 0) {
+            emit({ kind: 'torn_tail', bytes: reader.pending, offset: reader.lineBoundary });
+          }
+          if (!follow || caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
+          return;
+        }
+        if (caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
+        caughtUpAt = position;
+        await nextChange();
+      }
+    };
+
+    /** Truncation or rotation since the last read; switches `reader` accordingly. */
+    const checkReplaced = async (current: LineReader): Promise<void> => {
+      const st = await statIfExists(file);
+      if (st !== null && st.ino !== current.ino) {
+        // Rotation: whatever the old file got before the switch belongs to it; read it out first.
+        await current.drain(emit, isClosed);
+        if (current.pending > 0) emit({ kind: 'torn_tail', bytes: current.pending, offset: current.lineBoundary });
+        const previousOffset = current.lineBoundary;
+        await current.handle.close().catch(() => undefined);
+        reader = null;
+        const opened = await openIfExists(file);
+        if (opened === null || closed) {
+          await opened?.handle.close();
+          return;
+        }
+        emit({ kind: 'rotated', previousOffset });
+        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes);
+        return;
+      }
+      // Same file (or its name is gone for now: keep reading what we hold open).
+      const size = st === null ? (await current.handle.stat()).size : st.size;
+      if (size < current.position) {
+        emit({ kind: 'truncated', previousOffset: current.lineBoundary });
+        current.reset(0);
+      }
+    };
+
+    const closeReader = async (): Promise<void> => {
+      const r = reader;
+      reader = null;
+      await r?.handle.close().catch(() => undefined);
+    };
+
+    // Only this loop touches the descriptor, so it is closed here, never under an in-flight read.
+    run()
+      .finally(closeReader)
+      .then(
+        () => {
+          if (!closed) subscriber.complete();
+        },
+        (err: unknown) => {
+          if (!closed) subscriber.error(err);
+        },
+      );
+
+    return () => {
+      closed = true;
+      subs.unsubscribe();
+      poke();
+    };
+  });
+}
