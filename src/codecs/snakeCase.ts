@@ -51,10 +51,20 @@ export class WithDefaultsType<C extends t.Mixed> extends t.Type<t.TypeOf<C>, t.O
     super(
       inner.name,
       (u): u is t.TypeOf<C> => inner.is(u),
-      (u, c) => (isRecord(u) ? inner.validate({ ...defaults, ...stripUndefined(u) }, c) : inner.validate(u, c)),
+      (u, c) => (isRecord(u) ? inner.validate({ ...freshDefaults(defaults), ...stripUndefined(u) }, c) : inner.validate(u, c)),
       (a) => inner.encode(a),
     );
   }
+}
+
+/** Each decode gets its own copy of array/object defaults: a caller pushing to one must not change the next. */
+function freshDefaults(defaults: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(defaults)) {
+    const v = defaults[k];
+    out[k] = Array.isArray(v) ? [...v] : isRecord(v) ? { ...v } : v;
+  }
+  return out;
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

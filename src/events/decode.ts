@@ -36,7 +36,8 @@ const reject = (reason: RejectionReason, detail: string, input: unknown): E.Eith
 /** Canonical type of a type name, or undefined when unknown. */
 export function canonicalType(name: string): EventType | undefined {
   if (Object.prototype.hasOwnProperty.call(EventData, name)) return name as EventType;
-  return EVENT_ALIASES[name];
+  // Own keys only: `toString`, `constructor`, `__proto__` are not event types.
+  return Object.prototype.hasOwnProperty.call(EVENT_ALIASES, name) ? EVENT_ALIASES[name] : undefined;
 }
 
 /**

@@ -39,6 +39,10 @@ export function parseTimestamp(s: string, options: TimestampOptions = {}): E.Eit
     return E.left(`timestamp out of range: ${JSON.stringify(s)}`);
   }
   const wall = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second) + fields.ms;
+  // Date.UTC rolls 2026-02-31 over to March 3rd: a date that does not exist is an error, not another date.
+  if (new Date(Date.UTC(fields.year, fields.month - 1, fields.day)).getUTCDate() !== fields.day) {
+    return E.left(`timestamp out of range: ${JSON.stringify(s)}`);
+  }
   if (zone) return E.right(wall - offsetOf(zone.toUpperCase()) * 60_000);
   return naiveToEpoch(wall, options.naiveTz);
 }
