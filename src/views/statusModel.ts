@@ -1,0 +1,370 @@
+/**
+ * The one-shot status as data: what the text printer shows, computed from a `RunSnapshot` (and the
+ * task graph when there is one). Pure: `now` is an input. Figures stay numbers (ms, counts, 0..1)
+ * here; `text.ts` decides how they read.
+ */
+import type { REJECTION_REASONS } from '../events/decode';
+import type { FailureRecord, IngestCounters, RunSnapshot, RunStatus, TaskMetrics } from '../metrics/snapshot';
+import type { TaskGraph } from '../orchestrator/taskGraph';
+
+export type LevelPhase = 'done' | 'running' | 'pending' | 'failed';
+
+export interface LevelLine {
+  readonly level: number;
+  readonly phase: LevelPhase;
+  /** Level duration; for a running level, the time since it started. Null when unknown. */
+  readonly durationMs: number | null;
+  readonly taskCount: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Over the execution durations of its completed tasks; null when none completed. */
+  readonly avgMs: number | null;
+  readonly p95Ms: number | null;
+}
+
+export interface WorkerRow {
+  readonly workerId: number;
+  readonly status: string | null;
+  readonly initMs: number | null;
+  readonly tasks: number;
+  readonly failed: number;
+  readonly avgMs: number | null;
+  readonly utilization: number | null;
+  readonly uptimeMs: number;
+}
+
+export interface FailureRow {
+  readonly ts: number;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly workerId: number | null;
+  readonly error: string | null;
+  /** A later attempt succeeded, one is pending or running, or the task stays failed. */
+  readonly outcome: 'recovered' | 'retrying' | 'failed';
+}
+
+export interface TaskRow {
+  readonly taskId: string;
+  readonly status: string;
+  readonly workerId: number | null;
+  readonly attempts: number | null;
+  readonly queueWaitMs: number | null;
+  readonly executionMs: number | null;
+  readonly verificationMs: number | null;
+  readonly error: string | null;
+}
+
+export interface IngestSummary {
+  /** Input lines rejected (quarantined), all reasons together. */
+  readonly rejected: number;
+  /** Rejected lines by reason, largest first. */
+  readonly byReason: readonly (readonly [string, number])[];
+  /** Other non-zero counters worth a look (negative durations, out-of-order events, ...). */
+  readonly notes: readonly (readonly [string, number])[];
+}
+
+export interface StatusModel {
+  readonly feature: string;
+  readonly runStatus: RunStatus;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly lastEventAt: number | null;
+  readonly currentLevel: number | null;
+  readonly runError: string | null;
+  readonly progress: {
+    readonly completed: number;
+    readonly failed: number;
+    /** Null when the run's size is unknown: then no bar and no denominator, never a guess. */
+    readonly total: number | null;
+    readonly fraction: number | null;
+    /** An estimate; only while running. */
+    readonly etaMs: number | null;
+  };
+  readonly levels: readonly LevelLine[];
+  /** Tasks no source gives a level: shown apart, never put in a level. */
+  readonly unleveled: { readonly taskCount: number; readonly completed: number; readonly failed: number };
+  readonly workers: readonly WorkerRow[];
+  readonly totals: {
+    readonly durationMs: number | null;
+    readonly workers: number;
+    readonly completed: number;
+    readonly failed: number;
+    readonly total: number | null;
+  };
+  readonly failures: readonly FailureRow[];
+  readonly ingest: IngestSummary;
+  readonly warnings: readonly string[];
+  /** Set with the `level` option: that level's tasks. */
+  readonly levelDetail: { readonly line: LevelLine; readonly tasks: readonly TaskRow[] } | null;
+}
+
+export interface StatusModelOptions {
+  readonly now: number;
+  /** The task graph of the feature, when known: the run's size and its levels come from it. */
+  readonly graph?: TaskGraph | null;
+  /**
+   * Whether `metrics.tasksTotal` is the run's real size (declared at start, or every task known
+   * from the state). Without a graph and without this, the total is unknown.
+   */
+  readonly totalKnown?: boolean;
+  /** Show one level's tasks. */
+  readonly level?: number;
+  /** Messages from loading (unreadable graph, ...). */
+  readonly warnings?: readonly string[];
+}
+
+/** Thrown for a `level` the run does not have; the CLI turns it into a one-line error. */
+export class UnknownLevelError extends Error {
+  constructor(
+    readonly level: number,
+    readonly known: readonly number[],
+  ) {
+    super(`level ${level} not found${known.length ? ` (levels: ${known.join(', ')})` : ' (no levels known)'}`);
+  }
+}
+
+const epoch = (iso: string | null | undefined): number | null => {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+};
+
+const COMPLETE = 'complete';
+const FAILED = 'failed';
+
+export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
+  const { metrics } = snapshot;
+  const graph = options.graph ?? null;
+  const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? options.now : snapshot.lastEventAt ?? options.now);
+
+  const tasksByLevel = groupByLevel(snapshot.tasks);
+  const graphLevels = graphLevelSizes(graph);
+
+  const levels = levelLines(snapshot, tasksByLevel, graphLevels, endOfClock);
+
+  const unleveledTasks = tasksByLevel.get(null) ?? [];
+  const unleveled = {
+    taskCount: unleveledTasks.length,
+    completed: unleveledTasks.filter((t) => t.status === COMPLETE).length,
+    failed: unleveledTasks.filter((t) => t.status === FAILED).length,
+  };
+
+  const completed = metrics.tasksCompleted;
+  const failed = metrics.tasksFailed;
+  const total = graph
+    ? Math.max(graph.tasks.length, metrics.tasksTotal)
+    : options.totalKnown || snapshot.status === 'complete'
+      ? metrics.tasksTotal
+      : null;
+  const fraction = total !== null && total > 0 ? Math.min(1, completed / total) : total === 0 ? 1 : null;
+
+  const workers: WorkerRow[] = metrics.workerMetrics.map((w) => ({
+    workerId: w.workerId,
+    status: w.status ?? null,
+    initMs: w.initializationMs,
+    tasks: w.tasksCompleted,
+    failed: w.tasksFailed,
+    avgMs: w.tasksCompleted > 0 ? w.avgTaskDurationMs : null,
+    utilization: w.utilization ?? null,
+    uptimeMs: w.uptimeMs,
+  }));
+
+  let levelDetail: StatusModel['levelDetail'] = null;
+  if (options.level !== undefined) {
+    const line = levels.find((l) => l.level === options.level);
+    if (!line) throw new UnknownLevelError(options.level, levels.map((l) => l.level));
+    levelDetail = { line, tasks: taskRows(tasksByLevel.get(options.level) ?? [], graph, options.level) };
+  }
+
+  return {
+    feature: snapshot.feature ?? graph?.feature ?? '(unknown)',
+    runStatus: snapshot.status,
+    startedAt: snapshot.startedAt,
+    endedAt: snapshot.endedAt,
+    lastEventAt: snapshot.lastEventAt,
+    currentLevel: snapshot.currentLevel,
+    runError: snapshot.error,
+    progress: {
+      completed,
+      failed,
+      total,
+      fraction,
+      etaMs: snapshot.status === 'running' && total !== null ? (metrics.etaMs ?? null) : null,
+    },
+    levels,
+    unleveled,
+    workers,
+    totals: { durationMs: metrics.totalDurationMs, workers: metrics.workersUsed, completed, failed, total },
+    failures: snapshot.failures.map((f) => failureRow(f, snapshot)),
+    ingest: ingestSummary(snapshot.ingest),
+    warnings: options.warnings ?? [],
+    levelDetail,
+  };
+}
+
+function groupByLevel(tasks: readonly TaskMetrics[]): Map<number | null, TaskMetrics[]> {
+  const out = new Map<number | null, TaskMetrics[]>();
+  for (const task of tasks) {
+    const key = typeof task.level === 'number' ? task.level : null;
+    const list = out.get(key);
+    if (list) list.push(task);
+    else out.set(key, [task]);
+  }
+  return out;
+}
+
+/** Level → number of tasks, from the graph. */
+function graphLevelSizes(graph: TaskGraph | null): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const task of graph?.tasks ?? []) out.set(task.level, (out.get(task.level) ?? 0) + 1);
+  return out;
+}
+
+function levelLines(
+  snapshot: RunSnapshot,
+  tasksByLevel: Map<number | null, TaskMetrics[]>,
+  graphLevels: Map<number, number>,
+  endOfClock: number,
+): LevelLine[] {
+  const lines = new Map<number, LevelLine>();
+  for (const lm of snapshot.metrics.levelMetrics) {
+    const tasks = tasksByLevel.get(lm.level) ?? [];
+    const taskCount = Math.max(lm.taskCount, graphLevels.get(lm.level) ?? 0);
+    const phase = levelPhase(lm.status, lm.completedCount, lm.failedCount, taskCount, tasks, lm.durationMs, snapshot.status);
+    const started = epoch(lm.startedAt);
+    const durationMs =
+      lm.durationMs ?? (started !== null && (phase === 'running' || phase === 'failed') ? Math.max(0, Math.trunc(endOfClock - started)) : null);
+    const hasSamples = (lm.samples ?? lm.completedCount) > 0;
+    lines.set(lm.level, {
+      level: lm.level,
+      phase,
+      durationMs: phase === 'pending' ? null : durationMs,
+      taskCount,
+      completed: lm.completedCount,
+      failed: lm.failedCount,
+      avgMs: hasSamples ? lm.avgTaskDurationMs : null,
+      p95Ms: hasSamples ? lm.p95DurationMs : null,
+    });
+  }
+  // Levels the graph has and the run has not reached yet.
+  for (const [level, size] of graphLevels) {
+    if (lines.has(level)) continue;
+    const tasks = tasksByLevel.get(level) ?? [];
+    const completed = tasks.filter((t) => t.status === COMPLETE).length;
+    const failed = tasks.filter((t) => t.status === FAILED).length;
+    lines.set(level, {
+      level,
+      phase: levelPhase(undefined, completed, failed, size, tasks, null, snapshot.status),
+      durationMs: null,
+      taskCount: size,
+      completed,
+      failed,
+      avgMs: null,
+      p95Ms: null,
+    });
+  }
+  // Levels known only from the tasks (a state file whose levels map is missing).
+  for (const [level, tasks] of tasksByLevel) {
+    if (level === null || lines.has(level)) continue;
+    const completed = tasks.filter((t) => t.status === COMPLETE).length;
+    const failed = tasks.filter((t) => t.status === FAILED).length;
+    lines.set(level, {
+      level,
+      phase: levelPhase(undefined, completed, failed, tasks.length, tasks, null, snapshot.status),
+      durationMs: null,
+      taskCount: tasks.length,
+      completed,
+      failed,
+      avgMs: null,
+      p95Ms: null,
+    });
+  }
+  return [...lines.values()].sort((a, b) => a.level - b.level);
+}
+
+const NOT_STARTED = new Set(['todo', 'pending']);
+
+function levelPhase(
+  status: string | undefined,
+  completed: number,
+  failed: number,
+  taskCount: number,
+  tasks: readonly TaskMetrics[],
+  durationMs: number | null,
+  runStatus: RunStatus,
+): LevelPhase {
+  switch (status) {
+    case 'complete':
+      return 'done';
+    case 'failed':
+      return 'failed';
+    case 'running':
+      return failed > 0 && runStatus !== 'running' ? 'failed' : 'running';
+    case 'pending':
+      return 'pending';
+    default:
+      break;
+  }
+  if (taskCount > 0 && completed >= taskCount) return 'done';
+  if (durationMs !== null && failed === 0) return 'done';
+  const touched = tasks.some((t) => t.status !== undefined && !NOT_STARTED.has(t.status));
+  if (!touched && completed === 0 && failed === 0) return 'pending';
+  return failed > 0 && runStatus !== 'running' ? 'failed' : 'running';
+}
+
+function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level: number): TaskRow[] {
+  const rows: TaskRow[] = tasks.map((t) => ({
+    taskId: t.taskId,
+    status: t.status ?? 'pending',
+    workerId: t.workerId ?? null,
+    attempts: t.attempts ?? null,
+    queueWaitMs: t.queueWaitMs,
+    executionMs: t.executionDurationMs,
+    verificationMs: t.verificationDurationMs,
+    error: t.status === COMPLETE ? null : (t.error ?? null),
+  }));
+  const seen = new Set(rows.map((r) => r.taskId));
+  for (const g of graph?.tasks ?? []) {
+    if (g.level !== level || seen.has(g.id)) continue;
+    rows.push({ taskId: g.id, status: 'pending', workerId: null, attempts: null, queueWaitMs: null, executionMs: null, verificationMs: null, error: null });
+  }
+  return rows.sort((a, b) => a.taskId.localeCompare(b.taskId, 'en', { numeric: true }));
+}
+
+/** Task states in which a failed task is still being worked on. */
+const RETRYING = new Set(['pending', 'todo', 'claimed', 'in_progress', 'verifying', 'waiting_retry']);
+
+function failureRow(f: FailureRecord, snapshot: RunSnapshot): FailureRow {
+  let outcome: FailureRow['outcome'] = 'failed';
+  if (f.recovered) outcome = 'recovered';
+  else if (snapshot.status === 'running') {
+    const status = snapshot.tasks.find((t) => t.taskId === f.taskId)?.status;
+    if (status !== undefined && RETRYING.has(status)) outcome = 'retrying';
+  }
+  return { ts: f.ts, taskId: f.taskId, attempt: f.attempt, workerId: f.workerId, error: f.error, outcome };
+}
+
+type Reason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * Counters shown as notes, with their labels (one, many). Duplicates are normal when a run
+ * restarts and replays its log, so they are not worth a warning.
+ */
+const NOTES: readonly (readonly [Exclude<keyof IngestCounters, 'invalidLines' | 'duplicateEvents'>, string, string])[] = [
+  ['unknownEvents', 'event of an unknown type skipped', 'events of unknown types skipped'],
+  ['outOfOrder', 'event out of order', 'events out of order'],
+  ['negativeDurations', 'negative duration left out', 'negative durations left out'],
+  ['futureTimestamps', 'timestamp in the future', 'timestamps in the future'],
+  ['tornTail', 'partial last line', 'partial last lines'],
+  ['logTruncations', 'events log truncation', 'events log truncations'],
+  ['stateRecoveries', 'corrupt state file set aside', 'corrupt state files set aside'],
+];
+
+function ingestSummary(ingest: IngestCounters): IngestSummary {
+  const byReason = (Object.entries(ingest.invalidLines) as [Reason, number | undefined][])
+    .filter((e): e is [Reason, number] => typeof e[1] === 'number' && e[1] > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const rejected = byReason.reduce((sum, [, n]) => sum + n, 0);
+  const notes = NOTES.filter(([key]) => ingest[key] > 0).map(([key, one, many]) => [ingest[key] === 1 ? one : many, ingest[key]] as const);
+  return { rejected, byReason, notes };
+}

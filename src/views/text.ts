@@ -1,0 +1,248 @@
+/**
+ * The one-shot text status (seed §3.6, DESIGN §6): a pure function from the status view-model to
+ * the text printed, colour codes included only when asked for.
+ */
+import type { TaskGraph } from '../orchestrator/taskGraph';
+import {
+  formatClock,
+  formatDuration,
+  formatPercent,
+  oneLine,
+  padEnd,
+  Paint,
+  painter,
+  plural,
+  progressBar,
+  visibleWidth,
+} from './format';
+import type { FailureRow, IngestSummary, LevelLine, LevelPhase, StatusModel, TaskRow, WorkerRow } from './statusModel';
+
+export interface RenderOptions {
+  /** ANSI colour on (a TTY without NO_COLOR / --no-color). */
+  readonly color: boolean;
+  /** Zone of the clock times shown (IANA name); default this machine's. */
+  readonly timeZone?: string;
+  /** File named in the rejected-input warning (`{feature}.rejected.jsonl`). */
+  readonly rejectedFile?: string;
+}
+
+/** Failures listed before the rest are summarised in one line. */
+const MAX_FAILURES = 10;
+const ERROR_WIDTH = 72;
+const BAR_WIDTH = 20;
+
+export function renderStatus(model: StatusModel, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const out: string[] = [];
+  if (model.levelDetail) {
+    out.push(...header(`MAHABHARATHA Status: ${model.feature} · Level ${model.levelDetail.line.level}`, paint));
+    out.push('', ...levelLines([model.levelDetail.line], paint), '');
+    out.push(...taskTable(model.levelDetail.tasks, paint));
+    const errors = model.levelDetail.tasks.filter((t) => t.error);
+    if (errors.length) {
+      out.push('', 'Errors:');
+      for (const t of errors) out.push(`  ${t.taskId}: ${paint('red', oneLine(t.error ?? '', ERROR_WIDTH))}`);
+    }
+    out.push(...warnings(model, options, paint));
+    return `${out.join('\n')}\n`;
+  }
+
+  out.push(...header(`MAHABHARATHA Status: ${model.feature}`, paint));
+  out.push(runLine(model, options, paint));
+  if (model.runError) out.push(`${paint('red', 'Error:')} ${oneLine(model.runError, ERROR_WIDTH * 2)}`);
+  out.push('', progressLine(model, paint), '');
+
+  out.push('Level Status:');
+  const lines = levelLines(model.levels, paint);
+  out.push(...(lines.length ? lines : [paint('dim', '  (no levels known)')]));
+  if (model.unleveled.taskCount > 0) {
+    const u = model.unleveled;
+    out.push(`  ${paint('dim', 'No level:')} ${u.completed}/${plural(u.taskCount, 'task')}${u.failed ? `, ${u.failed} failed` : ''} (level not recorded)`);
+  }
+  out.push('', 'Worker Metrics:');
+  out.push(...(model.workers.length ? workerTable(model.workers, paint) : [paint('dim', '  (no workers yet)')]));
+
+  if (model.failures.length) out.push('', ...failureLines(model.failures, options, paint));
+
+  out.push('', totalLine(model));
+  out.push(...warnings(model, options, paint));
+  return `${out.join('\n')}\n`;
+}
+
+function header(title: string, paint: Paint): string[] {
+  return [paint('bold', title), '═'.repeat(visibleWidth(title))];
+}
+
+const RUN_STYLE = { pending: 'dim', running: 'yellow', complete: 'green', stopped: 'yellow', failed: 'red' } as const;
+
+function runLine(model: StatusModel, options: RenderOptions, paint: Paint): string {
+  const parts = [`Run: ${paint(RUN_STYLE[model.runStatus], model.runStatus.toUpperCase())}`];
+  if (model.runStatus === 'running' && model.currentLevel !== null) parts.push(`level ${model.currentLevel}`);
+  if (model.startedAt !== null) parts.push(`started ${formatClock(model.startedAt, options.timeZone)}`);
+  if (model.endedAt !== null) parts.push(`ended ${formatClock(model.endedAt, options.timeZone)}`);
+  else if (model.lastEventAt !== null) parts.push(`last event ${formatClock(model.lastEventAt, options.timeZone)}`);
+  return parts.join(' · ');
+}
+
+function progressLine(model: StatusModel, paint: Paint): string {
+  const p = model.progress;
+  const failed = p.failed ? `, ${paint('red', `${p.failed} failed`)}` : '';
+  if (p.total === null || p.fraction === null) {
+    return `Progress: ${plural(p.completed, 'task')} complete${failed} ${paint('dim', '(total unknown)')}`;
+  }
+  const bar = progressBar(p.fraction, BAR_WIDTH);
+  const eta = p.etaMs !== null ? ` · ETA ~${formatDuration(p.etaMs)} (estimate)` : '';
+  return `Progress: ${paint('green', bar.filled)}${paint('dim', bar.empty)} ${formatPercent(p.fraction)} (${p.completed}/${p.total} tasks${failed})${eta}`;
+}
+
+const PHASE: Readonly<Record<LevelPhase, { label: string; style: 'green' | 'yellow' | 'dim' | 'red' }>> = {
+  done: { label: '✓ DONE', style: 'green' },
+  running: { label: 'RUNNING', style: 'yellow' },
+  pending: { label: 'PENDING', style: 'dim' },
+  failed: { label: '✗ FAILED', style: 'red' },
+};
+const PHASE_WIDTH = 10;
+
+function levelLines(levels: readonly LevelLine[], paint: Paint): string[] {
+  const labelWidth = Math.max(0, ...levels.map((l) => `Level ${l.level}:`.length));
+  const durWidth = Math.max(0, ...levels.map((l) => (l.phase === 'pending' ? 0 : formatDuration(l.durationMs).length)));
+  return levels.map((l) => {
+    const phase = PHASE[l.phase];
+    const label = padEnd(`Level ${l.level}:`, labelWidth);
+    const status = paint(phase.style, phase.label);
+    if (l.phase === 'pending') {
+      const size = l.taskCount > 0 ? ` ${' '.repeat(PHASE_WIDTH - phase.label.length + durWidth)}${paint('dim', `(${plural(l.taskCount, 'task')})`)}` : '';
+      return `  ${label} ${status}${size}`;
+    }
+    return `  ${label} ${padEnd(status, PHASE_WIDTH)}${padEnd(formatDuration(l.durationMs), durWidth)} (${levelCounts(l, paint)})`;
+  });
+}
+
+function levelCounts(l: LevelLine, paint: Paint): string {
+  const parts = [l.phase === 'done' && l.completed === l.taskCount ? plural(l.taskCount, 'task') : `${l.completed}/${plural(l.taskCount, 'task')}`];
+  if (l.failed) parts.push(paint('red', `${l.failed} failed`));
+  if (l.avgMs !== null) parts.push(`avg=${formatDuration(l.avgMs)}`);
+  if (l.p95Ms !== null) parts.push(`p95=${formatDuration(l.p95Ms)}`);
+  return parts.join(', ');
+}
+
+/** A table with box-drawing borders; cells are padded to their column's widest. */
+function table(headings: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headings.map((h, i) => Math.max(visibleWidth(h), ...rows.map((r) => visibleWidth(r[i] ?? ''))));
+  const rule = (l: string, m: string, r: string): string => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
+  const line = (cells: readonly string[]): string => `│${widths.map((w, i) => ` ${padEnd(cells[i] ?? '', w)} `).join('│')}│`;
+  return [rule('┌', '┬', '┐'), line(headings), rule('├', '┼', '┤'), ...rows.map(line), rule('└', '┴', '┘')];
+}
+
+function workerTable(workers: readonly WorkerRow[], paint: Paint): string[] {
+  return table(
+    ['Worker', 'Init', 'Tasks', 'Failed', 'Avg', 'Util', 'Uptime'],
+    workers.map((w) => [
+      String(w.workerId),
+      formatDuration(w.initMs),
+      String(w.tasks),
+      w.failed ? paint('red', String(w.failed)) : '0',
+      formatDuration(w.avgMs),
+      formatPercent(w.utilization),
+      formatDuration(w.uptimeMs),
+    ]),
+  );
+}
+
+const TASK_STYLE: Readonly<Record<string, 'green' | 'red' | 'yellow' | 'dim'>> = {
+  complete: 'green',
+  failed: 'red',
+  waiting_retry: 'yellow',
+  claimed: 'yellow',
+  in_progress: 'yellow',
+  verifying: 'yellow',
+  pending: 'dim',
+  todo: 'dim',
+};
+
+function taskTable(tasks: readonly TaskRow[], paint: Paint): string[] {
+  if (!tasks.length) return [paint('dim', '  (no tasks known in this level)')];
+  return table(
+    ['Task', 'Status', 'Worker', 'Attempts', 'Queue wait', 'Execution', 'Verification'],
+    tasks.map((t) => [
+      t.taskId,
+      TASK_STYLE[t.status] ? paint(TASK_STYLE[t.status] ?? 'dim', t.status) : t.status,
+      t.workerId === null ? '-' : String(t.workerId),
+      t.attempts === null ? '-' : String(t.attempts),
+      formatDuration(t.queueWaitMs),
+      formatDuration(t.executionMs),
+      formatDuration(t.verificationMs),
+    ]),
+  );
+}
+
+const OUTCOME: Readonly<Record<FailureRow['outcome'], (paint: Paint) => string>> = {
+  recovered: (paint) => paint('green', '✓ recovered'),
+  retrying: (paint) => paint('yellow', '↻ retrying'),
+  failed: (paint) => paint('red', '✗ not recovered'),
+};
+
+function failureLines(failures: readonly FailureRow[], options: RenderOptions, paint: Paint): string[] {
+  const shown = failures.slice(-MAX_FAILURES);
+  const cells = shown.map((f) => [
+    f.taskId,
+    `attempt ${f.attempt}`,
+    f.workerId === null ? 'worker -' : `worker ${f.workerId}`,
+    formatClock(f.ts, options.timeZone),
+    OUTCOME[f.outcome](paint),
+  ]);
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...cells.map((c) => visibleWidth(c[i] ?? ''))));
+  const out = ['Failures and retries:'];
+  if (failures.length > shown.length) out.push(paint('dim', `  … ${failures.length - shown.length} earlier not shown`));
+  shown.forEach((f, row) => {
+    const c = cells[row] ?? [];
+    const cols = widths.map((w, i) => padEnd(c[i] ?? '', w)).join('  ');
+    out.push(`  ${cols}  ${f.error ? oneLine(f.error, ERROR_WIDTH) : '-'}`);
+  });
+  return out;
+}
+
+function totalLine(model: StatusModel): string {
+  const t = model.totals;
+  const tasks = t.total === null ? `${t.completed}` : `${t.completed}/${t.total}`;
+  const failed = t.failed ? ` (${t.failed} failed)` : '';
+  return `Total: ${formatDuration(t.durationMs)} | Workers: ${t.workers} | Tasks: ${tasks}${failed}`;
+}
+
+function warnings(model: StatusModel, options: RenderOptions, paint: Paint): string[] {
+  const lines = [...ingestLines(model.ingest, options), ...model.warnings.map((w) => `⚠ ${w}`)];
+  return lines.length ? ['', ...lines.map((l) => paint('yellow', l))] : [];
+}
+
+function ingestLines(ingest: IngestSummary, options: RenderOptions): string[] {
+  const lines: string[] = [];
+  if (ingest.rejected > 0) {
+    const reasons = ingest.byReason.map(([reason, n]) => `${reason} ${n}`).join(', ');
+    const where = options.rejectedFile ? `; see ${options.rejectedFile}` : '';
+    lines.push(`⚠ ${plural(ingest.rejected, 'input line')} rejected (${reasons}${where})`);
+  }
+  if (ingest.notes.length) lines.push(`⚠ ${ingest.notes.map(([label, n]) => `${n} ${label}`).join(', ')}`);
+  return lines;
+}
+
+/** What a feature's task graph holds, for a feature that has not run yet. */
+export function renderGraphSummary(graph: TaskGraph, options: { readonly color: boolean; readonly graphPath: string }): string {
+  const paint = painter(options.color);
+  const byLevel = new Map<number, string[]>();
+  for (const task of graph.tasks) byLevel.set(task.level, [...(byLevel.get(task.level) ?? []), task.id]);
+  const levels = [...byLevel.entries()].sort((a, b) => a[0] - b[0]);
+  const out = header(`MAHABHARATHA Status: ${graph.feature}`, paint);
+  out.push(
+    `Run: ${paint('dim', 'NOT STARTED')} · task graph ${options.graphPath}`,
+    '',
+    `Plan: ${plural(graph.tasks.length, 'task')} in ${plural(levels.length, 'level')} (widths ${levels.map(([, ids]) => ids.length).join('-') || '-'})`,
+    '',
+  );
+  const labelWidth = Math.max(0, ...levels.map(([level]) => `Level ${level}:`.length));
+  const countWidth = Math.max(0, ...levels.map(([, ids]) => plural(ids.length, 'task').length));
+  for (const [level, ids] of levels) {
+    out.push(`  ${padEnd(`Level ${level}:`, labelWidth)} ${padEnd(plural(ids.length, 'task'), countWidth)}  ${oneLine(ids.join(', '), ERROR_WIDTH)}`);
+  }
+  out.push('', `Start it with: mahabharatha rush --graph ${options.graphPath}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,163 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { stripAnsi } from '../../src/views/format';
+import { statusModel } from '../../src/views/statusModel';
+import { renderGraphSummary, renderStatus } from '../../src/views/text';
+import { at, golden, snapshotFromFixture, snapshotOfEvents } from './textRuns';
+
+const COMPLETE = { feature: 'worker-metrics', now: at('08:10:00') };
+const RUNNING = { feature: 'worker-metrics', now: at('08:01:25'), until: at('08:01:25') };
+const UTC = { timeZone: 'UTC', rejectedFile: 'worker-metrics.rejected.jsonl' };
+
+const complete = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', COMPLETE), { now: COMPLETE.now, totalKnown: true });
+const running = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', RUNNING), { now: RUNNING.now, totalKnown: true });
+
+const render = suite('renderStatus');
+
+render('prints a completed run as the golden file (no colour)', () => {
+  const actual = renderStatus(complete(), { color: false, ...UTC });
+  assert.fixture(actual, golden('status-complete.txt', actual));
+});
+
+render('prints a completed run with ANSI colour when asked, same text underneath', () => {
+  const plain = renderStatus(complete(), { color: false, ...UTC });
+  const actual = renderStatus(complete(), { color: true, ...UTC });
+  assert.fixture(actual, golden('status-complete.color.txt', actual));
+  assert.ok(actual.includes('\u001b[32m✓ DONE\u001b[39m'), 'DONE is green');
+  assert.is(stripAnsi(actual), plain);
+});
+
+render('prints a running run with the bar, the running level and an ETA (no colour)', () => {
+  const actual = renderStatus(running(), { color: false, ...UTC });
+  assert.fixture(actual, golden('status-running.txt', actual));
+});
+
+render('prints a running run in colour (terminal)', () => {
+  const actual = renderStatus(running(), { color: true, ...UTC });
+  assert.fixture(actual, golden('status-running.color.txt', actual));
+  assert.is(stripAnsi(actual), renderStatus(running(), { color: false, ...UTC }));
+});
+
+render('prints one level’s tasks with queue wait, execution and verification', () => {
+  const snapshot = snapshotFromFixture('run-complete.events.jsonl', COMPLETE);
+  const actual = renderStatus(statusModel(snapshot, { now: COMPLETE.now, totalKnown: true, level: 2 }), { color: false, ...UTC });
+  assert.fixture(actual, golden('status-level2.txt', actual));
+});
+
+render('prints a failed run with its error and no made-up total', () => {
+  const snapshot = snapshotFromFixture('run-failed.events.jsonl', { feature: 'release-prep', now: at('09:30:00') });
+  const actual = renderStatus(statusModel(snapshot, { now: at('09:30:00') }), { color: false, timeZone: 'UTC' });
+  assert.fixture(actual, golden('status-failed.txt', actual));
+  assert.not.match(actual, /\d+\/5 tasks/);
+  assert.match(actual, /Progress: 3 tasks complete, 1 failed \(total unknown\)/);
+  assert.match(actual, /Tasks: 3 \(1 failed\)$/m);
+});
+
+render('has no colour codes without colour', () => {
+  for (const model of [complete(), running()]) assert.not.match(renderStatus(model, { color: false, ...UTC }), /\u001b/);
+});
+
+render('keeps the header rule as wide as the header', () => {
+  const [title, rule] = renderStatus(complete(), { color: false, ...UTC }).split('\n');
+  assert.is(rule, '═'.repeat([...(title ?? '')].length));
+});
+
+render('aligns every row of the worker table with its borders', () => {
+  const lines = renderStatus(running(), { color: true, ...UTC }).split('\n').map(stripAnsi);
+  const table = lines.filter((l) => /^[┌├│└]/.test(l));
+  assert.is(table.length, 7);
+  const width = [...(table[0] ?? '')].length;
+  for (const row of table) assert.is([...row].length, width, row);
+});
+
+render('says when a retry is under way, and when a failure was recovered', () => {
+  assert.match(renderStatus(running(), { color: false, ...UTC }), /WM-003 +attempt 1 +worker 1 +08:00:45 +↻ retrying +exit 1: flaky network connection reset by peer/);
+  assert.match(renderStatus(complete(), { color: false, ...UTC }), /WM-003 .*✓ recovered/);
+});
+
+render('warns about rejected input with counts per reason and where it went', () => {
+  const out = renderStatus(complete(), { color: false, ...UTC });
+  assert.match(out, /^⚠ 3 input lines rejected \(invalid_json 2, bad_timestamp 1; see worker-metrics\.rejected\.jsonl\)$/m);
+  assert.match(out, /^⚠ 1 event of an unknown type skipped$/m);
+});
+
+render('shows neither failures nor warnings for a clean run', () => {
+  const snapshot = snapshotOfEvents(
+    'clean',
+    [
+      ['rush_started', 0, { workers: 1, totalTasks: 1 }],
+      ['task_created', 0, { taskId: 'T-1', level: 0 }],
+      ['worker_started', 0, { workerId: 0 }],
+      ['worker_ready', 250, { workerId: 0 }],
+      ['level_started', 300, { level: 0 }],
+      ['task_claimed', 300, { taskId: 'T-1', workerId: 0 }],
+      ['task_started', 300, { taskId: 'T-1', workerId: 0 }],
+      ['task_complete', 1300, { taskId: 'T-1', workerId: 0, durationMs: 1000 }],
+      ['level_complete', 1400, { level: 0 }],
+      ['worker_stopped', 1500, { workerId: 0 }],
+      ['rush_completed', 1500, {}],
+    ],
+    5000,
+  );
+  const out = renderStatus(statusModel(snapshot, { now: 5000, totalKnown: true }), { color: false, timeZone: 'UTC' });
+  assert.not.match(out, /Failures and retries/);
+  assert.not.match(out, /⚠/);
+  assert.match(out, /Level 0: ✓ DONE {4}1\.1s \(1 task, avg=1\.0s, p95=1\.0s\)/);
+  assert.match(out, /^Total: 1\.5s \| Workers: 1 \| Tasks: 1\/1$/m);
+});
+
+render('says so when no level or worker is known yet', () => {
+  const snapshot = snapshotOfEvents('empty', [], 0);
+  const out = renderStatus(statusModel(snapshot, { now: 0 }), { color: false, timeZone: 'UTC' });
+  assert.match(out, /Run: PENDING/);
+  assert.match(out, /\(no levels known\)/);
+  assert.match(out, /\(no workers yet\)/);
+  assert.match(out, /Progress: 0 tasks complete \(total unknown\)/);
+  assert.match(out, /Total: - \| Workers: 0 \| Tasks: 0$/m);
+});
+
+render('lists tasks without a level apart, never inside a level', () => {
+  const snapshot = snapshotOfEvents(
+    'mixed',
+    [
+      ['task_created', 0, { taskId: 'X-L1-a', level: 1 }],
+      ['task_claimed', 10, { taskId: 'X-L1-a', workerId: 0 }],
+      ['task_claimed', 10, { taskId: 'loose', workerId: 1 }],
+      ['task_complete', 500, { taskId: 'loose', workerId: 1, durationMs: 400 }],
+    ],
+    1000,
+  );
+  const out = renderStatus(statusModel(snapshot, { now: 1000 }), { color: false, timeZone: 'UTC' });
+  assert.match(out, /Level 1: RUNNING .*\(0\/1 task\)/);
+  assert.match(out, /No level: 1\/1 task \(level not recorded\)/);
+});
+
+render('marks the ETA as an estimate and only while running', () => {
+  assert.match(renderStatus(running(), { color: false, ...UTC }), /· ETA ~\S+ \(estimate\)/);
+  assert.not.match(renderStatus(complete(), { color: false, ...UTC }), /ETA/);
+});
+
+render('adds load warnings after the ingest warnings', () => {
+  const model = statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: ['task graph unreadable: bad JSON'] });
+  assert.match(renderStatus(model, { color: false }), /\n\n⚠ task graph unreadable: bad JSON\n$/);
+});
+render.run();
+
+const summary = suite('renderGraphSummary');
+
+summary('summarises a graph that has not run: tasks, levels, widths and how to start it', () => {
+  const graph = {
+    feature: 'bite-sized',
+    tasks: [
+      { id: 'BS-001', level: 1 },
+      { id: 'BS-002', level: 2 },
+      { id: 'BS-003', level: 2 },
+      { id: 'BS-004', level: 2 },
+      { id: 'BS-005', level: 3 },
+    ],
+  };
+  const actual = renderGraphSummary(graph, { color: false, graphPath: '.gsd/specs/bite-sized/task-graph.json' });
+  assert.fixture(actual, golden('graph-summary.txt', actual));
+  assert.match(actual, /5 tasks in 3 levels \(widths 1-3-1\)/);
+});
+summary.run();
