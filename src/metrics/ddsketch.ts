@@ -124,19 +124,33 @@ export class DDSketch {
     if (rank >= this.total - 1) return this.maxOf;
     let estimate = 0;
     if (rank >= this.zeroCount) {
-      let running = this.zeroCount;
-      const bins = this.bins;
-      let slot = bins.length - 1;
-      for (let s = 0; s < bins.length; s++) {
-        running += bins[s]!;
-        if (running > rank) {
-          slot = s;
-          break;
-        }
-      }
+      const slot = rank < (this.total + this.zeroCount) / 2 ? this.slotFromBelow(rank) : this.slotFromAbove(rank);
       estimate = (2 * Math.pow(this.gamma, slot + this.offset)) / (this.gamma + 1);
     }
     return Math.min(Math.max(estimate, this.minOf), this.maxOf);
+  }
+
+  // The slot holding the item of a rank is the first whose cumulative count exceeds the rank.
+  // Counts are whole numbers, so scanning from the nearer end finds the same slot in fewer steps
+  // (p95 and p99 sit near the top).
+  private slotFromBelow(rank: number): number {
+    const bins = this.bins;
+    let running = this.zeroCount;
+    for (let s = 0; s < bins.length; s++) {
+      running += bins[s]!;
+      if (running > rank) return s;
+    }
+    return bins.length - 1;
+  }
+
+  private slotFromAbove(rank: number): number {
+    const bins = this.bins;
+    let running = this.total; // the cumulative count up to and including slot s
+    for (let s = bins.length - 1; s > 0; s--) {
+      running -= bins[s]!;
+      if (running <= rank) return s;
+    }
+    return 0;
   }
 
   /** A copy that shares nothing with this sketch. */

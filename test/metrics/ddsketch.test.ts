@@ -49,6 +49,30 @@ Accuracy('every quantile is within 1% of the exact value of its rank', () => {
   }
 });
 
+Accuracy('every rank maps to the bin that holds it (reference scan over the JSON bins)', () => {
+  const values = draw(5, 2_001, (rand) => (rand() < 0.1 ? 0 : Math.round(lognormal(rand, 5, 2))));
+  const s = sketchOf(values);
+  const j = s.toJSON();
+  const counts = j.bins.flatMap((b) => (b < 0 ? new Array<number>(-b).fill(0) : [b]));
+  const gamma = (1 + ALPHA) / (1 - ALPHA);
+  for (let k = 0; k <= 2000; k++) {
+    const q = k / 2000;
+    const rank = q * (s.count - 1);
+    let expected: number;
+    if (k === 0) expected = s.min!;
+    else if (k === 2000) expected = s.max!;
+    else if (rank < j.zero_count) expected = 0;
+    else {
+      let running = j.zero_count;
+      let slot = 0;
+      while ((running += counts[slot]!) <= rank) slot++;
+      expected = (2 * Math.pow(gamma, slot + j.offset)) / (gamma + 1);
+      expected = Math.min(Math.max(expected, s.min!), s.max!);
+    }
+    assert.is(s.quantile(q), expected, `q=${q}`);
+  }
+});
+
 Accuracy('count, sum, min and max are exact', () => {
   const values = draw(7, 10_000, (rand) => Math.round(rand() * 1000));
   const s = sketchOf(values);
