@@ -1,0 +1,101 @@
+/**
+ * The state-file source: for an orchestrator that writes only `{feature}.json` (upstream Python),
+ * each changed snapshot of the file is turned into the lifecycle events it implies
+ * (`eventsFromState`: a task gaining `claimed_at` → `task_claimed`, ...), and only the events not
+ * sent before are emitted. Read-only: the file is never written, renamed or locked.
+ *
+ * The file is replaced by rename on every save, so the directory is watched (plus a poll); a
+ * snapshot that does not parse (a writer that is not atomic, caught mid-write) is skipped and the
+ * next change is awaited.
+ */
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import { EMPTY, merge, Observable, of, takeUntil } from 'rxjs';
+import { concatMap } from 'rxjs/operators';
+import type { LifecycleEvent } from '../events/codecs';
+import { eventsFromState, type StateEventsOptions } from '../metrics/stateEvents';
+import { readStateFile } from '../state/stateManager';
+import { fileChanges } from './fileChanges';
+
+export type StateSnapshotItem =
+  | { readonly kind: 'event'; readonly event: LifecycleEvent }
+  /** A snapshot was read and its new events sent (the first one marks the end of the replay). */
+  | { readonly kind: 'caught_up' }
+  /** The file is there but is not a state file (yet): skipped until it changes. */
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+export interface StateSnapshotsOptions extends StateEventsOptions {
+  /** Keep watching for new snapshots (true) or read the file once and complete (false). Default true. */
+  readonly follow?: boolean;
+  readonly pollIntervalMs?: number;
+  /** Completes the stream when it emits. */
+  readonly stop?: Observable<unknown>;
+}
+
+/** Same type, time and payload: the same fact about the run, seen again in a later snapshot. */
+const factKey = (e: LifecycleEvent): string => `${e.type}|${e.ts}|${JSON.stringify(e.data)}`;
+
+/** What tells us the file changed without reading it. */
+const versionOf = (st: fs.Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`;
+
+/**
+ * Remembers which facts were sent and which file version was read; `read()` returns the items of
+ * the current file version that are new (nothing when the file did not change).
+ */
+export class StateFileDiffer {
+  private readonly sent = new Set<string>();
+  private version: string | null = null;
+  private announced = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: StateEventsOptions = {},
+  ) {}
+
+  read(): StateSnapshotItem[] {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(this.file);
+    } catch {
+      return this.caughtUp([]);
+    }
+    const version = versionOf(st);
+    if (version === this.version) return this.caughtUp([]);
+    const read = readStateFile(this.file);
+    // Reported once per file version: a file that stays broken is not re-reported at every poll.
+    this.version = version;
+    if (E.isLeft(read)) return this.caughtUp([{ kind: 'unreadable', reason: read.left.reason }]);
+    if (read.right === null) return this.caughtUp([]);
+    const items: StateSnapshotItem[] = [];
+    for (const event of eventsFromState(read.right, this.options).events) {
+      const key = factKey(event);
+      if (this.sent.has(key)) continue;
+      this.sent.add(key);
+      items.push({ kind: 'event', event });
+    }
+    return this.caughtUp(items);
+  }
+
+  /** `caught_up` after the first read, and after each read that brought something. */
+  private caughtUp(items: StateSnapshotItem[]): StateSnapshotItem[] {
+    if (items.length === 0 && this.announced) return items;
+    this.announced = true;
+    items.push({ kind: 'caught_up' });
+    return items;
+  }
+}
+
+export function stateSnapshots(file: string, options: StateSnapshotsOptions = {}): Observable<StateSnapshotItem> {
+  const { follow = true, pollIntervalMs, stop, ...eventOptions } = options;
+  return new Observable<StateSnapshotItem>((subscriber) => {
+    const differ = new StateFileDiffer(file, eventOptions);
+    const changes$ = follow ? fileChanges(file, pollIntervalMs === undefined ? {} : { pollIntervalMs }) : EMPTY;
+    // Reads are synchronous, so a change notice never interleaves with a read in progress.
+    return merge(of(undefined), changes$)
+      .pipe(
+        concatMap(() => differ.read()),
+        stop ? takeUntil(stop) : (s) => s,
+      )
+      .subscribe(subscriber);
+  });
+}
