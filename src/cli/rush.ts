@@ -1,0 +1,91 @@
+/**
+ * `mahabharatha rush --graph FILE` (alias `kurukshetra`): run a task graph on worker processes,
+ * printing one line per level and task outcome. Exit 0 when every task completed, 1 when a task
+ * failed for good (or the graph is invalid), 130/143 when stopped by SIGINT/SIGTERM.
+ */
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import { readGraph } from '../orchestrator/readGraph';
+import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
+import { DEFAULT_STATE_DIR } from '../state/layout';
+import { EXIT, RuntimeError, UsageError } from './exit';
+import type { RushOptions } from './main';
+
+export async function rushCommand(opts: RushOptions): Promise<number> {
+  if (!opts.graph) throw new UsageError('rush needs --graph FILE (a task-graph.json)');
+  const graphFile = path.resolve(opts.graph);
+  const graph = readGraph(graphFile, opts.feature === undefined ? {} : { feature: opts.feature });
+  if (E.isLeft(graph)) throw new RuntimeError(graph.left.replace(graphFile, opts.graph));
+  const stateDir = path.resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
+
+  const result = await withStopSignals((onStarted) =>
+    runUntilDone(
+      {
+        graph: graph.right,
+        cwd: path.dirname(graphFile),
+        workers: opts.workers,
+        retries: opts.retries,
+        stateDir,
+        resume: opts.resume === true,
+        progress: (line) => process.stdout.write(`${line}\n`),
+      },
+      onStarted,
+    ),
+  );
+  if (result.status === 'stopped') {
+    const again = ['mahabharatha rush', '--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
+    process.stdout.write(`continue with: ${again.map(quote).join(' ')}\n`);
+  }
+  if (result.status === 'nothing_to_do') process.stdout.write(`nothing to resume: every task of ${graph.right.feature} is complete\n`);
+  return exitCodeOf(result);
+}
+
+export async function runUntilDone(options: Parameters<typeof startRush>[0], onStarted: (rush: Rush) => void): Promise<RushResult> {
+  let rush: Rush;
+  try {
+    rush = await startRush(options);
+  } catch (err) {
+    if (err instanceof RushRefused) throw new RuntimeError(err.message);
+    throw err;
+  }
+  onStarted(rush);
+  return rush.done;
+}
+
+/**
+ * Runs `task` with SIGINT/SIGTERM turned into an orderly stop of the run (a signal that arrives
+ * while the run is still starting is applied as soon as it has started).
+ */
+export async function withStopSignals<T>(task: (onStarted: (rush: Rush) => void) => Promise<T>): Promise<T> {
+  let rush: Rush | null = null;
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (rush) rush.stop(signal);
+    else pending = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await task((started) => {
+      rush = started;
+      if (pending) started.stop(pending);
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function exitCodeOf(result: RushResult): number {
+  switch (result.status) {
+    case 'complete':
+    case 'nothing_to_do':
+      return EXIT.ok;
+    case 'failed':
+      return EXIT.runtime;
+    case 'stopped':
+      return result.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  }
+}
+
+const quote = (s: string): string => (/^[\w./@:=-]+$/.test(s) || s === 'mahabharatha rush' ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -1,0 +1,292 @@
+/**
+ * A run of a task graph (`rush`): the state dir and its lock, the metrics processor, the events
+ * log, the worker processes and the scheduler, wired together; and an orderly end (workers
+ * stopped, final events recorded, state flushed) whether the run completes, fails or is stopped.
+ *
+ * `resume` continues the run already recorded in the state dir: the processor restores it first,
+ * then tasks already complete are skipped and the rest re-run from the lowest incomplete level.
+ * `rush_started` is not recorded again and new workers get new ids, so uptimes and durations
+ * stay true across the gap.
+ */
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import { parseTimestamp } from '../events/timestamp';
+import type { RunSnapshot } from '../metrics/snapshot';
+import { OrchestratorEvents } from '../sources/inProcess';
+import { eventsPath, statePath } from '../state/layout';
+import { retryDelayMs } from './backoff';
+import { EventLogAppender } from './eventLog';
+import { openRunProcessor, RunProcessor } from './metricsPort';
+import { formatElapsed, formatProgress, formatSeconds } from './progress';
+import { killGroup } from './runCommand';
+import { acquireRunLock } from './runLock';
+import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
+import type { ValidGraph } from './validateGraph';
+import { startWorker, WorkerProcess } from './workerProcess';
+
+/** A run that cannot start (an existing run without --resume, nothing to resume, a lock held). */
+export class RushRefused extends Error {}
+
+export interface RushOptions {
+  readonly graph: ValidGraph;
+  /** Where task commands run: the graph file's directory. */
+  readonly cwd: string;
+  readonly workers: number;
+  readonly retries: number;
+  readonly stateDir: string;
+  readonly resume?: boolean;
+  /** Receives each progress line (without newline). */
+  readonly progress?: (line: string) => void;
+  /** Delay before retry n (1-based), in ms. */
+  readonly backoff?: (retry: number) => number;
+}
+
+export type RushStatus = 'complete' | 'failed' | 'stopped' | 'nothing_to_do';
+
+export interface RushResult {
+  readonly status: RushStatus;
+  readonly error: string | null;
+  /** The signal that stopped the run, when one did. */
+  readonly signal: NodeJS.Signals | null;
+  readonly snapshot: RunSnapshot;
+}
+
+export interface Rush {
+  readonly feature: string;
+  readonly stateDir: string;
+  readonly processor: RunProcessor;
+  readonly done: Promise<RushResult>;
+  /** Stops the run (on a signal). A second call kills the workers at once. */
+  stop(signal: NodeJS.Signals): void;
+}
+
+/** How long a worker gets to exit after being asked, before its process group is killed. */
+const STOP_GRACE_MS = 3000;
+
+/** Checks and prepares everything, then starts the run; `done` settles when it has ended. */
+export async function startRush(options: RushOptions): Promise<Rush> {
+  const { graph, stateDir } = options;
+  const feature = graph.feature;
+  const hasRun = fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature));
+  if (!options.resume && hasRun) {
+    throw new RushRefused(`a run of ${feature} already exists in ${stateDir}; continue it with --resume, or use another --state-dir`);
+  }
+  if (options.resume && !hasRun) throw new RushRefused(`nothing to resume: no run of ${feature} in ${stateDir}`);
+
+  fs.mkdirSync(stateDir, { recursive: true });
+  const lock = acquireRunLock(stateDir, feature);
+  if (E.isLeft(lock)) throw new RushRefused(lock.left);
+  const release = lock.right;
+
+  const emitter = new OrchestratorEvents();
+  let processor: RunProcessor;
+  try {
+    processor = openRunProcessor(feature, stateDir, emitter);
+    await processor.ready;
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const previous = processor.snapshot();
+  const resumed = options.resume === true && previous.startedAt !== null;
+
+  const complete = new Set(previous.tasks.filter((t) => t.status === 'complete').map((t) => t.taskId));
+  if (resumed && graph.tasks.every((t) => complete.has(t.id)) && previous.endedAt !== null) {
+    await processor.close();
+    release();
+    const snapshot = processor.snapshot();
+    return {
+      feature,
+      stateDir,
+      processor,
+      done: Promise.resolve({ status: 'nothing_to_do', error: null, signal: null, snapshot }),
+      stop: () => undefined,
+    };
+  }
+
+  const run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release);
+  return { feature, stateDir, processor, done: run.done, stop: (signal) => run.stop(signal) };
+}
+
+class RunInProgress {
+  readonly done: Promise<RushResult>;
+  private readonly log: EventLogAppender;
+  private readonly scheduler: Scheduler;
+  private readonly workers = new Map<number, WorkerProcess>();
+  /** Per worker, the process group of the command it is running (killed on stop, in case). */
+  private readonly commandGroups = new Map<number, number>();
+  private readonly runStartedAt: number;
+  private stopSignal: NodeJS.Signals | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly options: RushOptions,
+    private readonly processor: RunProcessor,
+    emitter: OrchestratorEvents,
+    previous: RunSnapshot,
+    resumed: boolean,
+    complete: ReadonlySet<string>,
+    private readonly release: () => void,
+  ) {
+    const { graph, stateDir } = options;
+    this.log = new EventLogAppender(eventsPath(stateDir, graph.feature), { feature: graph.feature, emitter });
+    const record = this.log.record;
+
+    if (resumed) this.closePreviousWorkers(previous);
+    const started = resumed ? null : record('rush_started', { workers: options.workers, totalTasks: graph.tasks.length });
+    this.runStartedAt = started?.ts ?? previous.startedAt ?? Date.now();
+    const known = new Set(previous.tasks.map((t) => t.taskId));
+    for (const task of graph.tasks) if (!known.has(task.id)) record('task_created', { taskId: task.id, level: task.level });
+
+    const levels = planLevels(graph, previous, complete);
+    this.say(
+      resumed
+        ? `resuming ${graph.feature}: ${complete.size} of ${graph.tasks.length} tasks complete, from level ${levels[0]?.level ?? '-'} on ${options.workers} workers`
+        : `rush ${graph.feature}: ${graph.tasks.length} tasks in ${graph.levels.length} levels on ${options.workers} workers (state: ${stateDir})`,
+    );
+
+    this.scheduler = new Scheduler(levels, complete, {
+      record,
+      now: Date.now,
+      retries: options.retries,
+      backoff: options.backoff ?? retryDelayMs,
+      setTimer: (fn, ms) => {
+        const handle = setTimeout(fn, ms);
+        return () => clearTimeout(handle);
+      },
+      assign: (workerId, task, attempt) => {
+        this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt });
+      },
+      progress: (p) => this.say(formatProgress(p, this.runStartedAt), p.at),
+    });
+
+    const firstId = Math.max(0, ...previous.metrics.workerMetrics.map((w) => w.workerId)) + 1;
+    for (let i = 0; i < options.workers; i += 1) this.spawn(firstId + i);
+    this.scheduler.start();
+    this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
+  }
+
+  stop(signal: NodeJS.Signals): void {
+    if (this.stopSignal !== null) {
+      // Asked twice: do not wait for anyone.
+      for (const w of this.workers.values()) w.kill('SIGKILL');
+      return;
+    }
+    this.stopSignal = signal;
+    this.scheduler.stop();
+  }
+
+  private say(line: string, at = Date.now()): void {
+    if (!this.options.progress) return;
+    this.options.progress(line.startsWith('[') ? line : `${formatElapsed(at - this.runStartedAt)} ${line}`);
+  }
+
+  /**
+   * Workers of the earlier run that never recorded their end died with their orchestrator; their
+   * last event is the best bound on when, so their uptime stops there instead of growing forever.
+   */
+  private closePreviousWorkers(previous: RunSnapshot): void {
+    for (const w of previous.metrics.workerMetrics) {
+      if (w.stoppedAt !== null && w.stoppedAt !== undefined) continue;
+      const at = previous.workerLastEventAt[w.workerId] ?? previous.lastEventAt ?? Date.now();
+      this.log.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
+    }
+  }
+
+  private spawn(id: number): void {
+    const { record } = this.log;
+    record('worker_started', { workerId: id });
+    const worker = startWorker(id, {
+      message: (m) => {
+        switch (m.type) {
+          case 'ready':
+            record('worker_ready', { workerId: id }, m.at);
+            this.scheduler.workerReady(id);
+            return;
+          case 'started':
+            if (m.pid !== null) this.commandGroups.set(id, m.pid);
+            this.scheduler.taskStarted(id, m.taskId, m.at);
+            return;
+          case 'finished':
+            this.commandGroups.delete(id);
+            this.scheduler.taskFinished(id, m);
+            return;
+        }
+      },
+      exit: (code, signal) => {
+        const group = this.commandGroups.get(id);
+        // Whatever its command left behind goes with it.
+        if (group !== undefined) killGroup(group, 'SIGKILL');
+        if (this.stopping) {
+          record('worker_stopped', { workerId: id });
+          return;
+        }
+        const error = signal !== null ? `worker exited on ${signal}` : `worker exited with code ${code ?? '?'}`;
+        record('worker_crashed', { workerId: id, error });
+        this.say(`worker ${id} crashed: ${error}`);
+        this.scheduler.workerGone(id, error);
+      },
+    });
+    this.workers.set(id, worker);
+  }
+
+  private async stopWorkers(): Promise<void> {
+    this.stopping = true;
+    const alive = [...this.workers.values()].filter((w) => w.alive);
+    for (const w of alive) {
+      // Idle workers leave when asked; on a signal, their running commands are killed first.
+      if (this.stopSignal !== null) w.kill('SIGTERM');
+      else w.send({ type: 'stop' });
+    }
+    await Promise.all(
+      alive.map(async (w) => {
+        const timer = setTimeout(() => w.kill('SIGKILL'), STOP_GRACE_MS);
+        await w.exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private async finish(outcome: RunOutcome): Promise<RushResult> {
+    await this.stopWorkers();
+    const { record } = this.log;
+    if (outcome.status === 'complete') record('rush_completed', {});
+    else record('rush_stopped', {});
+    let snapshot: RunSnapshot;
+    try {
+      await this.processor.flush();
+      snapshot = this.processor.snapshot();
+      await this.processor.close();
+    } finally {
+      this.log.close();
+      this.release();
+    }
+    const error = outcome.status === 'failed' ? outcome.error : null;
+    const total = this.options.graph.tasks.length;
+    const done = snapshot.tasks.filter((t) => t.status === 'complete').length;
+    const elapsed = formatSeconds(Date.now() - this.runStartedAt);
+    if (outcome.status === 'complete') this.say(`rush complete: ${total} tasks in ${this.options.graph.levels.length} levels, ${elapsed}`);
+    else if (outcome.status === 'failed') this.say(`rush failed: ${error}`);
+    else this.say(`rush stopped${this.stopSignal ? ` by ${this.stopSignal}` : ''}: ${done} of ${total} tasks complete`);
+    return { status: outcome.status, error, signal: this.stopSignal, snapshot };
+  }
+}
+
+/** The levels still to run: from the lowest level not recorded complete, skipping complete tasks. */
+export function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: ReadonlySet<string>): LevelPlan[] {
+  const recorded = new Map(previous.metrics.levelMetrics.map((l) => [l.level, l]));
+  const stamp = (s: string | null | undefined): number | null => {
+    if (s === null || s === undefined) return null;
+    const parsed = parseTimestamp(s);
+    return E.isRight(parsed) ? parsed.right : null;
+  };
+  const plans: LevelPlan[] = [];
+  for (const level of graph.levels) {
+    const tasks = graph.tasks.filter((t) => t.level === level);
+    const info = recorded.get(level);
+    const finished = tasks.every((t) => complete.has(t.id)) && stamp(info?.completedAt) !== null;
+    if (finished && plans.length === 0) continue;
+    plans.push({ level, tasks, startedAt: stamp(info?.startedAt) });
+  }
+  return plans;
+}
