@@ -36,7 +36,8 @@ export const EventData = {
   worker_ready: worker,
   worker_stopped: workerEnd,
   worker_crashed: workerEnd,
-  task_created: snakeCased(t.type({ taskId: TaskId, level: Level })),
+  // `level` may be unknown (an upstream task without one): the task is counted, in no level.
+  task_created: snakeCased(t.intersection([t.type({ taskId: TaskId }), t.partial({ level: Level })])),
   task_claimed: taskOnWorker,
   task_started: taskOnWorker,
   verification_passed: verification,

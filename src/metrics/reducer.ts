@@ -192,7 +192,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'task_created': {
       const task = taskOf(state, e.data.taskId, ts);
       if (task.createdAt === null) task.createdAt = ts;
-      setLevel(state, task, e.data.level);
+      if (e.data.level !== undefined) setLevel(state, task, e.data.level);
       return;
     }
     case 'task_claimed':

@@ -98,3 +98,18 @@ export interface RunSnapshot {
 }
 
 export type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics };
+
+/** The counters as written in JSON (`--json` `ingest`, the state file): snake_case keys. */
+export function encodeIngest(ingest: IngestCounters): Record<string, unknown> {
+  return {
+    invalid_lines: { ...ingest.invalidLines },
+    unknown_events: ingest.unknownEvents,
+    duplicate_events: ingest.duplicateEvents,
+    out_of_order: ingest.outOfOrder,
+    negative_durations: ingest.negativeDurations,
+    future_timestamps: ingest.futureTimestamps,
+    torn_tail: ingest.tornTail,
+    log_truncations: ingest.logTruncations,
+    state_recoveries: ingest.stateRecoveries,
+  };
+}

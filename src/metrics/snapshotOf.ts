@@ -229,7 +229,9 @@ export function describe(e: LifecycleEvent): RecentEvent {
     case 'worker_crashed':
       return { ...base, workerId: e.data.workerId, severity: 'error', summary: `worker ${e.data.workerId} crashed${e.data.error ? `: ${e.data.error}` : ''}` };
     case 'task_created':
-      return { ...base, taskId: e.data.taskId, level: e.data.level, severity: 'info', summary: `${e.data.taskId} created (level ${e.data.level})` };
+      return e.data.level === undefined
+        ? { ...base, taskId: e.data.taskId, severity: 'info', summary: `${e.data.taskId} created` }
+        : { ...base, taskId: e.data.taskId, level: e.data.level, severity: 'info', summary: `${e.data.taskId} created (level ${e.data.level})` };
     case 'task_claimed':
     case 'task_started':
       return { ...base, taskId: e.data.taskId, workerId: e.data.workerId, severity: 'info', summary: `${e.data.taskId} ${e.type.slice('task_'.length)} by worker ${e.data.workerId}` };

@@ -1,0 +1,13 @@
+/** The batch fold: a state file → the snapshot of the run it records, through the one reducer. */
+import type { StateFile } from '../state/codecs';
+import { createRunState, reduce, snapshotOf } from './reducer';
+import type { RunSnapshot } from './snapshot';
+import { eventsFromState, type StateEventsOptions } from './stateEvents';
+
+/** The run a state file records, as the reducer sees it. */
+export function collectFromState(state: StateFile, now: number, options: StateEventsOptions = {}): RunSnapshot {
+  let run = createRunState(state.feature);
+  for (const event of eventsFromState(state, options).events) run = reduce(run, { kind: 'event', event });
+  return snapshotOf(run, now);
+}
+

@@ -1,0 +1,192 @@
+/**
+ * A state file → the lifecycle events it implies. This is how the batch `MetricsCollector`, the
+ * state-snapshot source (upstream orchestrators that write only a state file) and `status` on an
+ * upstream directory all reach the one reducer: there is no second way of computing metrics.
+ *
+ * The state file keeps the last attempt of each task; earlier failed attempts are in
+ * `execution_log` (`task_failed` entries with the attempt's `claimed_at`/`started_at`, which
+ * `applySnapshot` writes). Upstream files have no `created_at` and often no `level`: a task is then
+ * taken as created when the run started, and its level comes from `levelOf` (the task graph) or an
+ * `-L<n>-` in its id — else it has none, and none is invented.
+ */
+import * as E from 'fp-ts/Either';
+import { WorkerId, type LifecycleEvent } from '../events/codecs';
+import { parseTimestamp, type TimestampOptions } from '../events/timestamp';
+import type { StateFile, TaskState } from '../state/codecs';
+
+export interface StateEventsOptions extends TimestampOptions {
+  /** Level of a task the state file does not give one (e.g. from the task graph). */
+  readonly levelOf?: (taskId: string) => number | undefined;
+}
+
+export interface StateEvents {
+  readonly events: LifecycleEvent[];
+  /** Stamps or ids that could not be read; the events that needed them are left out. */
+  readonly unreadable: number;
+}
+
+const LEVEL_IN_ID = /-L(\d+)-/;
+
+/** Upstream task ids carry their level: `MAHABHARATHA-L2-003` → 2. */
+export function levelFromId(taskId: string): number | undefined {
+  const m = LEVEL_IN_ID.exec(taskId);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+/**
+ * Order of events stamped the same millisecond, so that a replay follows the lifecycle: a worker
+ * finishes one task before it claims the next one that same millisecond, and an attempt that took
+ * no time at all ends after it began.
+ */
+const PHASE = {
+  runStart: 0,
+  workerStart: 1,
+  workerReady: 2,
+  created: 3,
+  levelStart: 4,
+  attemptEnd: 5,
+  attemptBegin: 6,
+  instantAttemptEnd: 7,
+  levelComplete: 8,
+  workerStop: 9,
+  runEnd: 10,
+} as const;
+type Phase = (typeof PHASE)[keyof typeof PHASE];
+
+/** The phase of an event that ends an attempt begun at `begun`. */
+const endPhase = (ts: number, begun: number | null): Phase => (begun !== null && begun === ts ? PHASE.instantAttemptEnd : PHASE.attemptEnd);
+
+export function eventsFromState(state: StateFile, options: StateEventsOptions = {}): StateEvents {
+  const staged: { e: LifecycleEvent; phase: Phase }[] = [];
+  let unreadable = 0;
+  const at = (stamp: string | null | undefined): number | null => {
+    if (stamp === null || stamp === undefined) return null;
+    const parsed = parseTimestamp(stamp, options);
+    if (E.isLeft(parsed)) unreadable += 1;
+    return E.isRight(parsed) ? parsed.right : null;
+  };
+  const workerOf = (id: unknown): number | null => {
+    if (id === null || id === undefined) return null;
+    const decoded = WorkerId.decode(id);
+    if (E.isLeft(decoded)) unreadable += 1;
+    return E.isRight(decoded) ? decoded.right : null;
+  };
+  const push: Push = (phase, e) => {
+    staged.push({ e, phase });
+  };
+
+  const log = state.execution_log ?? [];
+  const logged = (name: string) => log.filter((entry) => entry.event === name);
+  const runStart = logged('rush_started')[0];
+  const startedAt = at(runStart?.timestamp ?? state.started_at);
+  if (startedAt !== null) {
+    const total = runStart?.data?.total_tasks;
+    push(PHASE.runStart, { type: 'rush_started', ts: startedAt, data: typeof total === 'number' ? { totalTasks: total } : {} });
+  }
+
+  for (const [key, w] of Object.entries(state.workers ?? {})) {
+    const id = workerOf(w.worker_id ?? key);
+    if (id === null) continue;
+    const started = at(w.started_at);
+    const ready = at(w.ready_at);
+    const stopped = at(w.stopped_at);
+    if (started !== null) push(PHASE.workerStart, { type: 'worker_started', ts: started, data: { workerId: id } });
+    if (ready !== null) push(PHASE.workerReady, { type: 'worker_ready', ts: ready, data: { workerId: id } });
+    if (stopped !== null && (w.status === 'stopped' || w.status === 'crashed')) {
+      push(PHASE.workerStop, { type: w.status === 'crashed' ? 'worker_crashed' : 'worker_stopped', ts: stopped, data: { workerId: id } });
+    }
+  }
+
+  const failuresByTask = new Map<string, Record<string, unknown>[]>();
+  for (const entry of logged('task_failed')) {
+    const taskId = entry.data?.task_id;
+    if (typeof taskId !== 'string') continue;
+    const list = failuresByTask.get(taskId) ?? [];
+    list.push({ ...entry.data, timestamp: entry.timestamp });
+    failuresByTask.set(taskId, list);
+  }
+
+  for (const [taskId, task] of Object.entries(state.tasks ?? {})) {
+    const level = task.level ?? options.levelOf?.(taskId) ?? levelFromId(taskId);
+    const created = at(task.created_at) ?? startedAt ?? firstStamp(task, at);
+    if (created !== null) push(PHASE.created, { type: 'task_created', ts: created, data: level === undefined ? { taskId } : { taskId, level } });
+
+    const failures = failuresByTask.get(taskId) ?? [];
+    for (const f of failures) {
+      const workerId = workerOf(f.worker_id);
+      const failedAt = at(f.timestamp as string);
+      if (workerId === null || failedAt === null) continue;
+      const claimed = at(f.claimed_at as string | null);
+      const started = at(f.started_at as string | null);
+      if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
+      if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
+      push(endPhase(failedAt, claimed ?? started), { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
+    }
+    pushLastAttempt(task, taskId, failures.length > 0, { at, workerOf, push });
+  }
+
+  for (const [key, l] of Object.entries(state.levels ?? {})) {
+    const level = Number(key);
+    if (!Number.isInteger(level) || level < 0) continue;
+    const started = at(l.started_at);
+    const completed = at(l.completed_at);
+    if (started !== null) push(PHASE.levelStart, { type: 'level_started', ts: started, data: { level } });
+    if (completed !== null && l.status === 'complete') push(PHASE.levelComplete, { type: 'level_complete', ts: completed, data: { level } });
+  }
+
+  const end = logged('rush_completed')[0] ?? logged('rush_stopped')[0];
+  const endedAt = at(end?.timestamp);
+  if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: {} });
+
+  // A stable sort: same-ms events of one phase keep the order they were derived in.
+  staged.sort((a, b) => a.e.ts - b.e.ts || a.phase - b.phase);
+  return { events: staged.map((s) => s.e), unreadable };
+}
+
+type Push = (phase: Phase, e: LifecycleEvent) => void;
+
+interface Emit {
+  at: (stamp: string | null | undefined) => number | null;
+  workerOf: (id: unknown) => number | null;
+  push: Push;
+}
+
+/** The attempt the task fields describe (its failures, if logged, were replayed already). */
+function pushLastAttempt(task: TaskState, taskId: string, failuresLogged: boolean, { at, workerOf, push }: Emit): void {
+  const workerId = workerOf(task.worker_id);
+  const claimed = at(task.claimed_at);
+  const started = at(task.started_at);
+  const completed = at(task.completed_at);
+  const failed = at(task.failed_at ?? (task.status === 'failed' || task.status === 'waiting_retry' ? (task.updated_at ?? task.completed_at) : null));
+  const status = task.status;
+  // A failed last attempt is in the log when we wrote the file; upstream files only have the task.
+  if ((status === 'failed' || status === 'waiting_retry') && failuresLogged) {
+    if (status === 'waiting_retry') pushRetry(task, taskId, at, push);
+    return;
+  }
+  if (workerId === null) return;
+  if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
+  if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
+  const begun = claimed ?? started;
+  if (status === 'complete' && completed !== null) {
+    const verification = task.verification_duration_ms;
+    const phase = endPhase(completed, begun);
+    if (typeof verification === 'number') push(phase, { type: 'verification_passed', ts: completed, data: { taskId, workerId, durationMs: verification } });
+    const duration = task.duration_ms;
+    push(phase, { type: 'task_complete', ts: completed, data: typeof duration === 'number' ? { taskId, workerId, durationMs: duration } : { taskId, workerId } });
+  } else if ((status === 'failed' || status === 'waiting_retry') && failed !== null) {
+    push(endPhase(failed, begun), { type: 'task_failed', ts: failed, data: { taskId, workerId, error: task.error ?? null } });
+    if (status === 'waiting_retry') pushRetry(task, taskId, at, push);
+  }
+}
+
+function pushRetry(task: TaskState, taskId: string, at: Emit['at'], push: Emit['push']): void {
+  const ts = at(task.updated_at) ?? at(task.failed_at);
+  if (ts !== null) push(PHASE.attemptEnd, { type: 'task_retry_scheduled', ts, data: { taskId, retryCount: task.retry_count ?? 1 } });
+}
+
+/** The earliest stamp a task carries, for a creation time when the file has none. */
+function firstStamp(task: TaskState, at: Emit['at']): number | null {
+  const stamps = [task.claimed_at, task.started_at, task.completed_at, task.updated_at].map(at).filter((n): n is number => n !== null);
+  return stamps.length > 0 ? Math.min(...stamps) : null;
+}
