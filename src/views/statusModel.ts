@@ -15,6 +15,8 @@ export interface LevelLine {
   /** Level duration; for a running level, the time since it started. Null when unknown. */
   readonly durationMs: number | null;
   readonly taskCount: number;
+  /** False when `taskCount` counts only the tasks seen so far (no graph, no declared size). */
+  readonly sizeKnown: boolean;
   readonly completed: number;
   readonly failed: number;
   /** Over the execution durations of its completed tasks; null when none completed. */
@@ -140,7 +142,8 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
   const tasksByLevel = groupByLevel(snapshot.tasks);
   const graphLevels = graphLevelSizes(graph);
 
-  const levels = levelLines(snapshot, tasksByLevel, graphLevels, endOfClock);
+  const sizeKnown = graph !== null || options.totalKnown === true || snapshot.status === 'complete';
+  const levels = levelLines(snapshot, tasksByLevel, graphLevels, endOfClock, sizeKnown);
 
   const unleveledTasks = tasksByLevel.get(null) ?? [];
   const unleveled = {
@@ -182,7 +185,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     startedAt: snapshot.startedAt,
     endedAt: snapshot.endedAt,
     lastEventAt: snapshot.lastEventAt,
-    currentLevel: snapshot.currentLevel,
+    currentLevel: levels.find((l) => l.phase !== 'done')?.level ?? snapshot.currentLevel,
     runError: snapshot.error,
     progress: {
       completed,
@@ -220,96 +223,127 @@ function graphLevelSizes(graph: TaskGraph | null): Map<number, number> {
   return out;
 }
 
+interface LevelFacts {
+  readonly level: number;
+  /** Status the metrics give, when they give one. */
+  readonly status: string | undefined;
+  readonly taskCount: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly durationMs: number | null;
+  readonly startedAt: number | null;
+  readonly avgMs: number | null;
+  readonly p95Ms: number | null;
+  readonly tasks: readonly TaskMetrics[];
+}
+
 function levelLines(
   snapshot: RunSnapshot,
   tasksByLevel: Map<number | null, TaskMetrics[]>,
   graphLevels: Map<number, number>,
   endOfClock: number,
+  sizeKnown: boolean,
 ): LevelLine[] {
-  const lines = new Map<number, LevelLine>();
+  const facts = new Map<number, LevelFacts>();
   for (const lm of snapshot.metrics.levelMetrics) {
-    const tasks = tasksByLevel.get(lm.level) ?? [];
-    const taskCount = Math.max(lm.taskCount, graphLevels.get(lm.level) ?? 0);
-    const phase = levelPhase(lm.status, lm.completedCount, lm.failedCount, taskCount, tasks, lm.durationMs, snapshot.status);
-    const started = epoch(lm.startedAt);
-    const durationMs =
-      lm.durationMs ?? (started !== null && (phase === 'running' || phase === 'failed') ? Math.max(0, Math.trunc(endOfClock - started)) : null);
     const hasSamples = (lm.samples ?? lm.completedCount) > 0;
-    lines.set(lm.level, {
+    facts.set(lm.level, {
       level: lm.level,
-      phase,
-      durationMs: phase === 'pending' ? null : durationMs,
-      taskCount,
+      status: lm.status,
+      taskCount: Math.max(lm.taskCount, graphLevels.get(lm.level) ?? 0),
       completed: lm.completedCount,
       failed: lm.failedCount,
+      durationMs: lm.durationMs,
+      startedAt: epoch(lm.startedAt),
       avgMs: hasSamples ? lm.avgTaskDurationMs : null,
       p95Ms: hasSamples ? lm.p95DurationMs : null,
+      tasks: tasksByLevel.get(lm.level) ?? [],
     });
   }
-  // Levels the graph has and the run has not reached yet.
-  for (const [level, size] of graphLevels) {
-    if (lines.has(level)) continue;
+  // Levels the graph has and the run has not reached, and levels known only from their tasks.
+  const levels = new Set<number>([...graphLevels.keys(), ...[...tasksByLevel.keys()].filter((l): l is number => l !== null)]);
+  for (const level of levels) {
+    if (facts.has(level)) continue;
     const tasks = tasksByLevel.get(level) ?? [];
-    const completed = tasks.filter((t) => t.status === COMPLETE).length;
-    const failed = tasks.filter((t) => t.status === FAILED).length;
-    lines.set(level, {
+    facts.set(level, {
       level,
-      phase: levelPhase(undefined, completed, failed, size, tasks, null, snapshot.status),
+      status: undefined,
+      taskCount: Math.max(tasks.length, graphLevels.get(level) ?? 0),
+      completed: tasks.filter((t) => t.status === COMPLETE).length,
+      failed: tasks.filter((t) => t.status === FAILED).length,
       durationMs: null,
-      taskCount: size,
-      completed,
-      failed,
+      startedAt: null,
       avgMs: null,
       p95Ms: null,
+      tasks,
     });
   }
-  // Levels known only from the tasks (a state file whose levels map is missing).
-  for (const [level, tasks] of tasksByLevel) {
-    if (level === null || lines.has(level)) continue;
-    const completed = tasks.filter((t) => t.status === COMPLETE).length;
-    const failed = tasks.filter((t) => t.status === FAILED).length;
-    lines.set(level, {
-      level,
-      phase: levelPhase(undefined, completed, failed, tasks.length, tasks, null, snapshot.status),
-      durationMs: null,
-      taskCount: tasks.length,
-      completed,
-      failed,
-      avgMs: null,
-      p95Ms: null,
-    });
-  }
-  return [...lines.values()].sort((a, b) => a.level - b.level);
+
+  const ordered = [...facts.values()].sort((a, b) => a.level - b.level);
+  const active = ordered.map((f) => f.status === 'running' || f.status === 'complete' || f.status === 'failed' || f.completed + f.failed > 0 || touched(f.tasks));
+  return ordered.map((f, i) => {
+    const laterActive = active.slice(i + 1).some(Boolean);
+    const phase = levelPhase(f, laterActive, snapshot.status);
+    return {
+      level: f.level,
+      phase,
+      durationMs: phase === 'pending' ? null : levelDuration(f, phase, endOfClock),
+      taskCount: f.taskCount,
+      sizeKnown,
+      completed: f.completed,
+      failed: f.failed,
+      avgMs: f.avgMs,
+      p95Ms: f.p95Ms,
+    };
+  });
 }
 
 const NOT_STARTED = new Set(['todo', 'pending']);
 
-function levelPhase(
-  status: string | undefined,
-  completed: number,
-  failed: number,
-  taskCount: number,
-  tasks: readonly TaskMetrics[],
-  durationMs: number | null,
-  runStatus: RunStatus,
-): LevelPhase {
-  switch (status) {
+const touched = (tasks: readonly TaskMetrics[]): boolean => tasks.some((t) => t.status !== undefined && !NOT_STARTED.has(t.status));
+
+/**
+ * DONE / RUNNING / PENDING / FAILED. The metrics' status wins, except that a level every task of
+ * which is complete is done once the run has moved past it or ended: upstream state files often
+ * record no `level_complete`.
+ */
+function levelPhase(f: LevelFacts, laterActive: boolean, runStatus: RunStatus): LevelPhase {
+  const allDone = f.taskCount > 0 && f.completed >= f.taskCount;
+  const finished = runStatus === 'complete' || runStatus === 'stopped' || runStatus === 'failed';
+  switch (f.status) {
     case 'complete':
       return 'done';
     case 'failed':
       return 'failed';
-    case 'running':
-      return failed > 0 && runStatus !== 'running' ? 'failed' : 'running';
     case 'pending':
       return 'pending';
     default:
       break;
   }
-  if (taskCount > 0 && completed >= taskCount) return 'done';
-  if (durationMs !== null && failed === 0) return 'done';
-  const touched = tasks.some((t) => t.status !== undefined && !NOT_STARTED.has(t.status));
-  if (!touched && completed === 0 && failed === 0) return 'pending';
-  return failed > 0 && runStatus !== 'running' ? 'failed' : 'running';
+  if (allDone && (f.status === undefined || laterActive || finished)) return 'done';
+  if (f.failed > 0 && runStatus !== 'running') return 'failed';
+  if (f.status === 'running') return 'running';
+  if (f.completed === 0 && f.failed === 0 && !touched(f.tasks)) return 'pending';
+  return 'running';
+}
+
+/**
+ * The level's duration from its events; without them (upstream states with no level stamps),
+ * from its tasks' own stamps: first claim to last completion, or to now while it runs.
+ */
+function levelDuration(f: LevelFacts, phase: LevelPhase, endOfClock: number): number | null {
+  if (f.durationMs !== null) return f.durationMs;
+  let start = f.startedAt;
+  let end: number | null = null;
+  for (const t of f.tasks) {
+    const begun = epoch(t.claimedAt) ?? epoch(t.startedAt);
+    if (f.startedAt === null && begun !== null && (start === null || begun < start)) start = begun;
+    const completed = epoch(t.completedAt);
+    if (completed !== null && (end === null || completed > end)) end = completed;
+  }
+  if (start === null) return null;
+  const until = phase === 'done' ? end : endOfClock;
+  return until === null ? null : Math.max(0, Math.trunc(until - start));
 }
 
 function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level: number): TaskRow[] {

@@ -119,7 +119,11 @@ function levelLines(levels: readonly LevelLine[], paint: Paint): string[] {
 }
 
 function levelCounts(l: LevelLine, paint: Paint): string {
-  const parts = [l.phase === 'done' && l.completed === l.taskCount ? plural(l.taskCount, 'task') : `${l.completed}/${plural(l.taskCount, 'task')}`];
+  const parts = [
+    l.phase === 'done' && l.completed === l.taskCount
+      ? plural(l.taskCount, 'task')
+      : `${l.completed}/${plural(l.taskCount, 'task')}${l.sizeKnown ? '' : ' seen'}`,
+  ];
   if (l.failed) parts.push(paint('red', `${l.failed} failed`));
   if (l.avgMs !== null) parts.push(`avg=${formatDuration(l.avgMs)}`);
   if (l.p95Ms !== null) parts.push(`p95=${formatDuration(l.p95Ms)}`);

@@ -66,6 +66,30 @@ model('measures a running level to now and a stopped run’s level to its end', 
   assert.is(stopped.levels[0]?.durationMs, 2000);
 });
 
+model('calls a level done when all its tasks are and the run moved on, timing levels by their tasks without level events', () => {
+  const events: EventInit[] = [
+    ['task_created', 0, { taskId: 'X-L1-001', level: 1 }],
+    ['task_created', 0, { taskId: 'X-L1-002', level: 1 }],
+    ['task_created', 0, { taskId: 'X-L2-001', level: 2 }],
+    ['task_claimed', 1000, { taskId: 'X-L1-001', workerId: 0 }],
+    ['task_claimed', 1500, { taskId: 'X-L1-002', workerId: 1 }],
+    ['task_complete', 4000, { taskId: 'X-L1-001', workerId: 0 }],
+    ['task_complete', 6000, { taskId: 'X-L1-002', workerId: 1 }],
+  ];
+  const between = statusModel(snapshotOfEvents('f', events, 7000), { now: 7000 });
+  assert.equal(between.levels.map((l) => l.phase), ['running', 'pending'], 'nothing shows the run moved past level 1 yet');
+  const moved = statusModel(snapshotOfEvents('f', [...events, ['task_claimed', 6500, { taskId: 'X-L2-001', workerId: 0 }]], 9000), { now: 9000 });
+  assert.equal(
+    moved.levels.map((l) => [l.level, l.phase, l.durationMs]),
+    [
+      [1, 'done', 5000],
+      [2, 'running', 2500],
+    ],
+  );
+  assert.is(moved.currentLevel, 2);
+  assert.is(moved.levels[1]?.sizeKnown, false);
+});
+
 model('keeps tasks without a level out of every level', () => {
   const snapshot = snapshotOfEvents(
     'f',

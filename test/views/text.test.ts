@@ -128,7 +128,7 @@ render('lists tasks without a level apart, never inside a level', () => {
     1000,
   );
   const out = renderStatus(statusModel(snapshot, { now: 1000 }), { color: false, timeZone: 'UTC' });
-  assert.match(out, /Level 1: RUNNING .*\(0\/1 task\)/);
+  assert.match(out, /Level 1: RUNNING .*\(0\/1 task seen\)/);
   assert.match(out, /No level: 1\/1 task \(level not recorded\)/);
 });
 
