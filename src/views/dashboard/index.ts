@@ -1,0 +1,188 @@
+/**
+ * The live dashboard (DESIGN §7): `openDashboard` shows the snapshots of a run until the user
+ * quits. It draws from the pure view-model at most once per interval, and only when the model
+ * changed; keys change what is shown, never the data. The promise resolves when the user quits
+ * (q, Esc, Ctrl-C) or `signal` aborts, with the terminal restored; it never exits the process.
+ */
+import blessed from 'blessed';
+import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { createRunState, snapshotOf } from '../../metrics/reducer';
+import type { RunSnapshot } from '../../metrics/snapshot';
+import { frameTicks } from './frames';
+import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
+import { themeFor } from './theme';
+import { dashboardModel, type DashboardModel } from './viewModel';
+
+export interface OpenDashboardOptions {
+  readonly snapshot$: Observable<RunSnapshot>;
+  /** The clock (epoch ms). */
+  readonly now: () => number;
+  /** A busy worker silent for longer than this is flagged as stalled. */
+  readonly stallAfterMs: number;
+  readonly color: boolean;
+  /** Minimum time between frames (200 ms: 5 frames a second). */
+  readonly intervalMs: number;
+  /** Terminal streams (default: stdin/stdout). The output needs `columns`, `rows` and `isTTY`. */
+  readonly input?: NodeJS.ReadableStream;
+  readonly output?: NodeJS.WritableStream;
+  /** terminfo name (default: $TERM). */
+  readonly terminal?: string;
+  /** Zone of the log's clock times (default: this machine's). */
+  readonly timeZone?: string;
+  /** Closes the dashboard from outside (a signal, the end of the embedding program). */
+  readonly signal?: AbortSignal;
+  /** Called after each rendered frame (embedding and tests read what is shown). */
+  readonly onFrame?: (frame: DashboardFrame) => void;
+  readonly scheduler?: SchedulerLike;
+}
+
+export interface DashboardFrame {
+  readonly model: DashboardModel;
+  readonly overlay: Overlay;
+  readonly paused: boolean;
+  /** The screen as plain text, one string per row. */
+  readonly text: () => string[];
+}
+
+export function openDashboard(options: OpenDashboardOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const screen = blessed.screen({
+      // @types/blessed has the two stream types swapped.
+      ...(options.input ? { input: options.input as never } : {}),
+      ...(options.output ? { output: options.output as never } : {}),
+      terminal: options.terminal ?? process.env.TERM ?? 'xterm',
+      smartCSR: true,
+      warnings: false,
+      autoPadding: true,
+      title: 'mahabharatha status',
+    });
+    const theme = themeFor(options.color);
+    const changes$ = new Subject<void>();
+    const changed = (): void => changes$.next();
+
+    let latest: RunSnapshot | null = null;
+    let paused: { snapshot: RunSnapshot | null; at: number } | null = null;
+    let selectedWorker: number | null = null;
+    let overlay: Overlay = 'none';
+    let panels: Panels | null = null;
+    let lastModel: DashboardModel | null = null;
+    let lastDrawn = '';
+    let closed = false;
+    let frames: Subscription | undefined;
+    let snapshots: Subscription | undefined;
+
+    const waiting = snapshotOf(createRunState(null), options.now());
+
+    const close = (error?: unknown): void => {
+      if (closed) return;
+      closed = true;
+      frames?.unsubscribe();
+      snapshots?.unsubscribe();
+      options.signal?.removeEventListener('abort', onAbort);
+      changes$.complete();
+      panels?.destroy();
+      screen.destroy();
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const onAbort = (): void => close();
+
+    const currentModel = (): DashboardModel => {
+      const shown = paused ? paused.snapshot : latest;
+      return dashboardModel(shown ?? waiting, {
+        now: paused ? paused.at : options.now(),
+        stallAfterMs: options.stallAfterMs,
+        selectedWorker,
+        paused: paused !== null,
+        width: screen.width as number,
+        height: screen.height as number,
+        ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+      });
+    };
+
+    const draw = (): void => {
+      if (closed) return;
+      const model = currentModel();
+      lastModel = model;
+      const key = layoutKeyOf(model.layout);
+      let rebuilt = false;
+      if (!panels || panels.layoutKey !== key) {
+        panels?.destroy();
+        panels = buildPanels(screen, model.layout, theme);
+        rebuilt = true;
+      }
+      const drawn = `${overlay}\u0000${JSON.stringify(model)}`;
+      if (!rebuilt && drawn === lastDrawn) return;
+      lastDrawn = drawn;
+      panels.show(model, overlay);
+      screen.render();
+      options.onFrame?.({ model, overlay, paused: paused !== null, text: () => screenText(screen) });
+    };
+
+    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(draw);
+    snapshots = options.snapshot$.subscribe({
+      next: (s) => {
+        latest = s;
+        if (!paused) changed();
+      },
+      // The run completing is not a reason to close: the final figures stay until the user quits.
+      complete: () => undefined,
+      error: (err: unknown) => close(err),
+    });
+
+    const moveSelection = (step: number): void => {
+      if (overlay === 'tasks') {
+        panels?.scrollTasks(step);
+        screen.render();
+        return;
+      }
+      const rows = lastModel?.workers.rows ?? [];
+      if (rows.length === 0) return;
+      const at = lastModel?.workers.selectedIndex ?? 0;
+      const next = Math.max(0, Math.min(rows.length - 1, at + step));
+      selectedWorker = rows[next]?.id ?? null;
+      changed();
+    };
+
+    screen.key(['q', 'C-c'], () => close());
+    screen.key(['escape'], () => {
+      if (overlay !== 'none') {
+        overlay = 'none';
+        changed();
+      } else close();
+    });
+    screen.key(['?'], () => {
+      overlay = overlay === 'help' ? 'none' : 'help';
+      changed();
+    });
+    screen.key(['up', 'k'], () => moveSelection(-1));
+    screen.key(['down', 'j'], () => moveSelection(1));
+    screen.key(['pageup'], () => moveSelection(-10));
+    screen.key(['pagedown'], () => moveSelection(10));
+    screen.key(['enter'], () => {
+      overlay = overlay === 'tasks' ? 'none' : 'tasks';
+      changed();
+    });
+    screen.key(['p'], () => {
+      paused = paused ? null : { snapshot: latest, at: options.now() };
+      changed();
+    });
+    screen.on('resize', changed);
+
+    if (options.signal?.aborted) close();
+    else options.signal?.addEventListener('abort', onAbort);
+    draw();
+  });
+}
+
+/** The screen's cells as plain text rows (what a terminal would show, without attributes). */
+export function screenText(screen: blessed.Widgets.Screen): string[] {
+  const lines = (screen as unknown as { lines: { [col: number]: [number, string] }[] }).lines;
+  const out: string[] = [];
+  for (const line of lines) {
+    let row = '';
+    for (let x = 0; x < (screen.width as number); x++) row += line[x]?.[1] ?? ' ';
+    out.push(row.replace(/\s+$/, ''));
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * The dashboard's widgets: built for one layout, then fed models. No computation here beyond
+ * placing text — every figure comes from the view-model. A new layout (resize, compact ↔ full)
+ * means new widgets: blessed-contrib sizes a chart's canvas once, when it is attached, so widgets
+ * are rebuilt from the current model rather than resized (nothing is lost: the model has it all).
+ */
+import blessed from 'blessed';
+import contribLine from 'blessed-contrib/lib/widget/charts/line';
+import type { Layout, Rect } from './layout';
+import { tableLines, type TableModel } from './table';
+import { escapeTags, segmentsMarkup, type Theme } from './theme';
+import type { DashboardModel } from './viewModel';
+
+type Box = blessed.Widgets.BoxElement;
+type LineChart = ReturnType<typeof contribLine>;
+
+/** Which overlay is open over the panels. */
+export type Overlay = 'none' | 'help' | 'tasks';
+
+export interface Panels {
+  /** The layout these widgets were built for; another one needs new panels. */
+  readonly layoutKey: string;
+  show(model: DashboardModel, overlay: Overlay): void;
+  /** Scrolls the task list overlay by `lines`. */
+  scrollTasks(lines: number): void;
+  destroy(): void;
+}
+
+export const layoutKeyOf = (layout: Layout): string =>
+  [layout.mode, layout.width, layout.height, layout.levels.height].join(':');
+
+const place = (r: Rect) => ({ top: r.top, left: r.left, width: r.width, height: r.height });
+
+export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, theme: Theme): Panels {
+  const created: blessed.Widgets.BlessedElement[] = [];
+  const add = <T extends blessed.Widgets.BlessedElement>(el: T): T => {
+    screen.append(el);
+    created.push(el);
+    return el;
+  };
+  const boxed = (r: Rect, label?: string): Box =>
+    add(
+      blessed.box({
+        ...place(r),
+        tags: true,
+        wrap: false,
+        ...(layout.bordered ? { border: { type: 'line' }, style: { ...theme.panelStyle } } : {}),
+        ...(layout.bordered && label ? { label: ` ${label} ` } : {}),
+      }),
+    );
+
+  const hint = add(blessed.box({ ...place(layout.hint), tags: true, wrap: false, style: theme.color ? { fg: 'gray' } : {} }));
+
+  if (layout.mode === 'too-small') {
+    const message = add(
+      blessed.box({ top: 0, left: 0, width: layout.width, height: Math.max(1, layout.height - 1), tags: true, align: 'center', valign: 'middle' }),
+    );
+    return {
+      layoutKey: layoutKeyOf(layout),
+      show(model) {
+        message.setContent(escapeTags(model.tooSmall ?? ''));
+        hint.setContent(escapeTags(model.hint));
+      },
+      scrollTasks() {},
+      destroy: () => destroyAll(created),
+    };
+  }
+
+  const header = boxed(layout.header, 'mahabharatha');
+  const levels = boxed(layout.levels, 'Levels');
+  const workers = boxed(layout.workers, 'Workers');
+  const durations = layout.durations ? boxed(layout.durations, 'Task durations') : null;
+  const log = layout.log ? boxed(layout.log, 'Events') : null;
+  let throughput: LineChart | null = null;
+  if (layout.throughput) {
+    throughput = add(
+      contribLine({
+        ...place(layout.throughput),
+        label: ' Throughput ',
+        border: { type: 'line' },
+        style: { ...theme.line, ...theme.panelStyle },
+        wholeNumbersOnly: true,
+        minY: 0,
+        xLabelPadding: 3,
+        xPadding: 5,
+        numYLabels: 4,
+        showLegend: false,
+      }),
+    );
+  }
+
+  const help = add(
+    blessed.box({
+      top: 'center',
+      left: 'center',
+      width: Math.min(layout.width - 2, 48),
+      height: Math.min(layout.height - 2, 13),
+      border: { type: 'line' },
+      label: ' Keys ',
+      tags: true,
+      hidden: true,
+      style: { ...theme.panelStyle },
+    }),
+  );
+  const tasks = add(
+    blessed.box({
+      top: 'center',
+      left: 'center',
+      width: Math.min(layout.width - 2, 90),
+      height: Math.max(3, Math.min(layout.height - 2, 24)),
+      border: { type: 'line' },
+      tags: true,
+      hidden: true,
+      scrollable: true,
+      alwaysScroll: true,
+      style: { ...theme.panelStyle },
+    }),
+  );
+
+  let lastSeries = '';
+
+  const tableContent = (table: TableModel): string => tableLines(table, theme.table).join('\n');
+  const countLabel = (name: string, table: TableModel): string => {
+    if (!layout.bordered) return '';
+    const range = table.rows.length < table.total ? ` ${table.offset + 1}-${table.offset + table.rows.length} of ${table.total}` : ` ${table.total}`;
+    return ` ${name} (${range.trim()}) `;
+  };
+
+  return {
+    layoutKey: layoutKeyOf(layout),
+    show(model, overlay) {
+      header.setContent(model.header.lines.map((l) => segmentsMarkup(theme, l)).join('\n'));
+      levels.setContent(tableContent(model.levels.table));
+      workers.setContent(tableContent(model.workers.table));
+      if (layout.bordered) {
+        levels.setLabel(countLabel('Levels', model.levels.table));
+        workers.setLabel(countLabel('Workers', model.workers.table));
+      }
+      if (durations) {
+        const bars = model.durations.bars.map((b) => `${escapeTags(b.label)} ${theme.tone(b.bar, 'good')} ${b.value}`);
+        durations.setContent([...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
+      }
+      if (log) log.setContent(model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+      if (throughput) {
+        const t = model.throughput;
+        const series = JSON.stringify([t.labels, t.counts]);
+        // Redrawing the canvas is the costliest step of a frame: only when the series changed.
+        if (series !== lastSeries) {
+          lastSeries = series;
+          throughput.options.maxY = Math.max(1, Math.ceil(Math.max(...t.counts, 0) * 1.2));
+          throughput.setData([{ title: 'tasks', x: [...t.labels], y: [...t.counts] }]);
+        }
+        throughput.setLabel(` ${t.title} `);
+      }
+      hint.setContent(escapeTags(model.hint));
+
+      help.setContent(model.help.map(escapeTags).join('\n'));
+      if (overlay === 'help') help.show();
+      else help.hide();
+      if (overlay === 'tasks' && model.workerTasks) {
+        tasks.setLabel(` ${model.workerTasks.title} `);
+        tasks.setContent(model.workerTasks.lines.map(escapeTags).join('\n'));
+        tasks.show();
+        tasks.setFront();
+      } else tasks.hide();
+      if (overlay === 'help') help.setFront();
+    },
+    scrollTasks(lines) {
+      tasks.scroll(lines);
+    },
+    destroy: () => destroyAll(created),
+  };
+}
+
+function destroyAll(elements: readonly blessed.Widgets.BlessedElement[]): void {
+  for (const el of elements) {
+    el.detach();
+    el.destroy();
+  }
+}

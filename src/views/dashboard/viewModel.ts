@@ -1,0 +1,601 @@
+/**
+ * The dashboard as data (DESIGN §7): everything the live view shows, computed from one
+ * `RunSnapshot`, the clock and the terminal size. Pure — no blessed, no clock reads — so every
+ * figure on screen is tested here, and the widgets only place and paint it.
+ */
+import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
+import { formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
+import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
+import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
+import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
+import { formatSeconds } from './time';
+
+export interface DashboardModelOptions {
+  /** The clock (epoch ms): elapsed time, ages and running durations are measured to it. */
+  readonly now: number;
+  /** A busy worker silent for longer than this is flagged as stalled. */
+  readonly stallAfterMs: number;
+  /** Worker id chosen with ↑/↓; null: the first worker. */
+  readonly selectedWorker: number | null;
+  readonly paused: boolean;
+  /** Terminal size in cells. */
+  readonly width: number;
+  readonly height: number;
+  /** Zone of the log's HH:MM:SS (an IANA name; default: this machine's). */
+  readonly timeZone?: string;
+}
+
+/** The run as the header names it; `waiting` before the first event. */
+export type RunState = 'waiting' | 'running' | 'complete' | 'stopped' | 'failed';
+
+/** A piece of text and how it reads (the widget layer turns the tone into a colour, or nothing). */
+export type Segment = Cell;
+
+export interface HeaderModel {
+  readonly feature: string;
+  readonly state: RunState;
+  /** Since the run started (not since the dashboard opened); frozen once it ended. */
+  readonly elapsed: string;
+  readonly done: number;
+  readonly failed: number;
+  readonly total: number;
+  /** 0..1. */
+  readonly fraction: number;
+  /** `12/20 (60%)`. */
+  readonly progress: string;
+  /** `~1m30s (est.)` while running and estimable, else null. */
+  readonly eta: string | null;
+  /** Ingest counters that signal bad input (duplicates are normal on a restart and not counted). */
+  readonly warnings: number;
+  /** Non-zero counters, snake_case as in `--json` (`invalid_lines.bad_json 2`). */
+  readonly warningDetail: readonly string[];
+  readonly paused: boolean;
+  readonly error: string | null;
+  /** The header's lines, ready to paint: status, gauge, and (full layout) ingest/error. */
+  readonly lines: readonly (readonly Segment[])[];
+}
+
+export interface LevelRow {
+  readonly level: number;
+  readonly status: string;
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+  readonly duration: string;
+  readonly avg: string;
+  readonly p50: string;
+  readonly p95: string;
+  readonly current: boolean;
+}
+
+export interface WorkerRow {
+  readonly id: number;
+  readonly state: string;
+  readonly task: string;
+  readonly init: string;
+  readonly done: number;
+  readonly failed: number;
+  readonly avg: string;
+  readonly utilization: string;
+  /** Age of its last event (`12s`). */
+  readonly lastEvent: string;
+  /** Busy (has a current task) and silent for longer than the stall threshold. */
+  readonly stalled: boolean;
+}
+
+export interface LogLine {
+  /** HH:MM:SS. */
+  readonly time: string;
+  readonly text: string;
+  readonly tone: Tone;
+  /** A failure kept in view although newer events pushed it out of the recent ones. */
+  readonly pinned: boolean;
+}
+
+export interface DurationChart {
+  readonly buckets: readonly Bucket[];
+  readonly bars: readonly BarLine[];
+  readonly samples: number;
+  readonly footer: string;
+}
+
+export interface ThroughputChart extends ThroughputSeries {
+  readonly title: string;
+  readonly total: number;
+}
+
+export interface WorkerTasks {
+  readonly workerId: number;
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+export interface DashboardModel {
+  readonly layout: Layout;
+  readonly header: HeaderModel;
+  readonly levels: { readonly rows: readonly LevelRow[]; readonly table: TableModel };
+  readonly workers: {
+    readonly rows: readonly WorkerRow[];
+    readonly table: TableModel;
+    /** Row index and id of the selected worker (null when there are none). */
+    readonly selectedIndex: number | null;
+    readonly selectedWorker: number | null;
+    readonly stalled: number;
+  };
+  readonly durations: DurationChart;
+  readonly throughput: ThroughputChart;
+  readonly log: readonly LogLine[];
+  /** Tasks of the selected worker (Enter shows them). */
+  readonly workerTasks: WorkerTasks | null;
+  readonly hint: string;
+  readonly help: readonly string[];
+  /** Set in the too-small layout: the message shown instead of the panels. */
+  readonly tooSmall: string | null;
+}
+
+const LEVEL_COLUMNS: readonly ColumnSpec[] = [
+  { key: 'level', header: 'LVL', width: 3, priority: 0, align: 'right' },
+  { key: 'status', header: 'STATUS', width: 8, priority: 0 },
+  { key: 'done', header: 'DONE', width: 7, priority: 0, align: 'right' },
+  { key: 'duration', header: 'DURATION', width: 8, priority: 2, align: 'right' },
+  { key: 'avg', header: 'AVG', width: 7, priority: 3, align: 'right' },
+  { key: 'p50', header: 'P50', width: 7, priority: 4, align: 'right' },
+  { key: 'p95', header: 'P95', width: 7, priority: 1, align: 'right' },
+];
+
+const WORKER_COLUMNS: readonly ColumnSpec[] = [
+  { key: 'id', header: 'W', width: 3, priority: 0, align: 'right' },
+  { key: 'state', header: 'STATE', width: 8, priority: 0 },
+  { key: 'task', header: 'TASK', width: 10, priority: 0, maxWidth: 24 },
+  { key: 'init', header: 'INIT', width: 6, priority: 5, align: 'right' },
+  { key: 'done', header: 'DONE', width: 4, priority: 2, align: 'right' },
+  { key: 'failed', header: 'FAIL', width: 4, priority: 3, align: 'right' },
+  { key: 'avg', header: 'AVG', width: 6, priority: 4, align: 'right' },
+  { key: 'utilization', header: 'UTIL', width: 4, priority: 4, align: 'right' },
+  { key: 'lastEvent', header: 'LAST', width: 6, priority: 1, align: 'right' },
+];
+
+export const HELP_LINES: readonly string[] = [
+  'q, Ctrl-C   quit',
+  'Esc         close this window / quit',
+  '?           this help',
+  '↑ / ↓       select a worker',
+  'Enter       the selected worker’s tasks',
+  'p           pause / resume updates',
+  '',
+  'STALLED: a busy worker silent for longer',
+  'than --stall-after. ETA is an estimate.',
+];
+
+const HINTS: readonly string[] = [
+  'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause',
+  'q quit  ? help  ↑↓ worker  Enter tasks  p pause',
+  'q quit ? help ↑↓ worker ⏎ tasks p pause',
+  'q quit  ? help',
+];
+
+export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
+  const { now } = options;
+  const levelMetrics = snapshot.metrics.levelMetrics;
+  const layout = layoutFor(options.width, options.height, levelMetrics.length);
+  const hint = HINTS.find((h) => h.length <= options.width) ?? '';
+  if (layout.mode === 'too-small') {
+    return emptyModel(snapshot, options, layout, hint, tooSmallMessage(options.width, options.height));
+  }
+
+  const state = runState(snapshot);
+  const clockEnd = state === 'running' || state === 'waiting' ? now : (snapshot.endedAt ?? snapshot.lastEventAt ?? now);
+
+  const levelRows = levelRowsOf(snapshot, clockEnd);
+  const currentIndex = levelRows.findIndex((r) => r.current);
+  const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
+    width: innerWidth(layout.levels, layout.bordered),
+    height: innerHeight(layout.levels, layout.bordered),
+    focus: currentIndex >= 0 ? currentIndex : null,
+    selected: null,
+    cellsOf: levelCells,
+  });
+
+  const workerRows = snapshot.metrics.workerMetrics.map((w) => workerRowOf(w, snapshot, options));
+  const selectedIndex = workerRows.length === 0 ? null : Math.max(0, workerRows.findIndex((r) => r.id === options.selectedWorker));
+  const selectedWorker = selectedIndex === null ? null : (workerRows[selectedIndex]?.id ?? null);
+  const workersTable = buildTable(WORKER_COLUMNS, workerRows, {
+    width: innerWidth(layout.workers, layout.bordered),
+    height: innerHeight(layout.workers, layout.bordered),
+    focus: selectedIndex,
+    selected: selectedIndex,
+    cellsOf: workerCells,
+  });
+  const stalled = workerRows.filter((r) => r.stalled).length;
+
+  return {
+    layout,
+    header: headerOf(snapshot, options, layout, state, clockEnd, stalled),
+    levels: { rows: levelRows, table: levelsTable },
+    workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
+    durations: durationChart(snapshot, layout),
+    throughput: throughputChart(snapshot, layout, clockEnd),
+    log: logLines(snapshot, layout, options.timeZone),
+    workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker),
+    hint,
+    help: HELP_LINES,
+    tooSmall: null,
+  };
+}
+
+export function tooSmallMessage(width: number, height: number): string {
+  return `Terminal too small (${width}×${height}); the dashboard needs at least 40×12. Press q to quit.`;
+}
+
+function emptyModel(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, hint: string, message: string): DashboardModel {
+  const state = runState(snapshot);
+  const empty: TableModel = { columns: [], rows: [], offset: 0, total: 0 };
+  return {
+    layout,
+    header: headerOf(snapshot, options, layout, state, options.now, 0),
+    levels: { rows: [], table: empty },
+    workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
+    durations: { buckets: [], bars: [], samples: 0, footer: '' },
+    throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0 },
+    log: [],
+    workerTasks: null,
+    hint,
+    help: HELP_LINES,
+    tooSmall: message,
+  };
+}
+
+function runState(snapshot: RunSnapshot): RunState {
+  return snapshot.status === 'pending' ? 'waiting' : snapshot.status;
+}
+
+const STATE_TONE: Readonly<Record<RunState, Tone>> = {
+  waiting: 'muted',
+  running: 'warn',
+  complete: 'good',
+  stopped: 'warn',
+  failed: 'alert',
+};
+
+/** Counters of bad input (DESIGN §8), snake_case as `--json` names them. */
+function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[] } {
+  const detail: string[] = [];
+  let total = 0;
+  const invalid = Object.entries(snapshot.ingest.invalidLines).sort(([a], [b]) => a.localeCompare(b));
+  for (const [reason, n] of invalid) {
+    if (typeof n === 'number' && n > 0) {
+      detail.push(`invalid_lines.${reason} ${n}`);
+      total += n;
+    }
+  }
+  const counters: readonly (readonly [string, number])[] = [
+    ['unknown_events', snapshot.ingest.unknownEvents],
+    ['out_of_order', snapshot.ingest.outOfOrder],
+    ['negative_durations', snapshot.ingest.negativeDurations],
+    ['future_timestamps', snapshot.ingest.futureTimestamps],
+    ['torn_tail', snapshot.ingest.tornTail],
+    ['log_truncations', snapshot.ingest.logTruncations],
+    ['state_recoveries', snapshot.ingest.stateRecoveries],
+  ];
+  for (const [name, n] of counters) {
+    if (n > 0) {
+      detail.push(`${name} ${n}`);
+      total += n;
+    }
+  }
+  return { total, detail };
+}
+
+/** Epoch ms of the snapshot's `computedAt`, to count an ETA down between snapshots. */
+function computedAtOf(snapshot: RunSnapshot): number | null {
+  const ms = Date.parse(snapshot.metrics.computedAt);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | null {
+  const eta = snapshot.metrics.etaMs;
+  if (state !== 'running' || eta === null || eta === undefined) return null;
+  const computedAt = computedAtOf(snapshot);
+  const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
+  // Never `~0ms` while tasks remain: the estimate ran out, the work has not.
+  return `~${formatDuration(Math.max(1000, left))} (est.)`;
+}
+
+function headerOf(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, state: RunState, clockEnd: number, stalled: number): HeaderModel {
+  const m = snapshot.metrics;
+  const feature = snapshot.feature ?? '(no feature yet)';
+  const elapsedMs = snapshot.startedAt === null ? null : Math.max(0, clockEnd - snapshot.startedAt);
+  const elapsed = formatSeconds(elapsedMs);
+  const done = m.tasksCompleted;
+  const failed = m.tasksFailed;
+  const total = m.tasksTotal;
+  const fraction = total > 0 ? Math.min(1, done / total) : state === 'complete' ? 1 : 0;
+  const progress = total > 0 ? `${done}/${total} (${formatPercent(fraction)})` : `${done}/?`;
+  const eta = etaText(snapshot, state, options.now);
+  const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
+  const busy = m.workerMetrics.filter((w) => w.currentTask).length;
+  const levelCount = m.levelMetrics.length;
+  const levelPos = snapshot.currentLevel === null ? '-' : `${snapshot.currentLevel}`;
+
+  const width = innerWidth(layout.header, layout.bordered);
+  const segLen = (segs: readonly Segment[]): number => segs.reduce((n, x) => n + [...x.text].length, 0);
+
+  // The gauge line: bar and progress always; failures and the ETA when the bar keeps 10 cells.
+  const gaugeTail: Segment[] = [{ text: `  ${progress}` }];
+  const gaugeExtras: Segment[] = [];
+  if (failed > 0) gaugeExtras.push({ text: `  failed ${failed}`, tone: 'alert' });
+  if (eta) gaugeExtras.push({ text: `  ETA ${eta}` });
+  else if (state === 'complete') gaugeExtras.push({ text: '  done', tone: 'good' });
+  const leftOver: Segment[] = [];
+  for (const extra of gaugeExtras) {
+    if (width - segLen(gaugeTail) - segLen([extra]) >= 10) gaugeTail.push(extra);
+    else leftOver.push(extra);
+  }
+  const bar = progressBar(fraction, Math.max(1, Math.min(60, width - segLen(gaugeTail))));
+  const gauge: Segment[] = [
+    { text: bar.filled, tone: state === 'failed' ? 'alert' : 'good' },
+    { text: bar.empty, tone: 'muted' },
+    ...gaugeTail,
+  ];
+
+  // The status line: feature, state and clock always (cut if need be); the rest when it fits.
+  const status: Segment[] = [
+    { text: feature, tone: 'normal' },
+    { text: '  ' },
+    { text: state.toUpperCase(), tone: STATE_TONE[state] },
+    { text: `  elapsed ${elapsed}` },
+  ];
+  const optional: Segment[] = [];
+  if (options.paused) optional.push({ text: '  PAUSED', tone: 'warn' });
+  if (stalled > 0) optional.push({ text: `  ${stalled} STALLED`, tone: 'alert' });
+  optional.push(...leftOver);
+  if (layout.mode === 'compact') optional.push({ text: `  warn ${warnings}`, tone: warnings > 0 ? 'warn' : 'muted' });
+  optional.push({ text: `  level ${levelPos}${levelCount > 0 ? ` (${m.levelsCompleted}/${levelCount} done)` : ''}` });
+  optional.push({ text: `  workers ${busy}/${m.workerMetrics.length} busy` });
+  for (const extra of optional) if (segLen(status) + segLen([extra]) <= width) status.push(extra);
+
+  const lines: Segment[][] = [status, gauge];
+  if (layout.mode === 'full') {
+    const third: Segment[] = [];
+    if (snapshot.error) third.push({ text: `✗ ${oneLine(snapshot.error, width)}  `, tone: 'alert' });
+    third.push(
+      warnings > 0
+        ? { text: `ingest warnings ${warnings}: ${warningDetail.join(', ')}`, tone: 'warn' }
+        : { text: 'ingest warnings 0', tone: 'muted' },
+    );
+    lines.push(third);
+  }
+
+  return {
+    feature,
+    state,
+    elapsed,
+    done,
+    failed,
+    total,
+    fraction,
+    progress,
+    eta,
+    warnings,
+    warningDetail,
+    paused: options.paused,
+    error: snapshot.error,
+    lines: lines.map((l) => cutSegments(l, width)),
+  };
+}
+
+/** Segments cut to `width` visible characters (an ellipsis marks the cut). */
+export function cutSegments(segments: readonly Segment[], width: number): Segment[] {
+  const out: Segment[] = [];
+  let left = width;
+  for (const s of segments) {
+    if (left <= 0) break;
+    const chars = [...s.text];
+    if (chars.length <= left) {
+      out.push(s);
+      left -= chars.length;
+    } else {
+      out.push({ ...s, text: `${chars.slice(0, Math.max(0, left - 1)).join('')}…` });
+      left = 0;
+    }
+  }
+  return out;
+}
+
+const epochOf = (iso: string | null | undefined): number | null => {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+};
+
+function levelRowsOf(snapshot: RunSnapshot, clockEnd: number): LevelRow[] {
+  return snapshot.metrics.levelMetrics.map((l) => {
+    const status = l.status ?? (l.durationMs !== null ? 'complete' : 'pending');
+    const startedAt = epochOf(l.startedAt);
+    const running = status === 'running' || status === 'failed';
+    // A running level's duration is a clock (whole seconds); a finished one is a measured figure.
+    const duration =
+      l.durationMs !== null ? formatDuration(l.durationMs) : running && startedAt !== null ? formatSeconds(clockEnd - startedAt) : '-';
+    const hasSamples = (l.samples ?? l.completedCount) > 0;
+    return {
+      level: l.level,
+      status,
+      done: l.completedCount,
+      total: l.taskCount,
+      failed: l.failedCount,
+      duration,
+      avg: hasSamples ? formatDuration(l.avgTaskDurationMs) : '-',
+      p50: hasSamples ? formatDuration(l.p50DurationMs) : '-',
+      p95: hasSamples ? formatDuration(l.p95DurationMs) : '-',
+      current: l.level === snapshot.currentLevel,
+    };
+  });
+}
+
+const LEVEL_TONE: Readonly<Record<string, Tone>> = { complete: 'good', running: 'warn', failed: 'alert', pending: 'muted' };
+
+function levelCells(r: LevelRow): Record<string, Cell> {
+  return {
+    level: { text: String(r.level) },
+    status: { text: r.status, tone: LEVEL_TONE[r.status] ?? 'normal' },
+    done: { text: `${r.done}/${r.total}`, tone: r.failed > 0 ? 'alert' : 'normal' },
+    duration: { text: r.duration },
+    avg: { text: r.avg },
+    p50: { text: r.p50 },
+    p95: { text: r.p95 },
+  };
+}
+
+function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: DashboardModelOptions): WorkerRow {
+  const last = snapshot.workerLastEventAt[w.workerId] ?? epochOf(w.lastEventAt);
+  const age = last === null || last === undefined ? null : Math.max(0, options.now - last);
+  const busy = typeof w.currentTask === 'string' && w.currentTask !== '';
+  const live = snapshot.status === 'running' || snapshot.status === 'pending';
+  return {
+    id: w.workerId,
+    state: w.status ?? '-',
+    task: busy ? (w.currentTask as string) : '-',
+    init: formatDuration(w.initializationMs),
+    done: w.tasksCompleted,
+    failed: w.tasksFailed,
+    avg: w.tasksCompleted > 0 ? formatDuration(w.avgTaskDurationMs) : '-',
+    utilization: formatPercent(w.utilization ?? null),
+    lastEvent: formatSeconds(age),
+    // Once the run has ended nobody is waiting on the worker: no alarm on a finished run.
+    stalled: live && busy && age !== null && age > options.stallAfterMs,
+  };
+}
+
+const WORKER_TONE: Readonly<Record<string, Tone>> = { running: 'good', idle: 'muted', stopped: 'muted', crashed: 'alert' };
+
+function workerCells(r: WorkerRow): Record<string, Cell> {
+  return {
+    id: { text: String(r.id) },
+    state: r.stalled ? { text: 'STALLED', tone: 'alert' } : { text: r.state, tone: WORKER_TONE[r.state] ?? 'normal' },
+    task: { text: r.task },
+    init: { text: r.init },
+    done: { text: String(r.done) },
+    failed: { text: String(r.failed), tone: r.failed > 0 ? 'alert' : 'normal' },
+    avg: { text: r.avg },
+    utilization: { text: r.utilization },
+    lastEvent: { text: r.lastEvent, tone: r.stalled ? 'alert' : 'normal' },
+  };
+}
+
+function completedDurations(tasks: readonly TaskMetrics[]): number[] {
+  const out: number[] = [];
+  for (const t of tasks) if (t.status === 'complete' && typeof t.executionDurationMs === 'number') out.push(t.executionDurationMs);
+  return out;
+}
+
+function durationChart(snapshot: RunSnapshot, layout: Layout): DurationChart {
+  if (!layout.durations) return { buckets: [], bars: [], samples: 0, footer: '' };
+  const width = innerWidth(layout.durations, true);
+  const rows = innerHeight(layout.durations, true);
+  const durations = completedDurations(snapshot.tasks);
+  // Sturges' rule: few samples make few buckets (four tasks in nine buckets is mostly gaps).
+  const sturges = Math.ceil(Math.log2(Math.max(1, durations.length))) + 1;
+  const buckets = durationHistogram(durations, Math.max(1, Math.min(rows - 1, sturges)));
+  const bars = barLines(
+    buckets.map((b) => ({ label: b.label, value: b.count })),
+    width,
+  );
+  const m = snapshot.metrics;
+  const footer =
+    durations.length === 0
+      ? 'no completed tasks yet'
+      : `${durations.length} tasks  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
+  return { buckets, bars, samples: durations.length, footer: oneLine(footer, width) };
+}
+
+/** Completion instants of a snapshot's tasks, parsed once per snapshot (a frame reuses them). */
+const completionCache = new WeakMap<RunSnapshot, number[]>();
+
+function completionTimes(snapshot: RunSnapshot): number[] {
+  let times = completionCache.get(snapshot);
+  if (!times) {
+    times = [];
+    for (const t of snapshot.tasks) {
+      if (t.status !== 'complete') continue;
+      const at = epochOf(t.completedAt);
+      if (at !== null) times.push(at);
+    }
+    completionCache.set(snapshot, times);
+  }
+  return times;
+}
+
+function throughputChart(snapshot: RunSnapshot, layout: Layout, clockEnd: number): ThroughputChart {
+  if (!layout.throughput || snapshot.startedAt === null) {
+    return { bucketMs: 1000, labels: ['0s', '1s'], counts: [0, 0], title: 'Throughput', total: 0 };
+  }
+  // About one point per two columns: the line chart needs room between its points.
+  const maxPoints = Math.max(4, Math.min(60, Math.floor(innerWidth(layout.throughput, true) / 2)));
+  const times = completionTimes(snapshot);
+  const series = throughputSeries(times, snapshot.startedAt, clockEnd, maxPoints);
+  const total = series.counts.reduce((a, b) => a + b, 0);
+  return { ...series, title: `Throughput (tasks per ${formatSeconds(series.bucketMs)})`, total };
+}
+
+const SEVERITY_TONE: Readonly<Record<RecentEvent['severity'], Tone>> = { info: 'normal', warn: 'warn', error: 'alert' };
+const SEVERITY_MARK: Readonly<Record<RecentEvent['severity'], string>> = { info: ' ', warn: '!', error: '✗' };
+
+const failureText = (f: FailureRecord): string =>
+  `${f.taskId} failed (attempt ${f.attempt}${f.workerId !== null ? `, worker ${f.workerId}` : ''})${f.error ? `: ${f.error}` : ''}`;
+
+/**
+ * The newest events that fit the log panel, oldest first. Failures that have not recovered and
+ * are no longer among the shown events stay pinned on top (a third of the panel at most).
+ */
+function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | undefined): LogLine[] {
+  if (!layout.log) return [];
+  const rows = innerHeight(layout.log, true);
+  const width = innerWidth(layout.log, true);
+  if (rows <= 0) return [];
+  const line = (ts: number, mark: string, text: string, tone: Tone, pinned: boolean): LogLine => ({
+    time: formatClock(ts, timeZone),
+    text: `${mark} ${oneLine(text, Math.max(1, width - 11))}`,
+    tone,
+    pinned,
+  });
+
+  const pinnable = snapshot.failures.filter((f) => !f.recovered);
+  const maxPinned = Math.floor(rows / 3);
+  const shownEvents = (count: number) => snapshot.recentEvents.slice(Math.max(0, snapshot.recentEvents.length - count));
+  const isShown = (f: FailureRecord, events: readonly RecentEvent[]) => events.some((e) => e.type === 'task_failed' && e.ts === f.ts && e.taskId === f.taskId);
+
+  let pinned = pinnable.filter((f) => !isShown(f, shownEvents(rows))).slice(-maxPinned);
+  const events = shownEvents(rows - pinned.length);
+  // Fewer event lines can push another failure out of view; pin it too if room remains.
+  pinned = pinnable.filter((f) => !isShown(f, events)).slice(-maxPinned);
+  const finalEvents = shownEvents(rows - pinned.length);
+
+  return [
+    ...pinned.map((f) => line(f.ts, '✗', failureText(f), 'alert', true)),
+    ...finalEvents.map((e) => line(e.ts, SEVERITY_MARK[e.severity], e.summary, SEVERITY_TONE[e.severity], false)),
+  ];
+}
+
+function workerTasksOf(snapshot: RunSnapshot, workerId: number): WorkerTasks {
+  const lines: string[] = [];
+  for (const t of snapshot.tasks) {
+    if (t.workerId !== workerId) continue;
+    const level = typeof t.level === 'number' ? `L${t.level}` : 'L?';
+    const took = t.status === 'complete' ? formatDuration(t.executionDurationMs) : '';
+    const attempts = (t.attempts ?? 0) > 1 ? `  ${t.attempts} attempts` : '';
+    const error = t.status !== 'complete' && t.error ? `  ${t.error}` : '';
+    lines.push(`${t.taskId.padEnd(14)} ${level.padEnd(4)} ${(t.status ?? '-').padEnd(13)} ${took.padStart(7)}${attempts}${error}`);
+  }
+  // Attempts that failed here although another worker has the task now.
+  for (const f of snapshot.failures) {
+    if (f.workerId !== workerId) continue;
+    const task = snapshot.tasks.find((t) => t.taskId === f.taskId);
+    if (task && task.workerId === workerId) continue;
+    lines.push(`${f.taskId.padEnd(14)} ${(f.level === null ? 'L?' : `L${f.level}`).padEnd(4)} ${'failed here'.padEnd(13)} ${''.padStart(7)}  attempt ${f.attempt}${f.error ? `  ${f.error}` : ''}`);
+  }
+  return {
+    workerId,
+    title: `worker ${workerId}: ${lines.length} task${lines.length === 1 ? '' : 's'}`,
+    lines: lines.length > 0 ? lines : ['no tasks yet'],
+  };
+}
