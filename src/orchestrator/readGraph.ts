@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { describeErrors } from '../codecs/snakeCase';
+import type * as t from 'io-ts';
 import { TaskGraph } from './taskGraph';
 import { validateGraph, ValidGraph } from './validateGraph';
 
@@ -19,7 +19,7 @@ export function parseGraph(text: string, file: string, options: { feature?: stri
     return E.left(`${file} is not valid JSON: ${(err as Error).message}`);
   }
   const decoded = TaskGraph.decode(json);
-  if (E.isLeft(decoded)) return E.left(`${file} is not a task graph: ${describeErrors(decoded.left)}`);
+  if (E.isLeft(decoded)) return E.left(`${file} is not a task graph: ${describeGraphErrors(decoded.left)}`);
   const valid = validateGraph(decoded.right, options);
   if (E.isLeft(valid)) return E.left(`invalid task graph ${file}: ${summarize(valid.left)}`);
   return valid;
@@ -41,4 +41,24 @@ function summarize(problems: readonly string[]): string {
   const shown = problems.slice(0, MAX_PROBLEMS).join('; ');
   const more = problems.length - MAX_PROBLEMS;
   return more > 0 ? `${shown}; and ${more} more problem${more === 1 ? '' : 's'}` : shown;
+}
+
+/**
+ * "tasks[0].level: expected NonNegativeInt, got -1": the path a person can find in the file
+ * (io-ts also puts the member index of each intersection into the path; those are dropped).
+ */
+function describeGraphErrors(errors: t.Errors, max = 3): string {
+  const lines = errors.slice(0, max).map((e) => {
+    let where = '';
+    e.context.forEach((entry, i) => {
+      const parent = i > 0 ? (e.context[i - 1]?.type as { _tag?: string } | undefined) : undefined;
+      if (entry.key === '' || parent?._tag === 'IntersectionType' || parent?._tag === 'UnionType') return;
+      where += /^\d+$/.test(entry.key) ? `[${entry.key}]` : `${where ? '.' : ''}${entry.key}`;
+    });
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'a value';
+    const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value).slice(0, 40);
+    return `${where || '(root)'}: ${e.message ?? `expected ${expected}, got ${got}`}`;
+  });
+  const more = errors.length - max;
+  return lines.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }

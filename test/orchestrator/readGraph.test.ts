@@ -1,0 +1,65 @@
+import * as E from 'fp-ts/Either';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseGraph, readGraph } from '../../src/orchestrator/readGraph';
+
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'graphs', name);
+const messageOf = (r: E.Either<string, unknown>): string => {
+  if (E.isRight(r)) throw new Error('expected an error');
+  return r.left;
+};
+
+const read = suite('readGraph');
+
+read('reads a valid graph file', () => {
+  const r = readGraph(fixture('small.task-graph.json'));
+  assert.ok(E.isRight(r));
+  if (E.isRight(r)) {
+    assert.is(r.right.feature, 'small');
+    assert.equal(r.right.levels, [0, 1, 2]);
+  }
+});
+
+read('gives each invalid case one message naming the file and the task', () => {
+  const cases: [string, RegExp][] = [
+    ['invalid-unknown-dependency.task-graph.json', /invalid task graph .*: task T-2 depends on unknown task T-9$/],
+    ['invalid-cycle.task-graph.json', /invalid task graph .*: dependency cycle: T-1 → T-3 → T-2 → T-1/],
+    ['invalid-later-level.task-graph.json', /invalid task graph .*: task T-1 \(level 1\) depends on T-2, which is in a later level \(2\)$/],
+    ['invalid-missing-command.task-graph.json', /invalid task graph .*: task T-2 has no verification.command$/],
+    ['invalid-duplicate-id.task-graph.json', /invalid task graph .*: duplicate task id T-1 \(tasks #1, #3\)$/],
+    ['invalid-shape.task-graph.json', /is not a task graph: tasks\[0\]\.level: expected NonNegativeInt, got -1/],
+    ['invalid-json.task-graph.json', /is not valid JSON/],
+  ];
+  for (const [name, expected] of cases) {
+    const message = messageOf(readGraph(fixture(name)));
+    assert.match(message, expected, name);
+    assert.ok(message.includes(name), `${name}: names the file`);
+    assert.not.match(message, /\n/, `${name}: one line`);
+  }
+});
+
+read('says when the file is missing', () => {
+  assert.match(messageOf(readGraph(fixture('nope.json'))), /cannot read task graph .*nope\.json: no such file/);
+});
+
+read('says when the path is a directory', () => {
+  assert.match(messageOf(readGraph(path.join(__dirname, '..', 'fixtures', 'graphs'))), /it is a directory/);
+});
+
+read.run();
+
+const parse = suite('parseGraph');
+
+parse('summarises a long list of problems with a count', () => {
+  const tasks = Array.from({ length: 10 }, (_, i) => ({ id: `T-${i}`, level: 1, dependencies: ['missing'], verification: { command: 'true' } }));
+  const message = messageOf(parseGraph(JSON.stringify({ feature: 'f', tasks }), 'g.json'));
+  assert.match(message, /; and 4 more problems$/);
+});
+
+parse('applies a feature override', () => {
+  const r = parseGraph(JSON.stringify({ feature: 'f', tasks: [{ id: 'A', level: 1, verification: { command: 'true' } }] }), 'g.json', { feature: 'other' });
+  assert.ok(E.isRight(r) && r.right.feature === 'other');
+});
+
+parse.run();

@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCommand } from '../../src/orchestrator/runCommand';
+
+let dir = '';
+const run = suite('runCommand');
+run.before.each(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-cmd-'));
+});
+run.after.each(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Gone, or a zombie waiting to be reaped: either way it runs no more. */
+function isDead(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.unreachable(what);
+}
+
+run('reports success of a command run in the given directory, with the extra environment', async () => {
+  const r = await runCommand(`node -e "require('fs').writeFileSync('out.txt', process.env.EXTRA)"`, { cwd: dir, timeoutMs: 10_000, env: { EXTRA: 'hello' } }).result;
+  assert.equal({ ok: r.ok, exitCode: r.exitCode, error: r.error, timedOut: r.timedOut }, { ok: true, exitCode: 0, error: null, timedOut: false });
+  assert.is(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8'), 'hello');
+  assert.ok(r.durationMs > 0);
+});
+
+run('explains a failure with the exit code and the last line of output', async () => {
+  const r = await runCommand(`node -e "console.log('working'); console.error('first'); console.error('boom: it broke'); process.exit(3)"`, { cwd: dir, timeoutMs: 10_000 }).result;
+  assert.equal({ ok: r.ok, exitCode: r.exitCode, error: r.error }, { ok: false, exitCode: 3, error: 'exit 3: boom: it broke' });
+});
+
+run('a failure without output is just the exit code', async () => {
+  const r = await runCommand('exit 7', { cwd: dir, timeoutMs: 10_000 }).result;
+  assert.is(r.error, 'exit 7');
+});
+
+run('kills the whole process group on timeout, background children included', async () => {
+  const command = `node -e "setInterval(() => {}, 1000)" & echo $! > bg.pid; wait`;
+  const r = await runCommand(command, { cwd: dir, timeoutMs: 400 }).result;
+  assert.equal({ ok: r.ok, timedOut: r.timedOut, error: r.error }, { ok: false, timedOut: true, error: 'timed out after 0.4s' });
+  const bg = Number(fs.readFileSync(path.join(dir, 'bg.pid'), 'utf8'));
+  assert.ok(bg > 0);
+  await eventually(() => isDead(bg), 'the background child was killed');
+});
+
+run('kill() stops a running command', async () => {
+  const running = runCommand(`node -e "setInterval(() => {}, 1000)"`, { cwd: dir, timeoutMs: 10_000 });
+  assert.ok(running.pid !== null);
+  setTimeout(() => running.kill('SIGTERM'), 100);
+  const r = await running.result;
+  assert.equal({ ok: r.ok, signal: r.signal }, { ok: false, signal: 'SIGTERM' });
+  assert.match(r.error ?? '', /^killed by SIGTERM/);
+});
+
+run('a directory that does not exist is a failed attempt, not a crash', async () => {
+  const r = await runCommand('true', { cwd: path.join(dir, 'missing'), timeoutMs: 10_000 }).result;
+  assert.is(r.ok, false);
+  assert.match(r.error ?? '', /cannot start the command/);
+});
+
+run.run();
