@@ -79,10 +79,7 @@ export const withDefaults = <C extends t.Mixed>(inner: C, defaults: Partial<t.Ty
 /** Readable one-line summary of io-ts errors: "path.to.key: expected X, got Y". */
 export function describeErrors(errors: t.Errors, max = 3): string {
   const lines = errors.slice(0, max).map((e) => {
-    const path = e.context
-      .map((c) => c.key)
-      .filter((k) => k !== '')
-      .join('.');
+    const path = errorPath(e.context);
     const expected = e.context[e.context.length - 1]?.type.name ?? 'value';
     const got = JSON.stringify(e.value);
     const what = e.message ?? `expected ${expected}, got ${got === undefined ? 'nothing' : truncate(got, 40)}`;
@@ -90,6 +87,38 @@ export function describeErrors(errors: t.Errors, max = 3): string {
   });
   const more = errors.length > max ? ` (+${errors.length - max} more)` : '';
   return lines.join('; ') + more;
+}
+
+/**
+ * The path of an error as the user wrote it: member indices of intersections and unions are io-ts
+ * internals (`1.tasks.T-1.0.status` is `tasks.T-1.status`), and a property of a `snakeCased` codec
+ * is named by its snake_case key, the one found in the file.
+ */
+function errorPath(context: t.Context): string {
+  const keys: string[] = [];
+  // Per entry: is its type (seen through wrappers and member indices) a snake_case view?
+  const snakeScope: boolean[] = [];
+  context.forEach((entry, i) => {
+    const own = unwrap(entry.type);
+    const parent = i > 0 ? unwrap((context[i - 1] as t.ContextEntry).type) : undefined;
+    const isMember = parent?.tag === 'IntersectionType' || parent?.tag === 'UnionType';
+    snakeScope.push(own.snake || (isMember && (snakeScope[i - 1] ?? false)));
+    if (entry.key === '' || isMember) return;
+    const isProperty = parent?.tag === 'InterfaceType' || parent?.tag === 'PartialType' || parent?.tag === 'StrictType';
+    keys.push(isProperty && snakeScope[i - 1] ? toSnake(entry.key) : entry.key);
+  });
+  return keys.join('.');
+}
+
+/** The codec under our wrappers (which validate through their inner codec without a context entry). */
+function unwrap(type: t.Decoder<unknown, unknown>): { tag: string | undefined; snake: boolean } {
+  let current: unknown = type;
+  let snake = false;
+  while (current instanceof SnakeCasedType || current instanceof WithDefaultsType) {
+    if (current instanceof SnakeCasedType) snake = true;
+    current = current.inner;
+  }
+  return { tag: (current as { _tag?: string })._tag, snake };
 }
 
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s);

@@ -46,10 +46,10 @@ snake('keeps unknown keys through a decode/encode round trip', () => {
   assert.equal(Point.encode(decoded), { worker_id: 2, total_task_duration_ms: 30, host_name: 'h1' });
 });
 
-snake('rejects a missing field under its camelCase name, and non-objects', () => {
+snake('rejects a missing field, named by its snake_case key, and non-objects', () => {
   const missing = Point.decode({ worker_id: 2 });
   assert.ok(E.isLeft(missing));
-  if (E.isLeft(missing)) assert.match(describeErrors(missing.left), /totalTaskDurationMs/);
+  if (E.isLeft(missing)) assert.is(describeErrors(missing.left), 'total_task_duration_ms: expected number, got nothing');
   for (const bad of [null, 3, 'x', [1]]) {
     const r = Point.decode(bad);
     assert.ok(E.isLeft(r), JSON.stringify(bad));
@@ -119,6 +119,25 @@ errors('says (root) for a top-level mismatch and "nothing" for a missing value',
   const missing = t.type({ a: t.number }).decode({});
   if (E.isLeft(missing)) assert.is(describeErrors(missing.left), 'a: expected number, got nothing');
   assert.ok(E.isLeft(top) && E.isLeft(missing));
+});
+
+errors('leaves io-ts member indices out of the path, keeps array indices and record keys', () => {
+  const Task = t.intersection([t.type({ status: t.keyof({ done: null }) }), t.partial({ level: t.union([t.number, t.null]) })]);
+  const File = t.intersection([t.type({ feature: t.string }), t.partial({ tasks: t.record(t.string, Task), log: t.array(Task) })]);
+  const r = File.decode({ feature: 'f', tasks: { 'T-1': { status: 'nope' } }, log: [{ status: 'done' }, { status: 'done', level: 'x' }] });
+  assert.ok(E.isLeft(r));
+  if (E.isLeft(r)) {
+    const text = describeErrors(r.left);
+    assert.match(text, /^tasks\.T-1\.status: expected "done", got "nope"/);
+    assert.match(text, /log\.1\.level: /);
+  }
+});
+
+errors('names properties of a snakeCased codec by their snake_case keys', () => {
+  const Outer = snakeCased(t.type({ workerMetrics: t.array(snakeCased(t.type({ uptimeMs: t.number }))) }));
+  const r = Outer.decode({ worker_metrics: [{ uptime_ms: 'long' }] });
+  assert.ok(E.isLeft(r));
+  if (E.isLeft(r)) assert.is(describeErrors(r.left), 'worker_metrics.0.uptime_ms: expected number, got "long"');
 });
 
 errors('caps the list and counts the rest', () => {
