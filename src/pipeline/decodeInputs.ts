@@ -1,0 +1,24 @@
+/**
+ * `decodeInputs()`: raw log lines → decoded events or rejections (the Either of `decodeLine`,
+ * folded into inputs: bad input is counted downstream, never thrown). Other inputs pass through.
+ */
+import * as E from 'fp-ts/Either';
+import { type OperatorFunction } from 'rxjs';
+import { map } from 'rxjs/operators';
+import type { DecodeOptions } from '../events/decode';
+import { decodeLineFast } from '../events/fastDecode';
+import type { LineInput, SourceInput } from './inputs';
+
+export type DecodedInput = Exclude<SourceInput, LineInput>;
+
+/** One line → its input. */
+export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): DecodedInput {
+  const decoded = decodeLineFast(input.line, options);
+  if (E.isRight(decoded)) return { kind: 'event', event: decoded.right, offset: input.offset, line: input.line };
+  const { reason, detail } = decoded.left;
+  return { kind: 'rejected', reason, detail, line: input.line, offset: input.offset };
+}
+
+export function decodeInputs(options: DecodeOptions = {}): OperatorFunction<SourceInput, DecodedInput> {
+  return map((input) => (input.kind === 'line' ? decodeLineInput(input, options) : input));
+}

@@ -1,0 +1,83 @@
+/**
+ * `dedupeEvents()`: an event already folded in counts once (DESIGN §4.3).
+ *
+ * - With `producer` + `seq`: a per-producer high-water mark. Producers number their events from 1,
+ *   strictly increasing, so anything at or below the mark was seen — whether it came back through
+ *   another source (the log and the in-process emitter carry the same events) or a replay. The
+ *   mark is seeded from the checkpoint so a restart recognises what it already folded.
+ * - Without them: the same line seen again within a bounded window of recent lines.
+ *
+ * A duplicate becomes a `duplicateEvents` count that keeps its log position.
+ */
+import { defer, type OperatorFunction } from 'rxjs';
+import { map } from 'rxjs/operators';
+import type { DecodedInput } from './decodeInputs';
+
+export interface DedupeOptions {
+  /** Highest `seq` already folded per producer. */
+  readonly seqHwm?: Readonly<Record<string, number>>;
+  /** Recent lines (of events without producer+seq) remembered. */
+  readonly windowSize?: number;
+}
+
+export const DEFAULT_DEDUPE_WINDOW = 4096;
+
+/** The last `size` distinct lines seen. */
+class RecentLines {
+  private readonly ring: (string | undefined)[];
+  private readonly seen = new Set<string>();
+  private next = 0;
+
+  constructor(private readonly size: number) {
+    this.ring = new Array<string | undefined>(size);
+  }
+
+  /** True if `line` is in the window; otherwise remembers it. */
+  has(line: string): boolean {
+    if (this.seen.has(line)) return true;
+    if (this.size === 0) return false;
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) this.seen.delete(evicted);
+    this.ring[this.next] = line;
+    this.next = (this.next + 1) % this.size;
+    this.seen.add(line);
+    return false;
+  }
+}
+
+/** The dedupe state of one subscription. */
+export class Deduper {
+  private readonly hwm: Map<string, number>;
+  private readonly recent: RecentLines;
+
+  constructor(options: DedupeOptions = {}) {
+    this.hwm = new Map(Object.entries(options.seqHwm ?? {}));
+    this.recent = new RecentLines(options.windowSize ?? DEFAULT_DEDUPE_WINDOW);
+  }
+
+  isDuplicate(input: DecodedInput): boolean {
+    if (input.kind !== 'event') return false;
+    const { producer, seq } = input.event;
+    if (producer !== undefined && seq !== undefined) {
+      const mark = this.hwm.get(producer);
+      if (mark !== undefined && seq <= mark) return true;
+      this.hwm.set(producer, seq);
+      return false;
+    }
+    return input.line !== undefined && this.recent.has(input.line);
+  }
+}
+
+export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<DecodedInput, DecodedInput> {
+  return (source) =>
+    defer(() => {
+      const deduper = new Deduper(options);
+      return source.pipe(
+        map((input): DecodedInput => {
+          if (!deduper.isDuplicate(input)) return input;
+          const offset = input.kind === 'event' ? input.offset : undefined;
+          return offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset };
+        }),
+      );
+    });
+}

@@ -1,0 +1,89 @@
+/**
+ * What flows through the pipeline, from the sources to `scan`. Every input that came from the
+ * events log carries its position (`offset`, the byte offset after its line) so that the stored
+ * checkpoint covers it — rejected and duplicate lines too, or a restart would count them twice.
+ */
+import type { LifecycleEvent } from '../events/codecs';
+import type { RejectionReason } from '../events/decode';
+import type { IngestCounter } from '../metrics/snapshot';
+import type { TailItem } from '../sources/jsonlTailer';
+import type { StateSnapshotItem } from '../sources/stateSnapshots';
+
+/** A line of the events log, not decoded yet. */
+export interface LineInput {
+  readonly kind: 'line';
+  readonly line: string;
+  readonly offset: number;
+}
+
+/** A decoded event (from the log, the in-process emitter or a state snapshot). */
+export interface EventInput {
+  readonly kind: 'event';
+  readonly event: LifecycleEvent;
+  readonly offset?: number;
+  /** The log line it was decoded from (for the identical-line dedupe). */
+  readonly line?: string;
+}
+
+/** Input that could not be decoded: counted by reason, quarantined with `detail` and `line`. */
+export interface RejectedInput {
+  readonly kind: 'rejected';
+  readonly reason: RejectionReason;
+  readonly detail: string;
+  readonly line: string | null;
+  readonly offset?: number;
+}
+
+/** A counter bumped upstream of the reducer (duplicates, torn tail...). */
+export interface CountInput {
+  readonly kind: 'count';
+  readonly counter: IngestCounter;
+  readonly by?: number;
+  readonly offset?: number;
+}
+
+/** The events log was truncated or replaced: positions restart at 0 (counted as a log truncation). */
+export interface ResetInput {
+  readonly kind: 'reset';
+  readonly cause: 'truncated' | 'rotated';
+}
+
+/** A source has read everything there was when it started (the end of the replay). */
+export interface CaughtUpInput {
+  readonly kind: 'caught_up';
+  readonly source: 'log' | 'state';
+}
+
+export type SourceInput = LineInput | EventInput | RejectedInput | CountInput | ResetInput | CaughtUpInput;
+
+/** What `scan` folds: everything but raw lines and markers. */
+export type FoldInput = EventInput | RejectedInput | CountInput | ResetInput;
+
+/** A tailer item as a pipeline input (null: nothing to fold). */
+export function fromTailItem(item: TailItem): SourceInput | null {
+  switch (item.kind) {
+    case 'line':
+      return item;
+    case 'oversized':
+      return { kind: 'rejected', reason: 'line_too_long', detail: `line of ${item.bytes} bytes`, line: null, offset: item.offset };
+    case 'truncated':
+    case 'rotated':
+      return { kind: 'reset', cause: item.kind };
+    case 'torn_tail':
+      return { kind: 'count', counter: 'tornTail' };
+    case 'caught_up':
+      return { kind: 'caught_up', source: 'log' };
+  }
+}
+
+/** A state-snapshot item as a pipeline input (null: nothing to fold). */
+export function fromStateItem(item: StateSnapshotItem): SourceInput | null {
+  switch (item.kind) {
+    case 'event':
+      return { kind: 'event', event: item.event };
+    case 'caught_up':
+      return { kind: 'caught_up', source: 'state' };
+    case 'unreadable':
+      return null;
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * `createMetricsProcessor`: sources → merge → decode → dedupe → scan(reduce) → one multicast,
+ * read by every sink (DESIGN §2). Persistence, snapshots and the public streams all read the same
+ * multicast state; nothing computes metrics a second way.
+ *
+ * In persist mode this process owns `{feature}.json`: it restores the checkpoint stored there,
+ * replays only the events log after the checkpoint's offset, writes the state throttled
+ * (`persistThrottled`), at once on `level_complete`, and on `flush()`/`close()`. A corrupt state file
+ * is set aside by the StateManager and the run is rebuilt from the log (`state_recoveries`).
+ */
+import * as E from 'fp-ts/Either';
+import {
+  concat,
+  EMPTY,
+  filter,
+  from,
+  map,
+  merge,
+  Observable,
+  ReplaySubject,
+  shareReplay,
+  type Subscription,
+  takeUntil,
+  tap,
+  catchError,
+} from 'rxjs';
+import type { LifecycleEvent } from '../events/codecs';
+import { checkpointOf, createRunState, restoreRunState, snapshotOf, type RunState } from '../metrics/reducer';
+import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
+import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
+import type { OrchestratorEvents } from '../sources/inProcess';
+import { tailJsonl } from '../sources/jsonlTailer';
+import { stateSnapshots } from '../sources/stateSnapshots';
+import type { StateFile } from '../state/codecs';
+import { applySnapshot } from '../state/fromSnapshot';
+import { eventsPath, rejectedPath, statePath, upstreamGraphPath } from '../state/layout';
+import { CorruptStateError, readStateFile, StateManager } from '../state/stateManager';
+import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
+import { decodeInputs } from './decodeInputs';
+import { dedupeEvents } from './dedupeEvents';
+import { flagFutureTimestamps } from './flagFutureTimestamps';
+import { holdUntil } from './holdUntil';
+import { fromStateItem, fromTailItem, type CaughtUpInput, type FoldInput, type RejectedInput, type SourceInput } from './inputs';
+import { persistThrottled } from './persistThrottled';
+import { RejectedLinesWriter } from './rejectedLines';
+import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots';
+import { levelsOf, readTaskGraph } from './taskGraphLevels';
+import { stderrWarner, type Warner } from './warnings';
+
+export interface MetricsProcessorOptions {
+  readonly feature: string;
+  readonly stateDir: string;
+  readonly sources?: {
+    /** The orchestrator's emitter. */
+    readonly inProcess?: OrchestratorEvents;
+    /** Read `{feature}-events.jsonl` (`follow`: keep tailing it). Default when no source is given: follow. */
+    readonly eventsLog?: boolean | { readonly follow: boolean };
+    /** Derive events from snapshots of the state file (orchestrators that write only that). */
+    readonly stateFile?: boolean;
+  };
+  /** This process owns `{feature}.json`: restore its checkpoint, write it (throttled, atomic). */
+  readonly persist?: boolean;
+  /** Default 1000. */
+  readonly persistIntervalMs?: number;
+  /** Injected clock (default `Date.now`). */
+  readonly now?: () => number;
+  /** Zone of naive timestamps (upstream state files). */
+  readonly naiveTz?: string;
+  /** Snapshots sent to sinks at most once per this many ms (default 100). */
+  readonly snapshotIntervalMs?: number;
+  /** Poll fallback of the file watchers (ms). */
+  readonly pollIntervalMs?: number;
+  /** Where warnings go (default: stderr, at most one per 5 s). */
+  readonly onWarning?: (message: string) => void;
+  /** Size cap of `{feature}.rejected.jsonl` (default 10 MB). */
+  readonly rejectedCapBytes?: number;
+}
+
+export interface MetricsProcessor {
+  /** Throttled snapshots (≤ ~10/s) and one when the streams end; late subscribers get the latest. */
+  readonly snapshot$: Observable<RunSnapshot>;
+  readonly feature$: Observable<FeatureMetrics>;
+  readonly levels$: Observable<readonly LevelMetrics[]>;
+  readonly workers$: Observable<readonly WorkerMetrics[]>;
+  readonly tasks$: Observable<readonly TaskMetrics[]>;
+  /** Each event folded in (after dedupe); late subscribers get the latest. */
+  readonly events$: Observable<LifecycleEvent>;
+  readonly ingest$: Observable<IngestCounters>;
+  /** Computed now from the latest state. */
+  snapshot(): RunSnapshot;
+  /** The checkpoint is restored and the existing inputs (log, state file) are replayed to their end. */
+  readonly ready: Promise<void>;
+  /** Writes the state file now (persist mode; otherwise resolves at once). */
+  flush(): Promise<void>;
+  /** Stops the sources, folds what they still had, flushes, completes the streams. */
+  close(): Promise<void>;
+}
+
+interface Sources {
+  readonly inProcess: OrchestratorEvents | undefined;
+  readonly log: { readonly follow: boolean } | null;
+  readonly stateFile: boolean;
+}
+
+function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources {
+  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false };
+  const log = sources.eventsLog === undefined || sources.eventsLog === false ? null : sources.eventsLog === true ? { follow: true } : sources.eventsLog;
+  return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true };
+}
+
+/** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
+interface StartingPoint {
+  readonly prev: StateFile | null;
+  readonly manager: StateManager | null;
+  readonly checkpoint: unknown;
+  readonly restored: RunState | null;
+  readonly recovered: boolean;
+}
+
+function startingPoint(options: MetricsProcessorOptions, sources: Sources, warner: Warner): StartingPoint {
+  const { feature, stateDir } = options;
+  let prev: StateFile | null = null;
+  let manager: StateManager | null = null;
+  let recovered = false;
+  if (options.persist) {
+    manager = new StateManager({ stateDir, feature, ...(options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {}), ...(options.now ? { now: options.now } : {}) });
+    try {
+      prev = manager.load();
+    } catch (err) {
+      if (!(err instanceof CorruptStateError)) throw err;
+      warner.warn(`${err.message}; rebuilding it from the events log`);
+      recovered = true;
+      prev = manager.state;
+    }
+  } else {
+    const read = readStateFile(statePath(stateDir, feature));
+    if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
+    else prev = read.right;
+  }
+  // Events derived from state snapshots already cover what the checkpoint holds: never both.
+  const checkpoint = sources.stateFile ? undefined : (prev?.metrics as { checkpoint?: unknown } | null | undefined)?.checkpoint;
+  if (checkpoint === undefined || checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered };
+  const restored = restoreRunState(checkpoint);
+  if (E.isLeft(restored)) {
+    warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);
+    return { prev, manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true };
+  }
+  return { prev, manager, checkpoint, restored: restored.right, recovered };
+}
+
+const isLevelComplete = (c: RunCursor): boolean => c.last?.kind === 'event' && c.last.event.type === 'level_complete';
+
+export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
+  const { feature, stateDir } = options;
+  const now = options.now ?? Date.now;
+  const sources = normalizeSources(options.sources);
+  if (options.persist && sources.stateFile) {
+    throw new Error('createMetricsProcessor: `persist` and the `stateFile` source exclude each other (the state file would be read and written)');
+  }
+  const warner: Warner = options.onWarning ? { warn: options.onWarning } : stderrWarner();
+  const decodeOptions = options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {};
+  const pollOptions = options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {};
+
+  const start = startingPoint(options, sources, warner);
+  const createState = (): RunState => {
+    if (start.checkpoint === null) return createRunState(feature);
+    const restored = restoreRunState(start.checkpoint);
+    // It restored once already; the same JSON restores again.
+    return E.isRight(restored) ? restored.right : createRunState(feature);
+  };
+  const startOffset = start.restored?.eventsOffset ?? 0;
+  const seqHwm = start.restored ? Object.fromEntries(start.restored.seqHwm) : {};
+
+  const quarantine = options.persist
+    ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {
+        now,
+        onProblem: (m) => warner.warn(m),
+        ...(options.rejectedCapBytes !== undefined ? { capBytes: options.rejectedCapBytes } : {}),
+      })
+    : null;
+
+  // ---- sources ------------------------------------------------------------------------------
+  const stop$ = new ReplaySubject<void>(1);
+  const logCaughtUp$ = new ReplaySubject<void>(1);
+  let sourceError: unknown = null;
+  const sourceFailed = (what: string) => (err: unknown) => {
+    sourceError ??= err;
+    warner.warn(`cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    return EMPTY;
+  };
+
+  const log$: Observable<SourceInput> = sources.log
+    ? tailJsonl(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: sources.log.follow, stop: stop$, ...pollOptions }).pipe(
+        map(fromTailItem),
+        filter((i): i is SourceInput => i !== null),
+        catchError(sourceFailed(eventsPath(stateDir, feature))),
+      )
+    : EMPTY;
+
+  const inProcess$: Observable<SourceInput> = sources.inProcess
+    ? sources.inProcess.events$.pipe(
+        map(({ event, offset }): SourceInput => (offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset })),
+        takeUntil(stop$),
+        // In-process events follow the replay of the log (and are deduped against it).
+        sources.log ? holdUntil(logCaughtUp$) : (s) => s,
+      )
+    : EMPTY;
+
+  const graph = sources.stateFile ? readTaskGraph(upstreamGraphPath(stateDir, feature)) : null;
+  if (graph?.warning) warner.warn(graph.warning);
+  const levelOf = levelsOf(graph?.graph ?? null);
+  const stateFile$: Observable<SourceInput> = sources.stateFile
+    ? stateSnapshots(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
+        tap((item) => {
+          if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
+        }),
+        map(fromStateItem),
+        filter((i): i is SourceInput => i !== null),
+        catchError(sourceFailed(statePath(stateDir, feature))),
+      )
+    : EMPTY;
+
+  const initial: SourceInput[] = start.recovered ? [{ kind: 'count', counter: 'stateRecoveries' }] : [];
+
+  // ---- readiness: every replaying source has caught up once ------------------------------------
+  let pendingReplays = (sources.log ? 1 : 0) + (sources.stateFile ? 1 : 0);
+  let markReady!: () => void;
+  let failReady!: (err: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  ready.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+  const caughtUpSeen = new Set<CaughtUpInput['source']>();
+  const onCaughtUp = (input: CaughtUpInput): void => {
+    if (caughtUpSeen.has(input.source)) return;
+    caughtUpSeen.add(input.source);
+    if (input.source === 'log') logCaughtUp$.next();
+    pendingReplays -= 1;
+    if (pendingReplays === 0) markReady();
+  };
+
+  const reportRejected = (input: RejectedInput): void => {
+    if (input.reason === 'unknown_type') return; // a newer producer's event: counted, not quarantined
+    quarantine?.add(input);
+    const where = input.offset !== undefined ? ` at byte ${input.offset}` : '';
+    warner.warn(`skipped a bad line${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);
+  };
+
+  // ---- the pipeline ----------------------------------------------------------------------------
+  const events$ = new ReplaySubject<LifecycleEvent>(1);
+  const folds$: Observable<FoldInput> = concat(from(initial), merge(log$, inProcess$, stateFile$)).pipe(
+    tap((input) => {
+      if (input.kind === 'caught_up') onCaughtUp(input);
+    }),
+    filter((input): input is Exclude<SourceInput, CaughtUpInput> => input.kind !== 'caught_up'),
+    decodeInputs(decodeOptions),
+    tap((input) => {
+      if (input.kind === 'rejected') reportRejected(input);
+    }),
+    dedupeEvents({ seqHwm }),
+    flagFutureTimestamps(now),
+    filter((input): input is FoldInput => input.kind !== 'caught_up'),
+  );
+  const cursor$: Observable<RunCursor> = folds$.pipe(
+    accumulateMetrics(createState),
+    tap((cursor) => {
+      if (cursor.last?.kind === 'event') events$.next(cursor.last.event);
+    }),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+
+  // The processor keeps the fold running (and `snapshot()` current) until `close()`.
+  let latest: RunCursor | null = null;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const driver: Subscription = cursor$.subscribe({
+    next: (cursor) => {
+      latest = cursor;
+    },
+    error: (err: unknown) => {
+      // A bug (the reducer and decoders never throw on data): loud, and the streams end.
+      warner.warn(`internal error in the metrics pipeline: ${(err as Error)?.stack ?? String(err)}`);
+      events$.error(err);
+      failReady(err);
+      finish();
+    },
+    complete: () => {
+      events$.complete();
+      if (sourceError !== null) failReady(sourceError);
+      markReady();
+      finish();
+    },
+  });
+  if (pendingReplays === 0) markReady();
+
+  const snapshot = (): RunSnapshot => {
+    // `latest` is set synchronously by the driver's first emission (the initial cursor).
+    if (latest === null) return snapshotOf(createState(), now());
+    return snapshotOf(latest.run, now());
+  };
+
+  // ---- persistence -----------------------------------------------------------------------------
+  let savedFolded = -1;
+  const save = (cursor: RunCursor): Promise<void> => {
+    const manager = start.manager;
+    if (manager === null) return Promise.resolve();
+    if (cursor.folded === savedFolded) return Promise.resolve();
+    const folded = cursor.folded;
+    const snap = snapshotOf(cursor.run, now());
+    manager.replace(applySnapshot(manager.state, snap, checkpointOf(cursor.run)));
+    return manager.save().then(() => {
+      savedFolded = folded;
+    });
+  };
+  const persistSub: Subscription | null = start.manager
+    ? cursor$
+        .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: isLevelComplete }))
+        .subscribe((outcome) => {
+          if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describe(outcome.error)}); will retry`);
+        })
+    : null;
+
+  const flush = async (): Promise<void> => {
+    if (start.manager === null || latest === null) return;
+    await save(latest);
+  };
+
+  // ---- sinks ---------------------------------------------------------------------------------------
+  const snapshot$ = cursor$.pipe(
+    sampleSnapshots(options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS, (c: RunCursor) => snapshotOf(c.run, now())),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+  const select = <A>(f: (s: RunSnapshot) => A): Observable<A> => snapshot$.pipe(map(f));
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      stop$.next();
+      stop$.complete();
+      await done;
+      persistSub?.unsubscribe();
+      driver.unsubscribe();
+      try {
+        await flush();
+      } finally {
+        await quarantine?.flush();
+      }
+    })();
+    return closing;
+  };
+
+  return {
+    snapshot$,
+    feature$: select((s) => s.metrics),
+    levels$: select((s) => s.metrics.levelMetrics),
+    workers$: select((s) => s.metrics.workerMetrics),
+    tasks$: select((s) => s.tasks),
+    events$: events$.asObservable(),
+    ingest$: select((s) => s.ingest),
+    snapshot,
+    ready,
+    flush,
+    close,
+  };
+}
+
+const describe = (err: unknown): string => (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);

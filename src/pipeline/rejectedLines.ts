@@ -1,0 +1,86 @@
+/**
+ * The quarantine of bad input (DESIGN §8): each rejected line is appended to
+ * `{feature}.rejected.jsonl` as `{at, reason, detail, line}`, so nothing read is lost. The file is
+ * size-capped: past the cap, rejections are only counted (by the reducer). Appends are batched —
+ * one write per burst, never one per line — and a failed append is reported, not thrown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatTimestamp } from '../events/timestamp';
+import type { RejectedInput } from './inputs';
+
+export const DEFAULT_REJECTED_CAP_BYTES = 10 * 1024 * 1024;
+/** Longest line quoted in the quarantine file. */
+const MAX_QUOTED_LINE = 64 * 1024;
+
+export interface RejectedLinesOptions {
+  readonly capBytes?: number;
+  readonly now?: () => number;
+  /** Called once when the cap is reached, and on a failed append. */
+  readonly onProblem?: (message: string) => void;
+}
+
+export class RejectedLinesWriter {
+  private size: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
+  private capped = false;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly capBytes: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly file: string,
+    private readonly options: RejectedLinesOptions = {},
+  ) {
+    this.capBytes = options.capBytes ?? DEFAULT_REJECTED_CAP_BYTES;
+    this.now = options.now ?? Date.now;
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      // no quarantine yet
+    }
+    this.size = size;
+  }
+
+  /** Queues a rejected input; false once the cap is reached (it is then only counted). */
+  add(input: RejectedInput): boolean {
+    const line = input.line === null ? null : input.line.length > MAX_QUOTED_LINE ? `${input.line.slice(0, MAX_QUOTED_LINE)}…` : input.line;
+    const entry = `${JSON.stringify({ at: formatTimestamp(this.now()), reason: input.reason, detail: input.detail, offset: input.offset ?? null, line })}\n`;
+    const bytes = Buffer.byteLength(entry);
+    if (this.size + this.pendingBytes + bytes > this.capBytes) {
+      if (!this.capped) {
+        this.capped = true;
+        this.options.onProblem?.(`${path.basename(this.file)} reached ${this.capBytes} bytes; further rejected lines are only counted`);
+      }
+      return false;
+    }
+    this.pending.push(entry);
+    this.pendingBytes += bytes;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    return true;
+  }
+
+  /** Appends what is queued; resolves when every append so far has finished. */
+  flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.pending.length > 0) {
+      const text = this.pending.join('');
+      const bytes = this.pendingBytes;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.size += bytes;
+      this.writing = this.writing.then(() =>
+        fs.promises.appendFile(this.file, text).catch((err: NodeJS.ErrnoException) => {
+          this.options.onProblem?.(`cannot append to ${this.file}: ${err.code ?? err.message}`);
+        }),
+      );
+    }
+    return this.writing;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Rate-limited warnings: bad input can arrive by the thousand, and one line per bad line would
+ * drown the terminal. At most one message per period; the next one says how many were suppressed.
+ */
+export interface Warner {
+  warn(message: string): void;
+}
+
+export class RateLimitedWarner implements Warner {
+  private lastAt = -Infinity;
+  private suppressed = 0;
+
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly periodMs = 5000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  warn(message: string): void {
+    const t = this.now();
+    if (t - this.lastAt < this.periodMs) {
+      this.suppressed += 1;
+      return;
+    }
+    const more = this.suppressed > 0 ? ` (${this.suppressed} similar warning${this.suppressed === 1 ? '' : 's'} suppressed)` : '';
+    this.suppressed = 0;
+    this.lastAt = t;
+    this.write(`${message}${more}`);
+  }
+}
+
+export const stderrWarner = (): RateLimitedWarner => new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${line}\n`));
