@@ -1,0 +1,270 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRunState, snapshotOf } from '../../../src/metrics/reducer';
+import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
+import { tableLines } from '../../../src/views/dashboard/table';
+import { cutSegments, dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
+import { complete, midway, T0 } from './helpers';
+
+const base: DashboardModelOptions = { now: T0 + 7_000, stallAfterMs: 120_000, selectedWorker: null, paused: false, width: 120, height: 40, timeZone: 'UTC' };
+const model = (snapshot: RunSnapshot, options: Partial<DashboardModelOptions> = {}) => dashboardModel(snapshot, { ...base, ...options });
+const text = (segments: readonly { text: string }[]): string => segments.map((s) => s.text).join('');
+
+const header = suite('dashboardModel: header');
+
+header('names the feature, the run state and the progress', () => {
+  const h = model(midway()).header;
+  assert.is(h.feature, 'dash-demo');
+  assert.is(h.state, 'running');
+  assert.is(h.progress, '4/8 (50%)');
+  assert.is(h.fraction, 0.5);
+  assert.is(h.done, 4);
+  // L2-C's latest outcome is a failure (its retry is running).
+  assert.is(h.failed, 1);
+  assert.is(h.total, 8);
+});
+
+header('measures elapsed time from the run start, not from when the view opened', () => {
+  // The snapshot was computed 7 s in; the view draws 95 s after the start.
+  assert.is(model(midway(), { now: T0 + 95_000 }).header.elapsed, '1m35s');
+  assert.is(model(midway()).header.elapsed, '7s');
+});
+
+header('labels the ETA as an estimate and counts it down between snapshots', () => {
+  // 4 tasks left × 2250 ms mean ÷ 3 workers = 3 s.
+  assert.is(model(midway()).header.eta, '~3s (est.)');
+  assert.is(model(midway(), { now: T0 + 8_000 }).header.eta, '~2s (est.)');
+  // The estimate ran out but the work has not: never ~0s while running.
+  assert.is(model(midway(), { now: T0 + 60_000 }).header.eta, '~1s (est.)');
+});
+
+header('freezes the clock and drops the ETA once the run completed', () => {
+  const h = model(complete(), { now: T0 + 3_600_000 }).header;
+  assert.is(h.state, 'complete');
+  assert.is(h.elapsed, '10s');
+  assert.is(h.eta, null);
+  assert.is(h.progress, '8/8 (100%)');
+  assert.ok(text(h.lines[1] ?? []).includes('done'));
+});
+
+header('counts ingest warnings, leaving duplicates out, and names each counter', () => {
+  const s = midway(T0 + 7_000, [
+    { kind: 'rejected', reason: 'invalid_json' },
+    { kind: 'rejected', reason: 'invalid_json' },
+    { kind: 'count', counter: 'outOfOrder' },
+    { kind: 'count', counter: 'duplicateEvents', by: 5 },
+  ]);
+  const h = model(s).header;
+  assert.is(h.warnings, 3);
+  assert.equal(h.warningDetail, ['invalid_lines.invalid_json 2', 'out_of_order 1']);
+  assert.ok(text(h.lines[2] ?? []).includes('ingest warnings 3: invalid_lines.invalid_json 2, out_of_order 1'));
+  assert.ok(text(model(s, { width: 80, height: 24 }).header.lines[0] ?? []).includes('warn 3'));
+});
+
+header('shows PAUSED while updates are paused', () => {
+  const h = model(midway(), { paused: true }).header;
+  assert.ok(h.paused);
+  assert.ok(text(h.lines[0] ?? []).includes('PAUSED'));
+  assert.not.ok(text(model(midway()).header.lines[0] ?? []).includes('PAUSED'));
+});
+
+header('says the run is waiting before any event, with no invented total', () => {
+  const h = model(snapshotOf(createRunState(null), T0)).header;
+  assert.is(h.state, 'waiting');
+  assert.is(h.elapsed, '-');
+  assert.is(h.progress, '0/?');
+  assert.is(h.eta, null);
+});
+
+header('keeps every header line within the terminal width', () => {
+  for (const [width, height] of [[120, 40], [80, 24], [40, 12]] as const) {
+    const h = model(midway(T0 + 7_000, [{ kind: 'rejected', reason: 'bad_data' }]), { width, height, paused: true }).header;
+    const inner = width >= 100 ? width - 2 : width;
+    for (const line of h.lines) assert.ok([...text(line)].length <= inner, `${width}×${height}: ${text(line)}`);
+  }
+});
+
+const levels = suite('dashboardModel: levels');
+
+levels('gives each level its status, done/total, duration and statistics', () => {
+  const rows = model(midway()).levels.rows;
+  assert.equal(
+    rows.map((r) => [r.level, r.status, `${r.done}/${r.total}`, r.duration, r.avg, r.p50, r.p95]),
+    [
+      [1, 'complete', '2/2', '2.7s', '2.2s', '2.2s', '2.4s'],
+      // Running: its duration is a clock from the level start (3.7 s) to now (7 s).
+      [2, 'running', '2/3', '3s', '2.2s', '2.2s', '2.9s'],
+      [3, 'pending', '0/2', '-', '-', '-', '-'],
+      [4, 'pending', '0/1', '-', '-', '-', '-'],
+    ],
+  );
+  assert.equal(rows.map((r) => r.current), [false, true, false, false]);
+});
+
+levels('drops the least useful columns first when the table is narrow', () => {
+  const wide = model(midway(), { width: 160, height: 48 }).levels.table.columns.map((c) => c.header);
+  const narrow = model(midway(), { width: 40, height: 12 }).levels.table.columns.map((c) => c.header);
+  assert.equal(wide, ['LVL', 'STATUS', 'DONE', 'DURATION', 'AVG', 'P50', 'P95']);
+  assert.equal(narrow, ['LVL', 'STATUS', 'DONE', 'DURATION', 'P95']);
+});
+
+const workers = suite('dashboardModel: workers');
+
+workers('gives each worker its state, task, timings and last event age', () => {
+  const rows = model(midway()).workers.rows;
+  assert.equal(
+    rows.map((r) => [r.id, r.state, r.task, r.init, r.done, r.failed, r.avg, r.utilization, r.lastEvent, r.stalled]),
+    [
+      [1, 'running', 'L2-C', '300ms', 2, 0, '1.7s', '73%', '1s', false],
+      [2, 'idle', '-', '500ms', 2, 0, '2.7s', '80%', '0s', false],
+      [3, 'idle', '-', '700ms', 0, 1, '-', '17%', '2s', false],
+    ],
+  );
+});
+
+workers('flags a busy worker silent for longer than the threshold as stalled, and only that one', () => {
+  // Worker 1 took L2-C at 5.5 s and has said nothing since.
+  const at = (age: number) => model(midway(), { now: T0 + 5_500 + age }).workers;
+  assert.equal(at(120_000).rows.map((r) => r.stalled), [false, false, false]);
+  const late = at(121_000);
+  assert.equal(late.rows.map((r) => r.stalled), [true, false, false]);
+  assert.is(late.stalled, 1);
+  assert.equal(late.table.rows[0]?.cells.map((c) => c.text).slice(0, 3), ['1', 'STALLED', 'L2-C']);
+  assert.ok(text(model(midway(), { now: T0 + 126_500 }).header.lines[0] ?? []).includes('1 STALLED'));
+  // A shorter threshold flags it sooner.
+  assert.ok(model(midway(), { now: T0 + 5_500 + 16_000, stallAfterMs: 15_000 }).workers.rows[0]?.stalled);
+});
+
+workers('selects the first worker by default and follows the chosen one', () => {
+  assert.equal([model(midway()).workers.selectedIndex, model(midway()).workers.selectedWorker], [0, 1]);
+  const third = model(midway(), { selectedWorker: 3 }).workers;
+  assert.equal([third.selectedIndex, third.selectedWorker], [2, 3]);
+  assert.equal(third.table.rows.map((r) => r.selected), [false, false, true]);
+  // A worker that is not there: back to the first.
+  assert.is(model(midway(), { selectedWorker: 9 }).workers.selectedWorker, 1);
+});
+
+workers('lists the selected worker’s tasks, with attempts that failed on it', () => {
+  const one = model(midway(), { selectedWorker: 1 }).workerTasks;
+  assert.is(one?.workerId, 1);
+  assert.equal(one?.lines.map((l) => l.split(/\s+/)[0]), ['L1-A', 'L2-A', 'L2-C']);
+  const three = model(midway(), { selectedWorker: 3 }).workerTasks;
+  assert.equal(three?.lines.length, 1);
+  assert.match(three?.lines[0] ?? '', /^L2-C\s+L2\s+failed here\s+attempt 1\s+exit 1$/);
+});
+
+workers('keeps the selected worker in view when they do not all fit', () => {
+  const many = manyWorkers(40);
+  const w = model(many, { width: 80, height: 24, selectedWorker: 35 }).workers;
+  assert.ok(w.table.rows.length < 40);
+  assert.ok(w.table.offset > 0);
+  const shown = w.table.rows.map((r) => r.cells[0]?.text);
+  assert.ok(shown.includes('35'));
+  assert.is(w.table.rows.find((r) => r.selected)?.cells[0]?.text, '35');
+});
+
+const charts = suite('dashboardModel: charts');
+
+charts('draws the distribution of completed task durations', () => {
+  const d = model(complete()).durations;
+  assert.is(d.samples, 8);
+  assert.is(d.buckets.reduce((n, b) => n + b.count, 0), 8);
+  assert.is(d.bars.length, d.buckets.length);
+  assert.match(d.footer, /^8 tasks {2}p50 1\.7s {2}p95 2\.8s$/);
+  assert.is(model(snapshotOf(createRunState('x'), T0)).durations.footer, 'no completed tasks yet');
+});
+
+charts('counts completions per time bucket from the run start', () => {
+  const t = model(complete()).throughput;
+  assert.is(t.total, 8);
+  assert.is(t.labels[0], '0s');
+  assert.is(t.counts.length, t.labels.length);
+  assert.match(t.title, /^Throughput \(tasks per \d+s\)$/);
+  // Completions at 3.0, 3.6, 5.3 and 6.8 s.
+  const perSecond = model(midway()).throughput;
+  assert.is(perSecond.bucketMs, 1000);
+  assert.equal(perSecond.counts, [0, 0, 0, 2, 0, 1, 1]);
+});
+
+const log = suite('dashboardModel: log');
+
+log('shows the newest events that fit, oldest first, with their HH:MM:SS', () => {
+  const lines = model(midway()).log;
+  assert.is(lines.length, 11); // the events panel's inner height at 120×40
+  const last = lines[lines.length - 1];
+  assert.equal([last?.time, last?.text], ['08:00:06', '  L2-B complete on worker 2']);
+  const failure = lines.find((l) => l.tone === 'alert');
+  assert.equal([failure?.time, failure?.text], ['08:00:05', '✗ L2-C failed on worker 3: exit 1']);
+});
+
+log('keeps an unrecovered failure pinned when newer events push it out', () => {
+  const s = midway();
+  const filler: RecentEvent[] = Array.from({ length: 30 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const lines = model({ ...s, recentEvents: [...s.recentEvents, ...filler] }, { width: 160 }).log;
+  assert.is(lines.length, 11);
+  assert.ok(lines[0]?.pinned);
+  assert.match(lines[0]?.text ?? '', /^✗ L2-C failed \(attempt 1, worker 3\): exit 1$/);
+  assert.is(lines[lines.length - 1]?.text, '  filler 29');
+});
+
+log('has no log in the compact layout', () => {
+  assert.equal(model(midway(), { width: 80, height: 24 }).log, []);
+});
+
+const layout = suite('dashboardModel: layout');
+
+layout('picks full, compact or too-small from the terminal size', () => {
+  assert.is(model(midway(), { width: 120, height: 40 }).layout.mode, 'full');
+  assert.is(model(midway(), { width: 100, height: 30 }).layout.mode, 'full');
+  assert.is(model(midway(), { width: 99, height: 40 }).layout.mode, 'compact');
+  assert.is(model(midway(), { width: 80, height: 24 }).layout.mode, 'compact');
+  assert.is(model(midway(), { width: 40, height: 12 }).layout.mode, 'compact');
+  const small = model(midway(), { width: 39, height: 12 });
+  assert.is(small.layout.mode, 'too-small');
+  assert.is(small.tooSmall, tooSmallMessage(39, 12));
+  assert.match(small.tooSmall ?? '', /too small.*40×12/);
+});
+
+layout('fits the key hint to the width', () => {
+  assert.is(model(midway()).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
+  const narrow = model(midway(), { width: 40, height: 12 }).hint;
+  assert.ok(narrow.length <= 40);
+  assert.ok(narrow.startsWith('q quit'));
+});
+
+layout('fits every table line to its panel', () => {
+  for (const [width, height] of [[160, 48], [120, 40], [100, 30], [80, 24], [40, 12]] as const) {
+    const m = model(complete(), { width, height });
+    const bordered = m.layout.bordered ? 2 : 0;
+    for (const [table, rect] of [[m.levels.table, m.layout.levels], [m.workers.table, m.layout.workers]] as const) {
+      const lines = tableLines(table);
+      assert.ok(lines.length <= rect.height - bordered, `${width}×${height}: ${lines.length} lines`);
+      for (const line of lines) assert.ok([...line].length <= rect.width - bordered, `${width}×${height}: ${line}`);
+    }
+  }
+});
+
+const cut = suite('cutSegments');
+
+cut('cuts at the width with an ellipsis and keeps tones', () => {
+  const out = cutSegments([{ text: 'abc' }, { text: 'defgh', tone: 'alert' }, { text: 'ij' }], 6);
+  assert.equal(out, [{ text: 'abc' }, { text: 'de…', tone: 'alert' }]);
+  assert.equal(cutSegments([{ text: 'ab' }], 5), [{ text: 'ab' }]);
+});
+
+/** A running snapshot with `n` workers, each busy on its own task. */
+function manyWorkers(n: number): RunSnapshot {
+  const s = midway();
+  const w0 = s.metrics.workerMetrics[0];
+  if (!w0) throw new Error('fixture has workers');
+  const workerMetrics = Array.from({ length: n }, (_, i) => ({ ...w0, workerId: i + 1, currentTask: `T-${i + 1}` }));
+  return { ...s, metrics: { ...s.metrics, workerMetrics } };
+}
+
+header.run();
+levels.run();
+workers.run();
+charts.run();
+log.run();
+layout.run();
+cut.run();
