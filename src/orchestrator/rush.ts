@@ -15,7 +15,7 @@ import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { eventsPath, statePath } from '../state/layout';
 import { retryDelayMs } from './backoff';
-import { EventLogAppender } from './eventLog';
+import { EventLogAppender, RecordEvent } from './eventLog';
 import { openRunProcessor, RunProcessor } from './metricsPort';
 import { formatElapsed, formatProgress, formatSeconds } from './progress';
 import { killGroup } from './runCommand';
@@ -118,6 +118,18 @@ class RunInProgress {
   private readonly runStartedAt: number;
   private stopSignal: NodeJS.Signals | null = null;
   private stopping = false;
+  /**
+   * Per worker, the latest stamp recorded about it. A worker stamps its own moments (it knows best
+   * when a command started), but its clock and ours may differ by a hair: its stamps are kept from
+   * going back before what was already recorded of it.
+   */
+  private readonly lastStamp = new Map<number, number>();
+  private readonly record: RecordEvent = (type, data, at) => {
+    const event = this.log.record(type, data, at);
+    const workerId = (data as { workerId?: unknown }).workerId;
+    if (typeof workerId === 'number') this.lastStamp.set(workerId, Math.max(event.ts, this.lastStamp.get(workerId) ?? event.ts));
+    return event;
+  };
 
   constructor(
     private readonly options: RushOptions,
@@ -130,7 +142,7 @@ class RunInProgress {
   ) {
     const { graph, stateDir } = options;
     this.log = new EventLogAppender(eventsPath(stateDir, graph.feature), { feature: graph.feature, emitter });
-    const record = this.log.record;
+    const { record } = this;
 
     if (resumed) this.closePreviousWorkers(previous);
     const started = resumed ? null : record('rush_started', { workers: options.workers, totalTasks: graph.tasks.length });
@@ -189,27 +201,28 @@ class RunInProgress {
     for (const w of previous.metrics.workerMetrics) {
       if (w.stoppedAt !== null && w.stoppedAt !== undefined) continue;
       const at = previous.workerLastEventAt[w.workerId] ?? previous.lastEventAt ?? Date.now();
-      this.log.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
+      this.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
     }
   }
 
   private spawn(id: number): void {
-    const { record } = this.log;
+    const { record } = this;
     record('worker_started', { workerId: id });
+    const stamp = (at: number): number => Math.max(at, this.lastStamp.get(id) ?? at);
     const worker = startWorker(id, {
       message: (m) => {
         switch (m.type) {
           case 'ready':
-            record('worker_ready', { workerId: id }, m.at);
+            record('worker_ready', { workerId: id }, stamp(m.at));
             this.scheduler.workerReady(id);
             return;
           case 'started':
             if (m.pid !== null) this.commandGroups.set(id, m.pid);
-            this.scheduler.taskStarted(id, m.taskId, m.at);
+            this.scheduler.taskStarted(id, m.taskId, stamp(m.at));
             return;
           case 'finished':
             this.commandGroups.delete(id);
-            this.scheduler.taskFinished(id, m);
+            this.scheduler.taskFinished(id, { ...m, at: stamp(m.at) });
             return;
         }
       },
@@ -249,7 +262,7 @@ class RunInProgress {
 
   private async finish(outcome: RunOutcome): Promise<RushResult> {
     await this.stopWorkers();
-    const { record } = this.log;
+    const { record } = this;
     if (outcome.status === 'complete') record('rush_completed', {});
     else record('rush_stopped', {});
     let snapshot: RunSnapshot;
