@@ -3,73 +3,18 @@
  *
  * The io-ts codecs are the definition of a valid event, but they cost ~4 µs a line, five times a
  * `JSON.parse` of it, which would make decoding the bottleneck of the whole JSONL → metrics path.
- * The fast path recognises only lines in the canonical form we write (known type, UTC `Z`
- * timestamp, payload fields of the right types) and builds exactly what `decodeLine` returns for
- * them; anything else — every rejection, aliases, naive or offset timestamps, string worker ids —
- * goes through `decodeEvent` itself. A test checks on generated lines, valid and broken, that both
- * give equal results.
+ * The fast path recognises only lines in the canonical form we write (canonical type, UTC `Z`
+ * timestamp, a payload the codec's `is` accepts as it stands) and builds exactly what `decodeLine`
+ * returns for them; anything else — every rejection, aliases, naive or offset timestamps, string
+ * worker ids — goes through `decodeEvent` itself. The payload check is the codecs' own, so the two
+ * paths cannot disagree on what a valid payload is; a test checks on generated lines, valid and
+ * broken, that both give equal results.
  */
 import * as E from 'fp-ts/Either';
 import { toCamel } from '../codecs/snakeCase';
-import { EventData, type EventType, type LifecycleEvent } from './codecs';
+import type * as t from 'io-ts';
+import { EventData, EventEnvelope, type EventType, type LifecycleEvent } from './codecs';
 import { decodeEvent, MAX_LINE_BYTES, type DecodeOptions, type Rejection } from './decode';
-
-type Check = (u: unknown) => boolean;
-
-const isNonNegativeInt: Check = (u) => typeof u === 'number' && Number.isInteger(u) && u >= 0;
-/** Numeric worker ids only: a numeric string is valid too, but converting it is left to the codec. */
-const isWorkerId: Check = isNonNegativeInt;
-const isString: Check = (u) => typeof u === 'string';
-const isMillis: Check = (u) => typeof u === 'number' && Number.isFinite(u);
-const isStringOrNull: Check = (u) => u === null || typeof u === 'string';
-const isTaskList: Check = (u) => isNonNegativeInt(u) || (Array.isArray(u) && u.every(isString));
-
-/** [camelCase key, required, check], mirroring `EventData`. */
-type FieldSpec = readonly [key: string, required: boolean, check: Check];
-
-const taskOnWorker: FieldSpec[] = [
-  ['taskId', true, isString],
-  ['workerId', true, isWorkerId],
-];
-
-const FIELDS: Readonly<Record<EventType, readonly FieldSpec[]>> = {
-  rush_started: [
-    ['workers', false, isNonNegativeInt],
-    ['totalTasks', false, isNonNegativeInt],
-  ],
-  worker_started: [['workerId', true, isWorkerId]],
-  worker_ready: [['workerId', true, isWorkerId]],
-  worker_stopped: [
-    ['workerId', true, isWorkerId],
-    ['error', false, isStringOrNull],
-  ],
-  worker_crashed: [
-    ['workerId', true, isWorkerId],
-    ['error', false, isStringOrNull],
-  ],
-  task_created: [
-    ['taskId', true, isString],
-    ['level', true, isNonNegativeInt],
-  ],
-  task_claimed: taskOnWorker,
-  task_started: taskOnWorker,
-  verification_passed: [...taskOnWorker, ['durationMs', true, isMillis]],
-  verification_failed: [...taskOnWorker, ['durationMs', true, isMillis]],
-  task_complete: [...taskOnWorker, ['durationMs', false, isMillis]],
-  task_failed: [...taskOnWorker, ['error', false, isStringOrNull]],
-  task_retry_scheduled: [
-    ['taskId', true, isString],
-    ['retryCount', true, isNonNegativeInt],
-    ['nextRetryAt', false, isStringOrNull],
-  ],
-  level_started: [
-    ['level', true, isNonNegativeInt],
-    ['tasks', false, isTaskList],
-  ],
-  level_complete: [['level', true, isNonNegativeInt]],
-  rush_completed: [],
-  rush_stopped: [],
-};
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -85,18 +30,16 @@ const camel = (key: string): string => {
   return c;
 };
 
-/** The payload as `snakeCased` decodes it when valid: every key camelCased, values untouched. */
+/**
+ * The payload as `snakeCased` decodes it, when it is already in its decoded form: every key
+ * camelCased, and the codec's own `is` holds for it (so `decode` would return it unchanged; a
+ * value that decoding would convert — a numeric-string worker id — fails `is` and takes the slow path).
+ */
 function fastData(type: EventType, data: unknown): Record<string, unknown> | undefined {
   if (data !== undefined && !isRecord(data)) return undefined;
   const out: Record<string, unknown> = {};
   if (data !== undefined) for (const k of Object.keys(data)) out[camel(k)] = data[k];
-  for (const [key, required, check] of FIELDS[type]) {
-    if (hasOwn(out, key)) {
-      const v = out[key];
-      if (v === undefined ? required : !check(v)) return undefined;
-    } else if (required) return undefined;
-  }
-  return out;
+  return (EventData[type] as t.Mixed).is(out) ? out : undefined;
 }
 
 const DIGIT_0 = 48;
@@ -132,6 +75,8 @@ export function fastUtcTimestamp(s: string): number | undefined {
     const hour = num2(s, 11);
     const minute = num2(s, 14);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return undefined;
+    // A day the month does not have (Feb 31) is left to `parseTimestamp`, which rejects it.
+    if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined;
     base = Date.UTC(year, month - 1, day, hour, minute, 0);
     cachedPrefix = s.slice(0, 16);
     cachedBase = base;
@@ -148,11 +93,9 @@ export function fastUtcTimestamp(s: string): number | undefined {
 /** The fast path: the event `decodeEvent` would return, or undefined when unsure. */
 function fastEvent(u: unknown): LifecycleEvent | undefined {
   if (!isRecord(u)) return undefined;
+  if (!EventEnvelope.is(u)) return undefined;
   const { timestamp, type, feature, producer, seq, data } = u;
-  if (typeof timestamp !== 'string' || typeof type !== 'string' || !hasOwn(EventData, type)) return undefined;
-  if (feature !== undefined && typeof feature !== 'string') return undefined;
-  if (producer !== undefined && typeof producer !== 'string') return undefined;
-  if (seq !== undefined && !isNonNegativeInt(seq)) return undefined;
+  if (!hasOwn(EventData, type)) return undefined;
   const ts = fastUtcTimestamp(timestamp);
   if (ts === undefined) return undefined;
   const decoded = fastData(type as EventType, data);

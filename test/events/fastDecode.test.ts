@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EVENT_ALIASES, EVENT_TYPES } from '../../src/events/codecs';
+import { decodeLine, eventLine } from '../../src/events/decode';
+import { decodeLineFast, fastUtcTimestamp } from '../../src/events/fastDecode';
+import { parseTimestamp } from '../../src/events/timestamp';
+
+const Equivalence = suite('decodeLineFast');
+
+const stamp = fc.oneof(
+  // canonical UTC forms (the fast path)
+  fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+  fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')),
+  // days a month does not have, out-of-range fields, other forms
+  fc.constantFrom('2026-02-30T10:00:00.000Z', '2026-02-29T00:00:00Z', '2024-02-29T23:59:60.999Z', '2026-13-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z'),
+  fc.constantFrom('2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+00:00', '2026-01-27 08:45:34Z', '2026-01-27T08:45:34.5Z', '0099-01-01T00:00:00.000Z'),
+  fc.constantFrom('2026-01-27T08:45:34.512Zx', ' 2026-01-27T08:45:34.512Z', 'yesterday', '', '2026-01-2aT08:45:34.512Z'),
+);
+
+const value = fc.oneof(
+  fc.integer({ min: -3, max: 12 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 1e6 }),
+  fc.constantFrom('3', 'T-1', '', 'x'),
+  fc.constant(null),
+  fc.array(fc.constantFrom('A', 'B'), { maxLength: 2 }),
+  fc.constant({}),
+);
+const dataKey = fc.constantFrom(
+  'task_id',
+  'worker_id',
+  'duration_ms',
+  'level',
+  'error',
+  'retry_count',
+  'next_retry_at',
+  'tasks',
+  'workers',
+  'total_tasks',
+  'extra_field',
+  'taskId',
+);
+const data = fc.oneof(fc.dictionary(dataKey, value, { maxKeys: 5 }), fc.constant(undefined), fc.constant([]), fc.constant('x'));
+const typeName = fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.constantFrom(...Object.keys(EVENT_ALIASES)), fc.constantFrom('mystery', 'toString', '__proto__'));
+
+const wire = fc.record(
+  {
+    timestamp: fc.oneof(stamp, fc.constant(5)),
+    type: fc.oneof(typeName, fc.constant(7)),
+    feature: fc.oneof(fc.constant('f'), fc.constant(1)),
+    producer: fc.oneof(fc.constant('p'), fc.constant(2)),
+    seq: fc.oneof(fc.nat(1000), fc.constant(-1), fc.constant(1.5), fc.constant('3')),
+    data,
+  },
+  { requiredKeys: [] },
+);
+
+/** A valid event for each type, so the fast path is exercised, not only its refusals. */
+const validLine = fc
+  .record({ type: fc.constantFrom(...EVENT_TYPES), ms: fc.integer({ min: 1e12, max: 2e12 }), id: fc.nat(50), level: fc.nat(5), took: fc.nat(10_000) })
+  .map(({ type, ms, id, level, took }) => {
+    const payload: Record<string, unknown> = { task_id: `T-${id}`, worker_id: id % 7, level, duration_ms: took, retry_count: 1, error: null };
+    return JSON.stringify({ timestamp: new Date(ms).toISOString(), type, feature: 'f', producer: 'p', seq: id, data: payload });
+  });
+
+const line = fc.oneof(
+  wire.map((w) => JSON.stringify(w)),
+  validLine,
+  fc.constantFrom('not json', '[1,2]', 'null', '42', '"s"', '{"timestamp":"2026-01-01T00:00:00.000Z","type":"rush_completed"}'),
+);
+
+Equivalence('gives exactly what decodeLine gives, on valid and broken lines', () => {
+  fc.assert(
+    fc.property(line, (l) => {
+      assert.equal(decodeLineFast(l), decodeLine(l));
+    }),
+    { numRuns: 5000, seed: 42 },
+  );
+});
+
+Equivalence('decodes the lines we write', () => {
+  const l = eventLine({ type: 'task_complete', ts: Date.UTC(2026, 0, 27, 8, 45, 34, 57), producer: 'p', seq: 3, data: { taskId: 'T-1', workerId: 2, durationMs: 1500 } });
+  const decoded = decodeLineFast(l.trimEnd());
+  assert.equal(decoded, decodeLine(l.trimEnd()));
+  assert.is(decoded._tag, 'Right');
+});
+
+Equivalence('keeps the rejection reason of a bad line', () => {
+  const bad = decodeLineFast('{"timestamp":"2026-01-01T00:00:00.000Z","type":"task_claimed","data":{"task_id":"T"}}');
+  assert.is(bad._tag === 'Left' ? bad.left.reason : null, 'bad_data');
+  const unknown = decodeLineFast('{"timestamp":"2026-01-01T00:00:00.000Z","type":"mystery"}');
+  assert.is(unknown._tag === 'Left' ? unknown.left.reason : null, 'unknown_type');
+});
+
+Equivalence.run();
+
+const Stamps = suite('fastUtcTimestamp');
+
+Stamps('equals parseTimestamp on every canonical stamp it accepts', () => {
+  fc.assert(
+    fc.property(stamp, (s) => {
+      const fast = fastUtcTimestamp(s);
+      if (fast === undefined) return;
+      const slow = parseTimestamp(s);
+      assert.equal(slow, { _tag: 'Right', right: fast });
+    }),
+    { numRuns: 5000, seed: 7 },
+  );
+});
+
+Stamps('accepts the form we write, with and without milliseconds', () => {
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34.057Z'), Date.UTC(2026, 0, 27, 8, 45, 34, 57));
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34Z'), Date.UTC(2026, 0, 27, 8, 45, 34));
+});
+
+Stamps('leaves every other form to parseTimestamp', () => {
+  for (const s of ['2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+00:00', '2026-02-30T00:00:00.000Z', '2026-01-27T08:45:34.5Z', 'x']) {
+    assert.is(fastUtcTimestamp(s), undefined, s);
+  }
+});
+
+Stamps.run();
