@@ -1,0 +1,117 @@
+/**
+ * The one-shot read behind `status`, `status --json` and `metrics export`: a feature's state file
+ * and/or events log folded through the same pipeline as a live run — never writing anything.
+ *
+ * - With an events log, or a state file holding a checkpoint (ours): the checkpoint is restored and
+ *   only the log after its offset is read; without a checkpoint the whole log is folded.
+ * - With only an upstream state file: the events it implies (`eventsFromState`), with task levels
+ *   from `.gsd/specs/{feature}/task-graph.json` when present, else from `-L<n>-` in task ids; a
+ *   task with no known level has none.
+ */
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import type { RunSnapshot } from '../metrics/snapshot';
+import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { StateFile } from '../state/codecs';
+import { eventsPath, listFeatures, statePath, upstreamGraphPath } from '../state/layout';
+import { readStateFile } from '../state/stateManager';
+import { createMetricsProcessor } from './processor';
+import { readTaskGraph } from './taskGraphLevels';
+
+export interface LoadRunOptions {
+  readonly feature: string;
+  readonly stateDir: string;
+  readonly naiveTz?: string | undefined;
+  /** The moment the report is for (uptimes of running workers, `computed_at`); default now. */
+  readonly now?: number;
+}
+
+export interface LoadedRun {
+  readonly snapshot: RunSnapshot;
+  /** The state file as read (null when there is none or it is unreadable). */
+  readonly state: StateFile | null;
+  /** The feature's task graph, when found beside the state dir. */
+  readonly graph: TaskGraph | null;
+  /** Problems met while reading (a corrupt file, bad lines...), one line each. */
+  readonly warnings: readonly string[];
+}
+
+export type LoadRunError =
+  | { readonly kind: 'no_state_dir'; readonly stateDir: string; readonly message: string }
+  | { readonly kind: 'unknown_feature'; readonly feature: string; readonly found: readonly string[]; readonly message: string }
+  | { readonly kind: 'unreadable'; readonly file: string; readonly message: string };
+
+const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`';
+/** Warnings kept in full; the rest are counted (bad lines are also counted under `ingest`). */
+const MAX_WARNINGS = 10;
+
+const exists = (file: string): boolean => fs.existsSync(file);
+const isDirectory = (dir: string): boolean => {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+const hasCheckpoint = (state: StateFile | null): boolean => {
+  const metrics = state?.metrics as { checkpoint?: unknown } | null | undefined;
+  return metrics?.checkpoint !== undefined && metrics.checkpoint !== null;
+};
+
+export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRunError, LoadedRun>> {
+  const { feature, stateDir } = options;
+  if (!isDirectory(stateDir)) {
+    return E.left({ kind: 'no_state_dir', stateDir, message: `no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}` });
+  }
+  const stateFile = statePath(stateDir, feature);
+  const logFile = eventsPath(stateDir, feature);
+  const hasState = exists(stateFile);
+  const hasLog = exists(logFile);
+  if (!hasState && !hasLog) {
+    const found = listFeatures(stateDir).map((f) => f.feature);
+    const list = found.length > 0 ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`;
+    return E.left({ kind: 'unknown_feature', feature, found, message: `unknown feature ${JSON.stringify(feature)} in ${stateDir}; ${list}` });
+  }
+
+  const warnings: string[] = [];
+  let extra = 0;
+  const warn = (message: string): void => {
+    if (warnings.length < MAX_WARNINGS) warnings.push(message);
+    else extra += 1;
+  };
+
+  let state: StateFile | null = null;
+  if (hasState) {
+    const read = readStateFile(stateFile);
+    if (E.isRight(read)) state = read.right;
+    else if (read.left.kind === 'io' || !hasLog) {
+      return E.left({ kind: 'unreadable', file: stateFile, message: `cannot read ${stateFile}: ${read.left.reason}` });
+    }
+    // A corrupt state with a log beside it: the processor warns and rebuilds from the log.
+  }
+
+  const graphRead = readTaskGraph(upstreamGraphPath(stateDir, feature));
+  if (graphRead.warning) warn(graphRead.warning);
+
+  const now = options.now ?? Date.now();
+  const fromLog = hasLog || hasCheckpoint(state);
+  const processor = createMetricsProcessor({
+    feature,
+    stateDir,
+    sources: fromLog ? { eventsLog: { follow: false } } : { stateFile: true },
+    persist: false,
+    now: () => now,
+    onWarning: warn,
+    ...(options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {}),
+  });
+  try {
+    await processor.ready;
+  } catch (err) {
+    await processor.close();
+    return E.left({ kind: 'unreadable', file: fromLog ? logFile : stateFile, message: `cannot read ${fromLog ? logFile : stateFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+  }
+  await processor.close();
+  if (extra > 0) warnings.push(`(${extra} more warning${extra === 1 ? '' : 's'})`);
+  return E.right({ snapshot: processor.snapshot(), state, graph: graphRead.graph, warnings });
+}

@@ -1,0 +1,78 @@
+/**
+ * The `status --json` document (DESIGN §6): one JSON object, snake_case, built from a snapshot.
+ * `metrics` is the seed's FeatureMetrics dict (extended: p99, method and sample count of each
+ * percentile figure, throughput, utilization...), `ingest` the DESIGN §8 counters. Pure.
+ */
+import { formatTimestamp } from '../events/timestamp';
+import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
+import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
+import type { TaskGraph } from '../orchestrator/taskGraph';
+
+/** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
+export const STATUS_JSON_SCHEMA_VERSION = 1;
+/** Events listed in the document. */
+export const STATUS_JSON_EVENTS = 10;
+
+export interface StatusJsonOptions {
+  /** The feature asked for (used when the snapshot has none: nothing has run yet). */
+  readonly feature: string;
+  /** The task graph, when known: tasks not seen yet are listed as pending. */
+  readonly graph?: TaskGraph | null;
+}
+
+function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { timestamp: formatTimestamp(e.ts), type: e.type };
+  if (e.taskId !== undefined) out.task_id = e.taskId;
+  if (e.workerId !== undefined) out.worker_id = e.workerId;
+  if (e.level !== undefined) out.level = e.level;
+  out.summary = e.summary;
+  out.severity = e.severity;
+  return out;
+}
+
+/** Tasks of the graph the run has not mentioned yet, as pending ones. */
+function unseenGraphTasks(snapshot: RunSnapshot, graph: TaskGraph | null | undefined): TaskMetrics[] {
+  if (!graph) return [];
+  const seen = new Set(snapshot.tasks.map((t) => t.taskId));
+  return graph.tasks
+    .filter((t) => !seen.has(t.id))
+    .map((t) => ({ taskId: t.id, level: t.level, status: 'pending', queueWaitMs: null, executionDurationMs: null, verificationDurationMs: null, totalDurationMs: null }));
+}
+
+export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
+  const metrics: FeatureMetrics = {
+    ...snapshot.metrics,
+    // The run's size is the graph's when known, not only the tasks seen so far.
+    tasksTotal: Math.max(snapshot.metrics.tasksTotal, options.graph?.tasks.length ?? 0),
+    workerMetrics: [...snapshot.metrics.workerMetrics].sort((a, b) => a.workerId - b.workerId),
+    levelMetrics: [...snapshot.metrics.levelMetrics].sort((a, b) => a.level - b.level),
+  };
+  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot, options.graph)];
+  return {
+    schema_version: STATUS_JSON_SCHEMA_VERSION,
+    feature: snapshot.feature ?? options.feature,
+    status: snapshot.status,
+    current_level: snapshot.currentLevel,
+    started_at: snapshot.startedAt === null ? null : formatTimestamp(snapshot.startedAt),
+    last_event_at: snapshot.lastEventAt === null ? null : formatTimestamp(snapshot.lastEventAt),
+    error: snapshot.error,
+    tasks: tasks.map((t) => TaskMetrics.encode(t)),
+    workers: metrics.workerMetrics.map((w) => WorkerMetrics.encode(w)),
+    levels: metrics.levelMetrics.map((l) => LevelMetrics.encode(l)),
+    events: snapshot.recentEvents.slice(-STATUS_JSON_EVENTS).map(encodeRecentEvent),
+    failures: snapshot.failures.map((f) => ({
+      timestamp: formatTimestamp(f.ts),
+      task_id: f.taskId,
+      worker_id: f.workerId,
+      level: f.level,
+      attempt: f.attempt,
+      error: f.error,
+      recovered: f.recovered,
+    })),
+    metrics: FeatureMetrics.encode(metrics),
+    ingest: encodeIngest(snapshot.ingest),
+  };
+}
+
+/** The document as printed: one JSON text and a newline. */
+export const renderStatusJson = (snapshot: RunSnapshot, options: StatusJsonOptions): string => `${JSON.stringify(statusJson(snapshot, options), null, 2)}\n`;
