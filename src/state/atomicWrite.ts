@@ -20,7 +20,7 @@ export interface AtomicWriteOptions {
    * asynchronous write that a newer synchronous one (a shutdown flush) has already overtaken.
    */
   readonly shouldCommit?: () => boolean;
-  /** File mode of a newly created target (default 0o644, less the umask). */
+  /** File mode of the new file (default: the mode of the file it replaces, else 0o644; less the umask). */
   readonly mode?: number;
 }
 
@@ -122,6 +122,16 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** Replacing a file keeps its permissions: the temp file is created with the target's mode. */
+function modeFor(file: string, mode: number | undefined): number {
+  if (mode !== undefined) return mode;
+  try {
+    return fs.statSync(file).mode & 0o7777;
+  } catch {
+    return 0o644;
+  }
+}
+
 function unlinkQuietly(file: string): void {
   try {
     fs.unlinkSync(file);
@@ -139,7 +149,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: A
   const tmp = tempPathFor(file);
   inFlight.add(tmp);
   try {
-    const handle = await fs.promises.open(tmp, 'wx', options.mode ?? 0o644);
+    const handle = await fs.promises.open(tmp, 'wx', modeFor(file, options.mode));
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -167,7 +177,7 @@ export function writeFileAtomicSync(file: string, data: AtomicData, options: Pic
   const tmp = tempPathFor(file);
   inFlight.add(tmp);
   try {
-    const fd = fs.openSync(tmp, 'wx', options.mode ?? 0o644);
+    const fd = fs.openSync(tmp, 'wx', modeFor(file, options.mode));
     try {
       fs.writeFileSync(fd, data);
       fs.fsyncSync(fd);

@@ -76,9 +76,11 @@ function looksBinary(bytes: Buffer): boolean {
 export function decodeStateBytes(bytes: Buffer): E.Either<string, StateFile> {
   if (bytes.length === 0) return E.left('empty file (0 bytes)');
   if (looksBinary(bytes)) return E.left(`binary data, not JSON text (${bytes.length} bytes)`);
+  // A byte-order mark (a file saved by some editors) is not part of the JSON.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     return E.left(`invalid JSON, truncated or damaged: ${oneLine((err as Error).message)}`);
   }

@@ -66,6 +66,16 @@ write('replaces the file by rename: an open reader keeps the old content', async
   }
 });
 
+write("keeps the replaced file's permissions", async ({ dir }) => {
+  const file = path.join(dir, 'f.json');
+  fs.writeFileSync(file, 'old');
+  fs.chmodSync(file, 0o600);
+  await writeFileAtomic(file, 'new');
+  assert.is(fs.statSync(file).mode & 0o777, 0o600);
+  writeFileAtomicSync(file, 'newer');
+  assert.is(fs.statSync(file).mode & 0o777, 0o600);
+});
+
 write('skips the rename when shouldCommit says no, and cleans up', async ({ dir }) => {
   const file = path.join(dir, 'f.json');
   fs.writeFileSync(file, 'kept');

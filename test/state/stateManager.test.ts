@@ -261,6 +261,7 @@ decodeBytes('names why bytes are not a state file', () => {
   assert.match(reasonOf('null'), /got null/);
   assert.match(reasonOf('"text"'), /got string/);
   assert.is(reasonOf('{"feature": "f"}'), 'decoded');
+  assert.is(reasonOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"feature": "f"}')])), 'decoded', 'a UTF-8 byte-order mark is skipped');
 });
 
 decodeBytes.run();
