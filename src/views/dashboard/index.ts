@@ -119,17 +119,6 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       options.onFrame?.({ model, overlay, paused: paused !== null, text: () => screenText(screen) });
     };
 
-    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(draw);
-    snapshots = options.snapshot$.subscribe({
-      next: (s) => {
-        latest = s;
-        if (!paused) changed();
-      },
-      // The run completing is not a reason to close: the final figures stay until the user quits.
-      complete: () => undefined,
-      error: (err: unknown) => close(err),
-    });
-
     const moveSelection = (step: number): void => {
       if (overlay === 'tasks') {
         panels?.scrollTasks(step);
@@ -168,6 +157,18 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       changed();
     });
     screen.on('resize', changed);
+
+    // Keys are bound before the first frame is drawn: the terminal is in raw mode from the start.
+    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(draw);
+    snapshots = options.snapshot$.subscribe({
+      next: (s) => {
+        latest = s;
+        if (!paused) changed();
+      },
+      // The run completing is not a reason to close: the final figures stay until the user quits.
+      complete: () => undefined,
+      error: (err: unknown) => close(err),
+    });
 
     if (options.signal?.aborted) close();
     else options.signal?.addEventListener('abort', onAbort);

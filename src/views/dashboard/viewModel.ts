@@ -297,8 +297,9 @@ function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | 
   if (state !== 'running' || eta === null || eta === undefined) return null;
   const computedAt = computedAtOf(snapshot);
   const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
-  // Never `~0ms` while tasks remain: the estimate ran out, the work has not.
-  return `~${formatDuration(Math.max(1000, left))} (est.)`;
+  // Whole seconds, rounded up: an estimate has no tenths, and a clock that changes every frame
+  // would redraw every frame. Never `~0s` while tasks remain: the estimate ran out, the work has not.
+  return `~${formatSeconds(Math.max(1000, Math.ceil(left / 1000) * 1000))} (est.)`;
 }
 
 function headerOf(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, state: RunState, clockEnd: number, stalled: number): HeaderModel {
