@@ -57,21 +57,42 @@ export function progressBar(fraction: number, width = 20): { filled: string; emp
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
+function partsIn(epochMs: number, timeZone: string | undefined): Record<string, string> {
+  const key = timeZone ?? '';
+  let f = clockFormats.get(key);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    });
+    clockFormats.set(key, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(Math.floor(epochMs)))) parts[p.type] = p.value;
+  return parts;
+}
+
 /**
  * `HH:MM:SS` of an epoch-ms instant in `timeZone` (an IANA name; default: this machine's zone).
  * `-` when unknown.
  */
 export function formatClock(epochMs: number | null | undefined, timeZone?: string): string {
   if (typeof epochMs !== 'number' || !Number.isFinite(epochMs)) return '-';
-  const key = timeZone ?? '';
-  let f = clockFormats.get(key);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone });
-    clockFormats.set(key, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(Math.floor(epochMs)))) parts[p.type] = p.value;
-  return `${parts.hour ?? '00'}:${parts.minute ?? '00'}:${parts.second ?? '00'}`;
+  const p = partsIn(epochMs, timeZone);
+  return `${p.hour ?? '00'}:${p.minute ?? '00'}:${p.second ?? '00'}`;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in `timeZone`; `-` when unknown. */
+export function formatDateTime(epochMs: number | null | undefined, timeZone?: string): string {
+  if (typeof epochMs !== 'number' || !Number.isFinite(epochMs)) return '-';
+  const p = partsIn(epochMs, timeZone);
+  return `${p.year ?? '0000'}-${p.month ?? '00'}-${p.day ?? '00'} ${formatClock(epochMs, timeZone)}`;
 }
 
 /** ANSI styles the printers use. */

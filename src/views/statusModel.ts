@@ -67,6 +67,10 @@ export interface IngestSummary {
 
 export interface StatusModel {
   readonly feature: string;
+  /** The moment the status is for. */
+  readonly now: number;
+  /** How long a running run has been silent, when that is long enough to doubt it still runs. */
+  readonly silentForMs: number | null;
   readonly runStatus: RunStatus;
   readonly startedAt: number | null;
   readonly endedAt: number | null;
@@ -132,6 +136,11 @@ const epoch = (iso: string | null | undefined): number | null => {
 };
 
 const COMPLETE = 'complete';
+/**
+ * A running run silent this long is worth a note: upstream workers report only task starts and
+ * ends, so tasks of several minutes are normal, but half an hour of nothing is suspicious.
+ */
+export const SILENT_AFTER_MS = 30 * 60_000;
 const FAILED = 'failed';
 
 export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
@@ -179,8 +188,11 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     levelDetail = { line, tasks: taskRows(tasksByLevel.get(options.level) ?? [], graph, options.level) };
   }
 
+  const silentFor = snapshot.status === 'running' && snapshot.lastEventAt !== null ? options.now - snapshot.lastEventAt : null;
   return {
     feature: snapshot.feature ?? graph?.feature ?? '(unknown)',
+    now: options.now,
+    silentForMs: silentFor !== null && silentFor >= SILENT_AFTER_MS ? Math.trunc(silentFor) : null,
     runStatus: snapshot.status,
     startedAt: snapshot.startedAt,
     endedAt: snapshot.endedAt,

@@ -5,6 +5,7 @@
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import {
   formatClock,
+  formatDateTime,
   formatDuration,
   formatPercent,
   oneLine,
@@ -75,12 +76,16 @@ function header(title: string, paint: Paint): string[] {
 
 const RUN_STYLE = { pending: 'dim', running: 'yellow', complete: 'green', stopped: 'yellow', failed: 'red' } as const;
 
+/** Beyond this distance from now a time of day alone is ambiguous: the date is shown too. */
+const DATE_AFTER_MS = 12 * 3_600_000;
+
 function runLine(model: StatusModel, options: RenderOptions, paint: Paint): string {
+  const when = (ms: number): string => (Math.abs(model.now - ms) >= DATE_AFTER_MS ? formatDateTime : formatClock)(ms, options.timeZone);
   const parts = [`Run: ${paint(RUN_STYLE[model.runStatus], model.runStatus.toUpperCase())}`];
   if (model.runStatus === 'running' && model.currentLevel !== null) parts.push(`level ${model.currentLevel}`);
-  if (model.startedAt !== null) parts.push(`started ${formatClock(model.startedAt, options.timeZone)}`);
-  if (model.endedAt !== null) parts.push(`ended ${formatClock(model.endedAt, options.timeZone)}`);
-  else if (model.lastEventAt !== null) parts.push(`last event ${formatClock(model.lastEventAt, options.timeZone)}`);
+  if (model.startedAt !== null) parts.push(`started ${when(model.startedAt)}`);
+  if (model.endedAt !== null) parts.push(`ended ${when(model.endedAt)}`);
+  else if (model.lastEventAt !== null) parts.push(`last event ${when(model.lastEventAt)}`);
   return parts.join(' · ');
 }
 
@@ -214,8 +219,23 @@ function totalLine(model: StatusModel): string {
 }
 
 function warnings(model: StatusModel, options: RenderOptions, paint: Paint): string[] {
-  const lines = [...ingestLines(model.ingest, options), ...model.warnings.map((w) => `⚠ ${w}`)];
+  const lines = [...silence(model), ...ingestLines(model.ingest, options), ...loadWarnings(model.warnings)];
   return lines.length ? ['', ...lines.map((l) => paint('yellow', l))] : [];
+}
+
+function silence(model: StatusModel): string[] {
+  if (model.silentForMs === null) return [];
+  return [`⚠ no event for ${formatDuration(model.silentForMs)}: the orchestrator may have stopped without recording it`];
+}
+
+/** Load warnings shown before the rest are summarised (each bad line is also in the counts above). */
+const MAX_WARNINGS = 5;
+const WARNING_WIDTH = 160;
+
+function loadWarnings(warnings: readonly string[]): string[] {
+  const shown = warnings.slice(0, MAX_WARNINGS).map((w) => `⚠ ${oneLine(w, WARNING_WIDTH)}`);
+  const rest = warnings.length - MAX_WARNINGS;
+  return rest > 0 ? [...shown, `⚠ … ${plural(rest, 'more warning')}`] : shown;
 }
 
 function ingestLines(ingest: IngestSummary, options: RenderOptions): string[] {

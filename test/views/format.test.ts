@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   formatClock,
+  formatDateTime,
   formatDuration,
   formatPercent,
   oneLine,
@@ -102,6 +103,13 @@ clock('prints HH:MM:SS in the given zone', () => {
 clock('is a dash when unknown', () => {
   assert.is(formatClock(null), '-');
   assert.is(formatClock(undefined, 'UTC'), '-');
+  assert.is(formatDateTime(null), '-');
+});
+
+clock('prints the date too when asked, in the given zone', () => {
+  const ms = Date.UTC(2026, 0, 27, 22, 5, 9);
+  assert.is(formatDateTime(ms, 'UTC'), '2026-01-27 22:05:09');
+  assert.is(formatDateTime(ms, 'Asia/Tokyo'), '2026-01-28 07:05:09');
 });
 clock.run();
 

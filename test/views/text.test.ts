@@ -137,6 +137,22 @@ render('marks the ETA as an estimate and only while running', () => {
   assert.not.match(renderStatus(complete(), { color: false, ...UTC }), /ETA/);
 });
 
+render('notes a running run gone silent, and dates times far from now', () => {
+  const later = Date.parse('2026-01-28T09:00:00Z');
+  const snapshot = snapshotFromFixture('run-complete.events.jsonl', { ...RUNNING, now: later });
+  const out = renderStatus(statusModel(snapshot, { now: later, totalKnown: true }), { color: false, ...UTC });
+  assert.match(out, /^Run: RUNNING · level 2 · started 2026-01-27 08:00:00 · last event 2026-01-27 08:01:20$/m);
+  assert.match(out, /^⚠ no event for 24h58m: the orchestrator may have stopped without recording it$/m);
+  assert.not.match(renderStatus(running(), { color: false, ...UTC }), /no event for/);
+});
+
+render('adds load warnings after the ingest warnings, a few in full', () => {
+  const many = Array.from({ length: 8 }, (_, i) => `warning ${i + 1}`);
+  const out = renderStatus(statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: many }), { color: false });
+  assert.match(out, /⚠ warning 5\n⚠ … 3 more warnings\n$/);
+  assert.not.match(out, /warning 6/);
+});
+
 render('adds load warnings after the ingest warnings', () => {
   const model = statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: ['task graph unreadable: bad JSON'] });
   assert.match(renderStatus(model, { color: false }), /\n\n⚠ task graph unreadable: bad JSON\n$/);

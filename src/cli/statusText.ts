@@ -1,0 +1,150 @@
+/**
+ * `mahabharatha status` (one-shot text, DESIGN §6): find the feature, read its state and events
+ * without writing anything, print the status. Empty states are explained, not reported as errors
+ * the user cannot act on.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as E from 'fp-ts/Either';
+import { isValidZone } from '../events/timestamp';
+import type { RunSnapshot } from '../metrics/snapshot';
+import { TaskGraph } from '../orchestrator/taskGraph';
+import { loadRun } from '../pipeline/loadRun';
+import type { StateFile } from '../state/codecs';
+import { DEFAULT_STATE_DIR, listFeatures, rejectedPath, upstreamGraphPath } from '../state/layout';
+import { statusModel, UnknownLevelError } from '../views/statusModel';
+import { renderGraphSummary, renderStatus } from '../views/text';
+import { EXIT, RuntimeError, UsageError } from './exit';
+import type { StatusOptions } from './main';
+
+/** What the command touches of the outside world; tests pass their own. */
+export interface StatusIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => number;
+  /** Force colour on or off (tests); otherwise a TTY without NO_COLOR / --no-color / TERM=dumb. */
+  readonly color?: boolean;
+  /** Zone of the clock times printed; default this machine's. */
+  readonly timeZone?: string;
+}
+
+const processIo = (): StatusIo => ({ stdout: process.stdout, env: process.env, now: Date.now });
+
+const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`, or try `npm run demo`';
+
+/** DESIGN §6: colour only on a terminal, never with NO_COLOR (any non-empty value) or --no-color. */
+export function useColor(opts: Pick<StatusOptions, 'color'>, io: StatusIo): boolean {
+  if (io.color !== undefined) return io.color;
+  if (opts.color === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.TERM === 'dumb') return false;
+  return io.stdout.isTTY === true;
+}
+
+export type Resolved =
+  | { readonly kind: 'run'; readonly feature: string; readonly stateDir: string }
+  | { readonly kind: 'graph-only'; readonly feature: string; readonly graph: TaskGraph; readonly graphPath: string };
+
+/**
+ * Which feature to show, or why there is none. Throws `RuntimeError` (exit 1) with what to do
+ * when the state dir is missing or the feature unknown. A feature that has a task graph but no run
+ * yet resolves to its graph.
+ */
+export function resolveFeature(opts: { feature?: string; stateDir?: string }, env: NodeJS.ProcessEnv): Resolved {
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  const asked = opts.feature?.trim() || env.MAHABHARATHA_FEATURE?.trim() || undefined;
+  const features = listFeatures(stateDir);
+  if (asked !== undefined && features.some((f) => f.feature === asked)) return { kind: 'run', feature: asked, stateDir };
+
+  const graphOnly = asked === undefined ? undefined : readGraph(upstreamGraphPath(stateDir, asked));
+  if (graphOnly !== undefined && asked !== undefined) return { kind: 'graph-only', feature: asked, ...graphOnly };
+
+  if (!isDirectory(stateDir)) {
+    throw new RuntimeError(`no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}`);
+  }
+  if (asked !== undefined) {
+    const found = features.map((f) => f.feature);
+    throw new RuntimeError(
+      `unknown feature ${JSON.stringify(asked)} in ${stateDir}; ${found.length ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`}`,
+    );
+  }
+  const newest = features[0];
+  if (newest === undefined) throw new RuntimeError(`no runs in ${stateDir} yet; ${START_HINT}`);
+  return { kind: 'run', feature: newest.feature, stateDir };
+}
+
+const isDirectory = (dir: string): boolean => {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** A task graph file, when present and readable; undefined otherwise (an empty state is then reported). */
+function readGraph(file: string): { graph: TaskGraph; graphPath: string } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const graph = TaskGraph.decode(parsed);
+  return E.isRight(graph) ? { graph: graph.right, graphPath: path.relative(process.cwd(), file) || file } : undefined;
+}
+
+/**
+ * Whether the run's size is known without a graph: our own state files hold every task from the
+ * start, each with its `level` and `created_at`; a declared total larger than the tasks seen is
+ * one too. Upstream's state lists only the tasks it has touched, so there it stays unknown.
+ */
+export function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
+  if (snapshot.metrics.tasksTotal > snapshot.tasks.length) return true;
+  const tasks = Object.values(state?.tasks ?? {});
+  return tasks.length > 0 && tasks.every((t) => typeof t.level === 'number' && typeof t.created_at === 'string');
+}
+
+export function checkNaiveTz(naiveTz: string | undefined): void {
+  if (naiveTz !== undefined && !isValidZone(naiveTz)) {
+    throw new UsageError(`--naive-tz: unknown time zone ${JSON.stringify(naiveTz)} (use an IANA name like Europe/Berlin, UTC, or an offset like +02:00)`);
+  }
+}
+
+export async function statusTextCommand(opts: StatusOptions, io: StatusIo = processIo()): Promise<number> {
+  checkNaiveTz(opts.naiveTz);
+  const color = useColor(opts, io);
+  const resolved = resolveFeature(opts, io.env);
+  if (resolved.kind === 'graph-only') {
+    if (opts.level !== undefined) throw new RuntimeError(`feature ${resolved.feature} has not run yet: no level to show; ${START_HINT}`);
+    io.stdout.write(renderGraphSummary(resolved.graph, { color, graphPath: resolved.graphPath }));
+    return EXIT.ok;
+  }
+
+  const now = io.now();
+  const loaded = await loadRun({ feature: resolved.feature, stateDir: resolved.stateDir, naiveTz: opts.naiveTz, now });
+  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
+  const { snapshot, state, graph, warnings } = loaded.right;
+
+  let model;
+  try {
+    model = statusModel(snapshot, {
+      now,
+      graph,
+      totalKnown: runSizeKnown(snapshot, state),
+      warnings,
+      ...(opts.level !== undefined ? { level: opts.level } : {}),
+    });
+  } catch (err) {
+    if (err instanceof UnknownLevelError) throw new RuntimeError(`${resolved.feature}: ${err.message}`);
+    throw err;
+  }
+  const rejected = rejectedPath(resolved.stateDir, resolved.feature);
+  io.stdout.write(
+    renderStatus(model, {
+      color,
+      ...(io.timeZone !== undefined ? { timeZone: io.timeZone } : {}),
+      ...(fs.existsSync(rejected) ? { rejectedFile: rejected } : {}),
+    }),
+  );
+  return EXIT.ok;
+}
