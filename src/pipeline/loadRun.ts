@@ -95,7 +95,10 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   if (graphRead.warning) warn(graphRead.warning);
 
   const now = options.now ?? Date.now();
-  const fromLog = hasLog || hasCheckpoint(state);
+  // An upstream orchestrator's state (content, no checkpoint) is the full record; its events log
+  // holds only a few event types, so folding the log instead would lose tasks, workers and levels.
+  const upstreamState = state !== null && !hasCheckpoint(state) && (Object.keys(state.tasks ?? {}).length > 0 || Object.keys(state.workers ?? {}).length > 0);
+  const fromLog = !upstreamState && (hasLog || hasCheckpoint(state));
   const processor = createMetricsProcessor({
     feature,
     stateDir,
