@@ -9,6 +9,7 @@
  * is set aside by the StateManager and the run is rebuilt from the log (`state_recoveries`).
  */
 import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
 import {
   concat,
   EMPTY,
@@ -108,6 +109,14 @@ function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources 
   return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true };
 }
 
+/**
+ * Which input describes the run when both the events log and the state file are asked for (a
+ * dashboard that does not know who runs the feature): the log when there is one or the state holds
+ * our checkpoint, the state file when only an upstream state is there, else whichever speaks first.
+ * Never both: state-file events carry no `seq` and would count every event twice.
+ */
+export type InputMode = 'log' | 'state' | 'undecided';
+
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
 interface StartingPoint {
   readonly prev: StateFile | null;
@@ -115,6 +124,14 @@ interface StartingPoint {
   readonly checkpoint: unknown;
   readonly restored: RunState | null;
   readonly recovered: boolean;
+  readonly mode: InputMode;
+}
+
+function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null, checkpoint: unknown): InputMode {
+  if (!sources.stateFile) return 'log';
+  if (!sources.log) return 'state';
+  if (logExists || (checkpoint !== undefined && checkpoint !== null)) return 'log';
+  return prev !== null ? 'state' : 'undecided';
 }
 
 function startingPoint(options: MetricsProcessorOptions, sources: Sources, warner: Warner): StartingPoint {
@@ -137,15 +154,17 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
     else prev = read.right;
   }
+  const stored = (prev?.metrics as { checkpoint?: unknown } | null | undefined)?.checkpoint;
+  const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev, stored);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
-  const checkpoint = sources.stateFile ? undefined : (prev?.metrics as { checkpoint?: unknown } | null | undefined)?.checkpoint;
-  if (checkpoint === undefined || checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered };
+  const checkpoint = mode === 'log' ? stored : undefined;
+  if (checkpoint === undefined || checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
     warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);
-    return { prev, manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true };
+    return { prev, manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
   }
-  return { prev, manager, checkpoint, restored: restored.right, recovered };
+  return { prev, manager, checkpoint, restored: restored.right, recovered, mode };
 }
 
 const isLevelComplete = (c: RunCursor): boolean => c.last?.kind === 'event' && c.last.event.type === 'level_complete';
@@ -189,10 +208,20 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     return EMPTY;
   };
 
-  const log$: Observable<SourceInput> = sources.log
-    ? tailJsonl(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: sources.log.follow, stop: stop$, ...pollOptions }).pipe(
+  let mode = start.mode;
+  // A source already ruled out is not even read.
+  const logSource = mode === 'state' ? null : sources.log;
+  const readState = sources.stateFile && mode !== 'log';
+  /** Whether an input of `from` may feed the run (the first source to speak decides, when undecided). */
+  const admits = (from: 'log' | 'state'): boolean => {
+    if (mode === 'undecided') mode = from;
+    return mode === from;
+  };
+
+  const log$: Observable<SourceInput> = logSource
+    ? tailJsonl(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, ...pollOptions }).pipe(
         map(fromTailItem),
-        filter((i): i is SourceInput => i !== null),
+        filter((i): i is SourceInput => i !== null && (i.kind === 'caught_up' || admits('log'))),
         catchError(sourceFailed(eventsPath(stateDir, feature))),
       )
     : EMPTY;
@@ -202,20 +231,20 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
         map(({ event, offset }): SourceInput => (offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset })),
         takeUntil(stop$),
         // In-process events follow the replay of the log (and are deduped against it).
-        sources.log ? holdUntil(logCaughtUp$) : (s) => s,
+        logSource ? holdUntil(logCaughtUp$) : (s) => s,
       )
     : EMPTY;
 
-  const graph = sources.stateFile ? readTaskGraph(upstreamGraphPath(stateDir, feature)) : null;
+  const graph = readState ? readTaskGraph(upstreamGraphPath(stateDir, feature)) : null;
   if (graph?.warning) warner.warn(graph.warning);
   const levelOf = levelsOf(graph?.graph ?? null);
-  const stateFile$: Observable<SourceInput> = sources.stateFile
+  const stateFile$: Observable<SourceInput> = readState
     ? stateSnapshots(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
         tap((item) => {
           if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
         }),
         map(fromStateItem),
-        filter((i): i is SourceInput => i !== null),
+        filter((i): i is SourceInput => i !== null && (i.kind === 'caught_up' || admits('state'))),
         catchError(sourceFailed(statePath(stateDir, feature))),
       )
     : EMPTY;
@@ -223,7 +252,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const initial: SourceInput[] = start.recovered ? [{ kind: 'count', counter: 'stateRecoveries' }] : [];
 
   // ---- readiness: every replaying source has caught up once ------------------------------------
-  let pendingReplays = (sources.log ? 1 : 0) + (sources.stateFile ? 1 : 0);
+  let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0);
   let markReady!: () => void;
   let failReady!: (err: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => {
