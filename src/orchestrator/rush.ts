@@ -91,7 +91,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const resumed = options.resume === true && previous.startedAt !== null;
 
   const complete = new Set(previous.tasks.filter((t) => t.status === 'complete').map((t) => t.taskId));
-  if (resumed && graph.tasks.every((t) => complete.has(t.id)) && previous.endedAt !== null) {
+  if (resumed && graph.tasks.every((t) => complete.has(t.id)) && previous.status === 'complete') {
     await processor.close();
     release();
     const snapshot = processor.snapshot();

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DEMO_GRAPH } from '../../src/orchestrator/demo';
+import { parseGraph } from '../../src/orchestrator/readGraph';
 import { readEvents, readState, runCli } from '../orchestrator/cliHarness';
 
 const DEMO_TASKS = ['WM-001', 'WM-002', 'WM-003', 'WM-004', 'WM-005', 'WM-006', 'WM-007', 'WM-008'];
@@ -47,10 +49,8 @@ demo.run();
 
 const graph = suite('demo graph');
 
-graph('is valid for rush and shaped like the seed’s plan', async () => {
-  // The same graph through the ordinary path: written out by the build, read back by rush's reader.
-  const { DEMO_GRAPH } = await import('../../src/orchestrator/demo');
-  const { parseGraph } = await import('../../src/orchestrator/readGraph');
+graph('is valid for rush and shaped like the seed’s plan', () => {
+  // Through the same reader as any graph file.
   const parsed = parseGraph(JSON.stringify(DEMO_GRAPH), 'demo');
   assert.ok(parsed._tag === 'Right');
   if (parsed._tag !== 'Right') return;
