@@ -104,7 +104,15 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     };
   }
 
-  const run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release);
+  let run: RunInProgress;
+  try {
+    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release);
+  } catch (err) {
+    // Nothing could start (the log could not be opened, ...): leave the state dir as it was.
+    await processor.close().catch(() => undefined);
+    release();
+    throw err;
+  }
   return { feature, stateDir, processor, done: run.done, stop: (signal) => run.stop(signal) };
 }
 
@@ -169,7 +177,7 @@ class RunInProgress {
       assign: (workerId, task, attempt) => {
         this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt });
       },
-      progress: (p) => this.say(formatProgress(p, this.runStartedAt), p.at),
+      progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
     });
 
     const firstId = Math.max(0, ...previous.metrics.workerMetrics.map((w) => w.workerId)) + 1;
@@ -188,9 +196,9 @@ class RunInProgress {
     this.scheduler.stop();
   }
 
-  private say(line: string, at = Date.now()): void {
-    if (!this.options.progress) return;
-    this.options.progress(line.startsWith('[') ? line : `${formatElapsed(at - this.runStartedAt)} ${line}`);
+  /** A progress line of the run itself, stamped with the time since the run started. */
+  private say(text: string): void {
+    this.options.progress?.(`${formatElapsed(Date.now() - this.runStartedAt)} ${text}`);
   }
 
   /**
