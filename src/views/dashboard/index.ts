@@ -11,7 +11,10 @@ import type { RunSnapshot } from '../../metrics/snapshot';
 import { frameTicks } from './frames';
 import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
 import { themeFor } from './theme';
-import { dashboardModel, type DashboardModel } from './viewModel';
+import { dashboardModel, type DashboardModel, type Notice } from './viewModel';
+
+/** Notices kept for the events log. */
+const MAX_NOTICES = 20;
 
 export interface OpenDashboardOptions {
   readonly snapshot$: Observable<RunSnapshot>;
@@ -29,6 +32,8 @@ export interface OpenDashboardOptions {
   readonly terminal?: string;
   /** Zone of the log's clock times (default: this machine's). */
   readonly timeZone?: string;
+  /** Messages about the inputs (an unreadable file, a skipped line), shown in the events log. */
+  readonly notices$?: Observable<string>;
   /** Closes the dashboard from outside (a signal, the end of the embedding program). */
   readonly signal?: AbortSignal;
   /** Called after each rendered frame (embedding and tests read what is shown). */
@@ -70,6 +75,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     let closed = false;
     let frames: Subscription | undefined;
     let snapshots: Subscription | undefined;
+    let noticeFeed: Subscription | undefined;
+    let notices: readonly Notice[] = [];
 
     const waiting = snapshotOf(createRunState(null), options.now());
 
@@ -78,6 +85,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       closed = true;
       frames?.unsubscribe();
       snapshots?.unsubscribe();
+      noticeFeed?.unsubscribe();
       options.signal?.removeEventListener('abort', onAbort);
       changes$.complete();
       panels?.destroy();
@@ -97,6 +105,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
         width: screen.width as number,
         height: screen.height as number,
         ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+        notices,
       });
     };
 
@@ -168,6 +177,11 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       // The run completing is not a reason to close: the final figures stay until the user quits.
       complete: () => undefined,
       error: (err: unknown) => close(err),
+    });
+
+    noticeFeed = options.notices$?.subscribe((text) => {
+      notices = [...notices, { ts: options.now(), text }].slice(-MAX_NOTICES);
+      changed();
     });
 
     if (options.signal?.aborted) close();

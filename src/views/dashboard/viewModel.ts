@@ -23,6 +23,14 @@ export interface DashboardModelOptions {
   readonly height: number;
   /** Zone of the log's HH:MM:SS (an IANA name; default: this machine's). */
   readonly timeZone?: string;
+  /** Messages about the inputs (an unreadable file, a skipped line), shown in the log as warnings. */
+  readonly notices?: readonly Notice[];
+}
+
+export interface Notice {
+  /** Epoch ms. */
+  readonly ts: number;
+  readonly text: string;
 }
 
 /** The run as the header names it; `waiting` before the first event. */
@@ -215,7 +223,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
     durations: durationChart(snapshot, layout),
     throughput: throughputChart(snapshot, layout, clockEnd),
-    log: logLines(snapshot, layout, options.timeZone),
+    log: logLines(snapshot, layout, options.timeZone, options.notices ?? []),
     workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker),
     hint,
     help: HELP_LINES,
@@ -544,11 +552,34 @@ const SEVERITY_MARK: Readonly<Record<RecentEvent['severity'], string>> = { info:
 const failureText = (f: FailureRecord): string =>
   `${f.taskId} failed (attempt ${f.attempt}${f.workerId !== null ? `, worker ${f.workerId}` : ''})${f.error ? `: ${f.error}` : ''}`;
 
+/** A line of the log before formatting: an event, or a notice about the inputs. */
+interface Entry {
+  readonly ts: number;
+  readonly text: string;
+  readonly severity: RecentEvent['severity'];
+  /** Set for a `task_failed` event: the failure it reports. */
+  readonly failedTask?: string;
+}
+
+const entryOf = (e: RecentEvent): Entry => ({
+  ts: e.ts,
+  text: e.summary,
+  severity: e.severity,
+  ...(e.type === 'task_failed' && e.taskId !== undefined ? { failedTask: e.taskId } : {}),
+});
+
+/** Events and notices in time order (a stable sort: at equal times events come first). */
+function entriesOf(events: readonly RecentEvent[], notices: readonly Notice[]): Entry[] {
+  const entries = events.map(entryOf);
+  if (notices.length === 0) return entries;
+  return [...entries, ...notices.map((n): Entry => ({ ts: n.ts, text: n.text, severity: 'warn' }))].sort((a, b) => a.ts - b.ts);
+}
+
 /**
  * The newest events that fit the log panel, oldest first. Failures that have not recovered and
  * are no longer among the shown events stay pinned on top (a third of the panel at most).
  */
-function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | undefined): LogLine[] {
+function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | undefined, notices: readonly Notice[]): LogLine[] {
   if (!layout.log) return [];
   const rows = innerHeight(layout.log, true);
   const width = innerWidth(layout.log, true);
@@ -560,20 +591,21 @@ function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | unde
     pinned,
   });
 
+  const entries = entriesOf(snapshot.recentEvents, notices);
   const pinnable = snapshot.failures.filter((f) => !f.recovered);
   const maxPinned = Math.floor(rows / 3);
-  const shownEvents = (count: number) => snapshot.recentEvents.slice(Math.max(0, snapshot.recentEvents.length - count));
-  const isShown = (f: FailureRecord, events: readonly RecentEvent[]) => events.some((e) => e.type === 'task_failed' && e.ts === f.ts && e.taskId === f.taskId);
+  const newest = (count: number): Entry[] => entries.slice(Math.max(0, entries.length - count));
+  const unseen = (shown: readonly Entry[]): FailureRecord[] =>
+    pinnable.filter((f) => !shown.some((e) => e.failedTask === f.taskId && e.ts === f.ts)).slice(-maxPinned);
 
-  let pinned = pinnable.filter((f) => !isShown(f, shownEvents(rows))).slice(-maxPinned);
-  const events = shownEvents(rows - pinned.length);
-  // Fewer event lines can push another failure out of view; pin it too if room remains.
-  pinned = pinnable.filter((f) => !isShown(f, events)).slice(-maxPinned);
-  const finalEvents = shownEvents(rows - pinned.length);
+  // Pinning takes rows from the events, which can push another failure out: look twice.
+  let pinned = unseen(newest(rows));
+  pinned = unseen(newest(rows - pinned.length));
+  const shown = newest(rows - pinned.length);
 
   return [
     ...pinned.map((f) => line(f.ts, '✗', failureText(f), 'alert', true)),
-    ...finalEvents.map((e) => line(e.ts, SEVERITY_MARK[e.severity], e.summary, SEVERITY_TONE[e.severity], false)),
+    ...shown.map((e) => line(e.ts, SEVERITY_MARK[e.severity], e.text, SEVERITY_TONE[e.severity], false)),
   ];
 }
 

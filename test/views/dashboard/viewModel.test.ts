@@ -207,6 +207,15 @@ log('keeps an unrecovered failure pinned when newer events push it out', () => {
   assert.is(lines[lines.length - 1]?.text, '  filler 29');
 });
 
+log('shows notices about the inputs among the events, in time order, as warnings', () => {
+  const lines = model(midway(), { width: 160, notices: [{ ts: T0 + 5_200, text: 'state file skipped: not JSON' }] }).log;
+  const i = lines.findIndex((l) => l.text === '! state file skipped: not JSON');
+  assert.ok(i > 0);
+  assert.is(lines[i]?.tone, 'warn');
+  assert.is(lines[i]?.time, '08:00:05');
+  assert.match(lines[i + 1]?.text ?? '', /L2-A complete/);
+});
+
 log('has no log in the compact layout', () => {
   assert.equal(model(midway(), { width: 80, height: 24 }).log, []);
 });

@@ -1,0 +1,106 @@
+/**
+ * `mahabharatha status --watch`: the live dashboard over a feature's events log (followed) and
+ * state file. Needs a terminal; the one-shot `status` and `status --json` are the way to read a
+ * run from a pipe or a script. This module is loaded only for `--watch` (it brings in blessed).
+ */
+import * as path from 'node:path';
+import { Subject } from 'rxjs';
+import { isValidZone } from '../events/timestamp';
+import { DEFAULT_STATE_DIR, detectFeature, listFeatures } from '../state/layout';
+import { openDashboard } from '../views/dashboard';
+import { EXIT, RuntimeError, UsageError } from './exit';
+import type { StatusOptions } from './main';
+import { createMetricsProcessor } from '../pipeline/processor';
+import { RateLimitedWarner } from '../pipeline/warnings';
+
+/** Warnings printed once the terminal is back (the dashboard owns it until then). */
+const MAX_DEFERRED_WARNINGS = 10;
+
+export const DEFAULT_INTERVAL_MS = 200;
+export const DEFAULT_STALL_AFTER_S = 120;
+
+/** What the command reads from its process; tests pass their own. */
+export interface WatchEnvironment {
+  readonly stdout: { readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processEnvironment = (): WatchEnvironment => ({ stdout: process.stdout, env: process.env });
+
+/** Why the dashboard cannot start here, or null when it can. */
+export function terminalProblem(environment: WatchEnvironment): string | null {
+  if (environment.stdout.isTTY !== true) return 'stdout is not a terminal';
+  if (environment.env.TERM === 'dumb') return 'TERM=dumb cannot draw it';
+  return null;
+}
+
+/** NO_COLOR (any non-empty value) or `--no-color`: the monochrome theme. */
+export const wantsColor = (opts: Pick<StatusOptions, 'color'>, env: NodeJS.ProcessEnv): boolean =>
+  opts.color !== false && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+
+export async function watchCommand(opts: StatusOptions, environment: WatchEnvironment = processEnvironment()): Promise<number> {
+  const problem = terminalProblem(environment);
+  if (problem) {
+    throw new UsageError(`status --watch needs a terminal (${problem}); use \`mahabharatha status\` for a report or \`mahabharatha status --json\` for a script`);
+  }
+  if (opts.naiveTz !== undefined && !isValidZone(opts.naiveTz)) throw new UsageError(`--naive-tz: unknown time zone ${JSON.stringify(opts.naiveTz)}`);
+  if (opts.level !== undefined) throw new UsageError('--level is for the one-shot status; the dashboard shows every level');
+
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  const feature = opts.feature ?? detectFeature(stateDir, environment.env);
+  if (feature === undefined) {
+    const known = listFeatures(stateDir);
+    throw new RuntimeError(
+      known.length === 0
+        ? `no feature found in ${path.resolve(stateDir)}; start a run, or name one with --feature (the dashboard then waits for its events)`
+        : `no feature given; known: ${known.map((f) => f.feature).join(', ')}`,
+    );
+  }
+
+  // stderr is the dashboard's terminal too: warnings go to its events log while it is open and
+  // are printed after it closed.
+  const notices$ = new Subject<string>();
+  const deferred: string[] = [];
+  const warner = new RateLimitedWarner((line) => {
+    deferred.push(line);
+    if (deferred.length > MAX_DEFERRED_WARNINGS) deferred.shift();
+    notices$.next(line);
+  });
+  const processor = createMetricsProcessor({
+    feature,
+    stateDir,
+    sources: { eventsLog: { follow: true }, stateFile: true },
+    persist: false,
+    onWarning: (message) => warner.warn(message),
+    ...(opts.naiveTz !== undefined ? { naiveTz: opts.naiveTz } : {}),
+  });
+
+  // A signal closes the dashboard like a key would, so the terminal is restored first.
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+    stop.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    await openDashboard({
+      snapshot$: processor.snapshot$,
+      now: Date.now,
+      stallAfterMs: (opts.stallAfter ?? DEFAULT_STALL_AFTER_S) * 1000,
+      color: wantsColor(opts, environment.env),
+      intervalMs: opts.interval ?? DEFAULT_INTERVAL_MS,
+      signal: stop.signal,
+      notices$,
+    });
+  } finally {
+    for (const s of signals) process.removeListener(s, onSignal);
+    notices$.complete();
+    await processor.close();
+    for (const line of deferred) process.stderr.write(`mahabharatha: ${line}\n`);
+  }
+  if (signalled === 'SIGINT') return EXIT.sigint;
+  if (signalled === 'SIGTERM') return EXIT.sigterm;
+  return EXIT.ok;
+}
