@@ -81,6 +81,9 @@ rush('runs a 3-level graph with a flaky task on 2 workers and records every mome
     if (e.type === 'task_complete') assert.ok((e.data.durationMs ?? 0) > 0, 'task_complete duration_ms');
   }
   assert.is(events[events.length - 1]?.type, 'rush_completed');
+  // A dependency in the same level is waited for.
+  const at = (type: string, taskId: string): number => events.findIndex((e) => e.type === type && 'taskId' in e.data && e.data.taskId === taskId);
+  assert.ok(at('task_complete', 'SM-L2-001') < at('task_claimed', 'SM-L2-002'), 'SM-L2-002 waits for SM-L2-001');
 
   // Each command ran once to success.
   for (const id of SMALL_TASKS) assert.is(runsOf(dir, id), 1, `${id} ran once`);

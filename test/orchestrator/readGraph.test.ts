@@ -21,6 +21,18 @@ read('reads a valid graph file', () => {
   }
 });
 
+read('reads upstream’s format: extra keys, level 0, a same-level dependency, a task without timeout', () => {
+  const r = readGraph(fixture('upstream-shaped.task-graph.json'));
+  assert.ok(E.isRight(r), E.isLeft(r) ? r.left : '');
+  if (E.isLeft(r)) return;
+  assert.equal(r.right.levels, [0, 1]);
+  assert.equal(r.right.tasks.map((t) => [t.id, t.level, t.timeoutMs]), [
+    ['T-001', 0, 60_000],
+    ['T-002', 1, 120_000],
+    ['T-003', 1, 600_000],
+  ]);
+});
+
 read('gives each invalid case one message naming the file and the task', () => {
   const cases: [string, RegExp][] = [
     ['invalid-unknown-dependency.task-graph.json', /invalid task graph .*: task T-2 depends on unknown task T-9$/],
