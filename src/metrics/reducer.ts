@@ -203,7 +203,8 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
         state.ingest.outOfOrder += 1;
         return;
       }
-      if (!task.running) claim(state, { ...e, type: 'task_claimed' }, ts, true);
+      // Upstream logs report starts without claims: the start is then the claim.
+      if (!task.running) claim(state, { ...e, type: 'task_claimed' }, ts);
       task.startedAt = ts;
       task.status = 'in_progress';
       return;
@@ -315,14 +316,12 @@ function setLevel(state: RunState, task: TaskAcc, n: number): void {
   levelOf(state, n).taskIds.add(task.id);
 }
 
-function claim(state: RunState, e: EventOf<'task_claimed'>, ts: number, implied = false): void {
+function claim(state: RunState, e: EventOf<'task_claimed'>, ts: number): void {
   const task = taskOf(state, e.data.taskId, ts);
   if (task.status === 'complete') {
     state.ingest.outOfOrder += 1;
     return;
   }
-  // A start without a claim is a sequence we can still account for, but it is not a normal one.
-  if (implied) state.ingest.outOfOrder += 1;
   if (task.running) endAttempt(state, task, ts);
   const w = workerOf(state, e.data.workerId, ts);
   task.workerId = w.id;
@@ -397,10 +396,9 @@ function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
     state.ingest.outOfOrder += 1;
     return;
   }
-  if (!task.running) {
-    state.ingest.outOfOrder += 1;
-    task.attempts += 1;
-  }
+  // A failure with no attempt in flight (upstream logs failures without their claims, and a task
+  // can fail before it starts) is still an attempt that failed.
+  if (!task.running) task.attempts += 1;
   const claimedAt = task.running ? task.claimedAt : null;
   const startedAt = task.running ? task.startedAt : null;
   endAttempt(state, task, ts);
