@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { DEMO_GRAPH } from '../orchestrator/demo';
 import { parseGraph } from '../orchestrator/readGraph';
 import type { RushResult } from '../orchestrator/rush';
-import { exitCodeOf, runUntilDone, withStopSignals } from './rush';
+import { checkWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
 import type { DemoOptions } from './main';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
@@ -18,6 +18,7 @@ const STALL_AFTER_MS = 15_000;
 const DASHBOARD_INTERVAL_MS = 250;
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
+  checkWorkers(opts.workers);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-demo-'));
   const stateDir = path.resolve(opts.stateDir ?? path.join(runDir, '.mahabharatha', 'state'));
   const graphFile = path.join(runDir, 'task-graph.json');

@@ -13,6 +13,7 @@ import type { RushOptions } from './main';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
   if (!opts.graph) throw new UsageError('rush needs --graph FILE (a task-graph.json)');
+  checkWorkers(opts.workers);
   const graphFile = path.resolve(opts.graph);
   const graph = readGraph(graphFile, opts.feature === undefined ? {} : { feature: opts.feature });
   if (E.isLeft(graph)) throw new RuntimeError(graph.left.replace(graphFile, opts.graph));
@@ -38,6 +39,13 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
   }
   if (result.status === 'nothing_to_do') process.stdout.write(`nothing to resume: every task of ${graph.right.feature} is complete\n`);
   return exitCodeOf(result);
+}
+
+/** Each worker is a node process: past this, a typo (`-n 300`) rather than a plan. */
+export const MAX_WORKERS = 64;
+
+export function checkWorkers(workers: number): void {
+  if (workers > MAX_WORKERS) throw new UsageError(`--workers ${workers} is more than ${MAX_WORKERS} worker processes`);
 }
 
 export async function runUntilDone(options: Parameters<typeof startRush>[0], onStarted: (rush: Rush) => void): Promise<RushResult> {

@@ -52,6 +52,14 @@ invalid('no --graph is a usage error', async () => {
   assert.equal(listTree(dir), []);
 });
 
+invalid('too many workers is a usage error', async () => {
+  copyGraph('small.task-graph.json', dir);
+  const r = await runCli(['rush', '--graph', 'small.task-graph.json', '--workers', '500', '--state-dir', 'state'], { cwd: dir });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--workers 500 is more than 64 worker processes/);
+  assert.equal(listTree(dir), ['small.task-graph.json']);
+});
+
 invalid('a feature name that is not a file name', async () => {
   copyGraph('small.task-graph.json', dir);
   const r = await runCli(['rush', '--graph', 'small.task-graph.json', '--feature', '../x', '--state-dir', 'state'], { cwd: dir });
