@@ -31,6 +31,27 @@ export const layoutKeyOf = (layout: Layout): string =>
 
 const place = (r: Rect) => ({ top: r.top, left: r.left, width: r.width, height: r.height });
 
+/**
+ * Sets content and labels only when they change: blessed parses content and rebuilds a label's
+ * element on every call, which is most of a frame's cost when little changed.
+ */
+function changeTracker() {
+  const contents = new WeakMap<Box, string>();
+  const labels = new WeakMap<Box, string>();
+  return {
+    content(el: Box, text: string): void {
+      if (contents.get(el) === text) return;
+      contents.set(el, text);
+      el.setContent(text);
+    },
+    label(el: Box, text: string): void {
+      if (labels.get(el) === text) return;
+      labels.set(el, text);
+      el.setLabel(text);
+    },
+  };
+}
+
 export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, theme: Theme): Panels {
   const created: blessed.Widgets.BlessedElement[] = [];
   const add = <T extends blessed.Widgets.BlessedElement>(el: T): T => {
@@ -118,6 +139,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
   );
 
   let lastSeries = '';
+  const set = changeTracker();
 
   const tableContent = (table: TableModel): string => tableLines(table, theme.table).join('\n');
   const countLabel = (name: string, table: TableModel): string => {
@@ -129,18 +151,18 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
   return {
     layoutKey: layoutKeyOf(layout),
     show(model, overlay) {
-      header.setContent(model.header.lines.map((l) => segmentsMarkup(theme, l)).join('\n'));
-      levels.setContent(tableContent(model.levels.table));
-      workers.setContent(tableContent(model.workers.table));
+      set.content(header, model.header.lines.map((l) => segmentsMarkup(theme, l)).join('\n'));
+      set.content(levels, tableContent(model.levels.table));
+      set.content(workers, tableContent(model.workers.table));
       if (layout.bordered) {
-        levels.setLabel(countLabel('Levels', model.levels.table));
-        workers.setLabel(countLabel('Workers', model.workers.table));
+        set.label(levels, countLabel('Levels', model.levels.table));
+        set.label(workers, countLabel('Workers', model.workers.table));
       }
       if (durations) {
         const bars = model.durations.bars.map((b) => `${escapeTags(b.label)} ${theme.tone(b.bar, 'good')} ${b.value}`);
-        durations.setContent([...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
+        set.content(durations, [...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
       }
-      if (log) log.setContent(model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+      if (log) set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
       if (throughput) {
         const t = model.throughput;
         const series = JSON.stringify([t.labels, t.counts]);
@@ -150,16 +172,16 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
           throughput.options.maxY = Math.max(1, Math.ceil(Math.max(...t.counts, 0) * 1.2));
           throughput.setData([{ title: 'tasks', x: [...t.labels], y: [...t.counts] }]);
         }
-        throughput.setLabel(` ${t.title} `);
+        set.label(throughput, ` ${t.title} `);
       }
-      hint.setContent(escapeTags(model.hint));
+      set.content(hint, escapeTags(model.hint));
 
-      help.setContent(model.help.map(escapeTags).join('\n'));
+      set.content(help, model.help.map(escapeTags).join('\n'));
       if (overlay === 'help') help.show();
       else help.hide();
       if (overlay === 'tasks' && model.workerTasks) {
-        tasks.setLabel(` ${model.workerTasks.title} `);
-        tasks.setContent(model.workerTasks.lines.map(escapeTags).join('\n'));
+        set.label(tasks, ` ${model.workerTasks.title} `);
+        set.content(tasks, model.workerTasks.lines.map(escapeTags).join('\n'));
         tasks.show();
         tasks.setFront();
       } else tasks.hide();

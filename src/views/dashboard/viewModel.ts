@@ -497,10 +497,16 @@ function completedDurations(tasks: readonly TaskMetrics[]): number[] {
   return out;
 }
 
+/** A snapshot's duration chart depends only on it and the panel size: computed once per snapshot. */
+const durationCharts = new WeakMap<RunSnapshot, { readonly key: string; readonly chart: DurationChart }>();
+
 function durationChart(snapshot: RunSnapshot, layout: Layout): DurationChart {
   if (!layout.durations) return { buckets: [], bars: [], samples: 0, footer: '' };
   const width = innerWidth(layout.durations, true);
   const rows = innerHeight(layout.durations, true);
+  const key = `${width}x${rows}`;
+  const cached = durationCharts.get(snapshot);
+  if (cached?.key === key) return cached.chart;
   const durations = completedDurations(snapshot.tasks);
   // Sturges' rule: few samples make few buckets (four tasks in nine buckets is mostly gaps).
   const sturges = Math.ceil(Math.log2(Math.max(1, durations.length))) + 1;
@@ -514,7 +520,9 @@ function durationChart(snapshot: RunSnapshot, layout: Layout): DurationChart {
     durations.length === 0
       ? 'no completed tasks yet'
       : `${durations.length} tasks  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
-  return { buckets, bars, samples: durations.length, footer: oneLine(footer, width) };
+  const chart = { buckets, bars, samples: durations.length, footer: oneLine(footer, width) };
+  durationCharts.set(snapshot, { key, chart });
+  return chart;
 }
 
 /** Completion instants of a snapshot's tasks, parsed once per snapshot (a frame reuses them). */
@@ -544,6 +552,23 @@ function throughputChart(snapshot: RunSnapshot, layout: Layout, clockEnd: number
   const series = throughputSeries(times, snapshot.startedAt, clockEnd, maxPoints);
   const total = series.counts.reduce((a, b) => a + b, 0);
   return { ...series, title: `Throughput (tasks per ${formatSeconds(series.bucketMs)})`, total };
+}
+
+/**
+ * `formatClock` asks Intl for the parts of a date, the costliest step of a frame; log lines keep
+ * their times, so each instant is formatted once.
+ */
+const clockTexts = new Map<string, string>();
+
+function clockText(ts: number, timeZone: string | undefined): string {
+  const key = `${timeZone ?? ''}|${Math.floor(ts / 1000)}`;
+  let text = clockTexts.get(key);
+  if (text === undefined) {
+    if (clockTexts.size >= 1000) clockTexts.clear();
+    text = formatClock(ts, timeZone);
+    clockTexts.set(key, text);
+  }
+  return text;
 }
 
 const SEVERITY_TONE: Readonly<Record<RecentEvent['severity'], Tone>> = { info: 'normal', warn: 'warn', error: 'alert' };
@@ -585,7 +610,7 @@ function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | unde
   const width = innerWidth(layout.log, true);
   if (rows <= 0) return [];
   const line = (ts: number, mark: string, text: string, tone: Tone, pinned: boolean): LogLine => ({
-    time: formatClock(ts, timeZone),
+    time: clockText(ts, timeZone),
     text: `${mark} ${oneLine(text, Math.max(1, width - 11))}`,
     tone,
     pinned,
@@ -609,9 +634,27 @@ function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | unde
   ];
 }
 
+const workerTaskCache = new WeakMap<RunSnapshot, Map<number, WorkerTasks>>();
+
 function workerTasksOf(snapshot: RunSnapshot, workerId: number): WorkerTasks {
+  let byWorker = workerTaskCache.get(snapshot);
+  if (!byWorker) {
+    byWorker = new Map();
+    workerTaskCache.set(snapshot, byWorker);
+  }
+  let tasks = byWorker.get(workerId);
+  if (!tasks) {
+    tasks = listWorkerTasks(snapshot, workerId);
+    byWorker.set(workerId, tasks);
+  }
+  return tasks;
+}
+
+function listWorkerTasks(snapshot: RunSnapshot, workerId: number): WorkerTasks {
   const lines: string[] = [];
+  const current = new Map<string, number | null>();
   for (const t of snapshot.tasks) {
+    current.set(t.taskId, t.workerId ?? null);
     if (t.workerId !== workerId) continue;
     const level = typeof t.level === 'number' ? `L${t.level}` : 'L?';
     const took = t.status === 'complete' ? formatDuration(t.executionDurationMs) : '';
@@ -621,9 +664,7 @@ function workerTasksOf(snapshot: RunSnapshot, workerId: number): WorkerTasks {
   }
   // Attempts that failed here although another worker has the task now.
   for (const f of snapshot.failures) {
-    if (f.workerId !== workerId) continue;
-    const task = snapshot.tasks.find((t) => t.taskId === f.taskId);
-    if (task && task.workerId === workerId) continue;
+    if (f.workerId !== workerId || current.get(f.taskId) === workerId) continue;
     lines.push(`${f.taskId.padEnd(14)} ${(f.level === null ? 'L?' : `L${f.level}`).padEnd(4)} ${'failed here'.padEnd(13)} ${''.padStart(7)}  attempt ${f.attempt}${f.error ? `  ${f.error}` : ''}`);
   }
   return {
