@@ -181,10 +181,17 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const pollOptions = options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {};
 
   const start = startingPoint(options, sources, warner);
+  // The state restored at start serves the first subscription; a later one (after every reader
+  // left) restores the same checkpoint again: accumulators are never shared.
+  let unused: RunState | null = start.restored;
   const createState = (): RunState => {
+    if (unused !== null) {
+      const state = unused;
+      unused = null;
+      return state;
+    }
     if (start.checkpoint === null) return createRunState(feature);
     const restored = restoreRunState(start.checkpoint);
-    // It restored once already; the same JSON restores again.
     return E.isRight(restored) ? restored.right : createRunState(feature);
   };
   const startOffset = start.restored?.eventsOffset ?? 0;
@@ -332,7 +339,8 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   };
 
   // ---- persistence -----------------------------------------------------------------------------
-  let savedFolded = -1;
+  // Inputs folded as of the last write; a restored checkpoint is already on disk (0 folded since).
+  let savedFolded = start.restored !== null && !start.recovered ? 0 : -1;
   const save = (cursor: RunCursor): Promise<void> => {
     const manager = start.manager;
     if (manager === null) return Promise.resolve();
