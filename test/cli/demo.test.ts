@@ -20,7 +20,8 @@ demo.after.each(() => {
 
 demo('without a terminal: runs the bundled graph with progress lines, then prints the final status', async () => {
   // The demo promises to finish within 45 s; the harness fails the test past that.
-  const r = await runCli(['demo', '--state-dir', 'state'], { cwd: dir, timeoutMs: 45_000, env: { TERM: 'xterm' } });
+  // TMPDIR: the demo's own scratch directory is made inside this test's, and goes with it.
+  const r = await runCli(['demo', '--state-dir', 'state'], { cwd: dir, timeoutMs: 45_000, env: { TERM: 'xterm', TMPDIR: dir } });
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^demo: 8 tasks in 4 levels on 3 workers/);
   for (const level of [1, 2, 3, 4]) assert.match(r.stdout, new RegExp(`level ${level} complete in`));
@@ -43,6 +44,11 @@ demo('without a terminal: runs the bundled graph with progress lines, then print
   assert.equal(widths, [1, 3, 2, 2]);
   assert.is(state.tasks?.['WM-003']?.retry_count, 1);
   assert.equal(readEvents(path.join(dir, 'state'), 'worker-metrics').rejects, []);
+  // The commands ran in a new directory of their own, which keeps the graph and their scratch files.
+  const runDirs = fs.readdirSync(dir).filter((name) => name.startsWith('mahabharatha-demo-'));
+  assert.is(runDirs.length, 1);
+  assert.ok(fs.existsSync(path.join(dir, runDirs[0] ?? '', 'task-graph.json')));
+  assert.ok(fs.existsSync(path.join(dir, runDirs[0] ?? '', 'WM-003.first-attempt')));
 });
 
 demo.run();
