@@ -114,6 +114,7 @@ export interface RunState {
 }
 
 export const RECENT_EVENTS = 50;
+const RESUMES_RUN = new Set<LifecycleEvent['type']>(['rush_started', 'worker_started', 'level_started', 'task_claimed', 'task_started']);
 /** Failures kept for the failures section; older ones are still counted in the metrics. */
 export const MAX_FAILURES = 1000;
 
@@ -162,6 +163,11 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   if (e.producer !== undefined && e.seq !== undefined && e.seq > (state.seqHwm.get(e.producer) ?? -1)) state.seqHwm.set(e.producer, e.seq);
   state.recent[state.recentNext] = e;
   state.recentNext = (state.recentNext + 1) % RECENT_EVENTS;
+  // New work after the run ended means it was resumed: it is running again, and its duration grows.
+  if (state.endKind !== null && RESUMES_RUN.has(e.type)) {
+    state.endKind = null;
+    state.endedAt = null;
+  }
 
   switch (e.type) {
     case 'rush_started':

@@ -173,6 +173,17 @@ Reducer('reports the run status: running, complete, failed', () => {
   assert.match(failed.error ?? '', /failed after 2 attempts: exit/);
 });
 
+Reducer('reopens a stopped run when work resumes', () => {
+  // (fold updates the state in place: each case builds its own)
+  const stopped = () => fold([...oneTask().slice(0, 6), ev('rush_stopped', 1200, {})]);
+  assert.is(snapshotOf(stopped(), T0 + 5000).status, 'stopped');
+  assert.is(snapshotOf(stopped(), T0 + 5000).metrics.totalDurationMs, 1200);
+  const resumed = fold([ev('worker_started', 3000, { workerId: 1 })], stopped());
+  assert.is(snapshotOf(resumed, T0 + 5000).status, 'running');
+  assert.is(snapshotOf(resumed, T0 + 5000).metrics.totalDurationMs, 5000);
+  assert.is(snapshotOf(fold([ev('worker_stopped', 3100, { workerId: 0 })], stopped()), T0 + 5000).status, 'stopped', 'a late stop is not new work');
+});
+
 Reducer.run();
 
 const Checkpoint = suite('checkpointOf / restoreRunState');
