@@ -60,7 +60,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
 
   process.stdout.write('\n');
   await printFinalStatus(feature, stateDir, live && !process.env.NO_COLOR);
-  process.stdout.write(`\nstate: ${stateDir}\nlook again: mahabharatha status --state-dir ${stateDir}   (live: add --watch)\n`);
+  process.stdout.write(`\nstate: ${stateDir}\nlook again: npx mahabharatha status --state-dir ${stateDir}   (live: add --watch)\n`);
   return exitCodeOf(result);
 }
 
