@@ -34,7 +34,7 @@ demo('without a terminal: runs the bundled graph with progress lines, then print
   assert.match(status, /100% \(8\/8 tasks\)/);
   assert.match(status, /Worker Metrics:/);
   assert.not.match(r.stdout, /\x1b\[/, 'no colour and no dashboard without a terminal');
-  assert.match(r.stdout, /state: .*state\nlook again: mahabharatha status --state-dir /);
+  assert.match(r.stdout, /state: .*state\nlook again: npx mahabharatha status --state-dir /);
 
   // Widths 1-3-2-2, every task complete once, the retried one included.
   const state = readState(path.join(dir, 'state'), 'worker-metrics');
