@@ -72,6 +72,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     let panels: Panels | null = null;
     let lastModel: DashboardModel | null = null;
     let lastDrawn = '';
+    // Bumped when the task list scrolls: not in the model, but a reason to draw.
+    let scrolled = 0;
     let closed = false;
     let frames: Subscription | undefined;
     let snapshots: Subscription | undefined;
@@ -120,7 +122,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
         panels = buildPanels(screen, model.layout, theme);
         rebuilt = true;
       }
-      const drawn = `${overlay}\u0000${JSON.stringify(model)}`;
+      const drawn = `${overlay}\u0000${scrolled}\u0000${JSON.stringify(model)}`;
       if (!rebuilt && drawn === lastDrawn) return;
       lastDrawn = drawn;
       panels.show(model, overlay);
@@ -128,10 +130,20 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       options.onFrame?.({ model, overlay, paused: paused !== null, text: () => screenText(screen) });
     };
 
+    const safeDraw = (): void => {
+      try {
+        draw();
+      } catch (err) {
+        // A bug: restore the terminal first, then let the caller report it.
+        close(err);
+      }
+    };
+
     const moveSelection = (step: number): void => {
       if (overlay === 'tasks') {
         panels?.scrollTasks(step);
-        screen.render();
+        scrolled += 1;
+        changed();
         return;
       }
       const rows = lastModel?.workers.rows ?? [];
@@ -168,7 +180,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     screen.on('resize', changed);
 
     // Keys are bound before the first frame is drawn: the terminal is in raw mode from the start.
-    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(draw);
+    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(safeDraw);
     snapshots = options.snapshot$.subscribe({
       next: (s) => {
         latest = s;
@@ -186,7 +198,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
 
     if (options.signal?.aborted) close();
     else options.signal?.addEventListener('abort', onAbort);
-    draw();
+    safeDraw();
   });
 }
 
