@@ -1,6 +1,7 @@
 /**
  * `decodeInputs()`: raw log lines → decoded events or rejections (the Either of `decodeLine`,
  * folded into inputs: bad input is counted downstream, never thrown). Other inputs pass through.
+ * Works on batches (the lines of one read), like every step up to the fold.
  */
 import * as E from 'fp-ts/Either';
 import { type OperatorFunction } from 'rxjs';
@@ -19,6 +20,13 @@ export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): 
   return { kind: 'rejected', reason, detail, line: input.line, offset: input.offset };
 }
 
-export function decodeInputs(options: DecodeOptions = {}): OperatorFunction<SourceInput, DecodedInput> {
-  return map((input) => (input.kind === 'line' ? decodeLineInput(input, options) : input));
+export function decodeInputs(options: DecodeOptions = {}): OperatorFunction<readonly SourceInput[], DecodedInput[]> {
+  return map((batch) => {
+    const out = new Array<DecodedInput>(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const input = batch[i] as SourceInput;
+      out[i] = input.kind === 'line' ? decodeLineInput(input, options) : input;
+    }
+    return out;
+  });
 }

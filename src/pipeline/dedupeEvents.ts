@@ -7,7 +7,7 @@
  *   mark is seeded from the checkpoint so a restart recognises what it already folded.
  * - Without them: the same line seen again within a bounded window of recent lines.
  *
- * A duplicate becomes a `duplicateEvents` count that keeps its log position.
+ * A duplicate becomes a `duplicateEvents` count that keeps its log position. Works on batches.
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
@@ -68,16 +68,17 @@ export class Deduper {
   }
 }
 
-export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<DecodedInput, DecodedInput> {
+/** The input itself, or the duplicate count it stands for. */
+function dedupeOne(deduper: Deduper, input: DecodedInput): DecodedInput {
+  if (!deduper.isDuplicate(input)) return input;
+  const offset = input.kind === 'event' ? input.offset : undefined;
+  return offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset };
+}
+
+export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<readonly DecodedInput[], DecodedInput[]> {
   return (source) =>
     defer(() => {
       const deduper = new Deduper(options);
-      return source.pipe(
-        map((input): DecodedInput => {
-          if (!deduper.isDuplicate(input)) return input;
-          const offset = input.kind === 'event' ? input.offset : undefined;
-          return offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset };
-        }),
-      );
+      return source.pipe(map((batch) => batch.map((input) => dedupeOne(deduper, input))));
     });
 }

@@ -4,25 +4,32 @@
  * `future_timestamps`. The reducer is clock-free, so the check lives here, with the injected clock,
  * which is read only when an event looks like it is ahead of the last reading.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { defer, type OperatorFunction } from 'rxjs';
+import { map } from 'rxjs/operators';
 import type { DecodedInput } from './decodeInputs';
 
 export const DEFAULT_FUTURE_TOLERANCE_MS = 1000;
 
-export function flagFutureTimestamps(now: () => number, toleranceMs = DEFAULT_FUTURE_TOLERANCE_MS): OperatorFunction<DecodedInput, DecodedInput> {
+export function flagFutureTimestamps(now: () => number, toleranceMs = DEFAULT_FUTURE_TOLERANCE_MS): OperatorFunction<readonly DecodedInput[], DecodedInput[]> {
   return (source) =>
-    new Observable<DecodedInput>((subscriber) => {
+    defer(() => {
       let clock = -Infinity;
-      return source.subscribe({
-        next: (input) => {
-          if (input.kind === 'event' && input.event.ts > clock + toleranceMs) {
-            clock = now();
-            if (input.event.ts > clock + toleranceMs) subscriber.next({ kind: 'count', counter: 'futureTimestamps' });
-          }
-          subscriber.next(input);
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
+      return source.pipe(
+        map((batch) => {
+          let out: DecodedInput[] | null = null;
+          batch.forEach((input, i) => {
+            if (input.kind === 'event' && input.event.ts > clock + toleranceMs) {
+              clock = now();
+              if (input.event.ts > clock + toleranceMs) {
+                // Copy on the first flag only: most batches have none.
+                out ??= batch.slice(0, i);
+                out.push({ kind: 'count', counter: 'futureTimestamps' });
+              }
+            }
+            out?.push(input);
+          });
+          return out ?? (batch as DecodedInput[]);
+        }),
+      );
     });
 }

@@ -20,6 +20,9 @@ import {
   Observable,
   ReplaySubject,
   shareReplay,
+  Subject,
+  asapScheduler,
+  observeOn,
   type Subscription,
   takeUntil,
   tap,
@@ -30,14 +33,14 @@ import { checkpointOf, createRunState, restoreRunState, snapshotOf, type RunStat
 import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
-import { tailJsonl } from '../sources/jsonlTailer';
+import { tailJsonlBatches } from '../sources/jsonlTailer';
 import { stateSnapshots } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
 import { applySnapshot } from '../state/fromSnapshot';
 import { eventsPath, rejectedPath, statePath, upstreamGraphPath } from '../state/layout';
 import { CorruptStateError, readStateFile, StateManager } from '../state/stateManager';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
-import { decodeInputs } from './decodeInputs';
+import { decodeInputs, type DecodedInput } from './decodeInputs';
 import { dedupeEvents } from './dedupeEvents';
 import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { holdUntil } from './holdUntil';
@@ -167,7 +170,17 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
   return { prev, manager, checkpoint, restored: restored.right, recovered, mode };
 }
 
-const isLevelComplete = (c: RunCursor): boolean => c.last?.kind === 'event' && c.last.event.type === 'level_complete';
+const completesALevel = (c: RunCursor): boolean => c.batch.some((i) => i.kind === 'event' && i.event.type === 'level_complete');
+
+/** Source items → a batch of pipeline inputs (null items dropped). */
+const batchOf = <T>(items: readonly T[], toInput: (item: T) => SourceInput | null, keep: (input: SourceInput) => boolean): SourceInput[] => {
+  const out: SourceInput[] = [];
+  for (const item of items) {
+    const input = toInput(item);
+    if (input !== null && keep(input)) out.push(input);
+  }
+  return out;
+};
 
 export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
   const { feature, stateDir } = options;
@@ -225,38 +238,38 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     return mode === from;
   };
 
-  const log$: Observable<SourceInput> = logSource
-    ? tailJsonl(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, ...pollOptions }).pipe(
-        map(fromTailItem),
-        filter((i): i is SourceInput => i !== null && (i.kind === 'caught_up' || admits('log'))),
+  // Every source emits batches: per-input emissions through the pipeline would cost more than the inputs.
+  const log$: Observable<SourceInput[]> = logSource
+    ? tailJsonlBatches(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, ...pollOptions }).pipe(
+        map((items) => batchOf(items, fromTailItem, (i) => i.kind === 'caught_up' || admits('log'))),
         catchError(sourceFailed(eventsPath(stateDir, feature))),
       )
     : EMPTY;
 
-  const inProcess$: Observable<SourceInput> = sources.inProcess
+  const inProcess$: Observable<SourceInput[]> = sources.inProcess
     ? sources.inProcess.events$.pipe(
-        map(({ event, offset }): SourceInput => (offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset })),
+        map(({ event, offset }): SourceInput[] => [offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset }]),
         takeUntil(stop$),
-        // In-process events follow the replay of the log (and are deduped against it).
-        logSource ? holdUntil(logCaughtUp$) : (s) => s,
+        // In-process events follow the replay of the log (and are deduped against it); released
+        // after the batch that ended the replay has been folded.
+        logSource ? holdUntil(logCaughtUp$.pipe(observeOn(asapScheduler))) : (s) => s,
       )
     : EMPTY;
 
   const graph = readState ? readTaskGraph(upstreamGraphPath(stateDir, feature)) : null;
   if (graph?.warning) warner.warn(graph.warning);
   const levelOf = levelsOf(graph?.graph ?? null);
-  const stateFile$: Observable<SourceInput> = readState
+  const stateFile$: Observable<SourceInput[]> = readState
     ? stateSnapshots(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
         tap((item) => {
           if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
         }),
-        map(fromStateItem),
-        filter((i): i is SourceInput => i !== null && (i.kind === 'caught_up' || admits('state'))),
+        map((item) => batchOf([item], fromStateItem, (i) => i.kind === 'caught_up' || admits('state'))),
         catchError(sourceFailed(statePath(stateDir, feature))),
       )
     : EMPTY;
 
-  const initial: SourceInput[] = start.recovered ? [{ kind: 'count', counter: 'stateRecoveries' }] : [];
+  const initial: SourceInput[][] = start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' }]] : [];
 
   // ---- readiness: every replaying source has caught up once ------------------------------------
   let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0);
@@ -266,7 +279,13 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     markReady = resolve;
     failReady = reject;
   });
-  ready.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
+  let live = false;
+  ready.then(
+    () => {
+      live = true;
+    },
+    () => undefined, // observed by whoever awaits it; never an unhandled rejection
+  );
   const caughtUpSeen = new Set<CaughtUpInput['source']>();
   const onCaughtUp = (input: CaughtUpInput): void => {
     if (caughtUpSeen.has(input.source)) return;
@@ -284,27 +303,41 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   };
 
   // ---- the pipeline ----------------------------------------------------------------------------
-  const events$ = new ReplaySubject<LifecycleEvent>(1);
-  const folds$: Observable<FoldInput> = concat(from(initial), merge(log$, inProcess$, stateFile$)).pipe(
-    tap((input) => {
+  // Markers say where a replay ends; they are not folded. Anything they trigger runs after the
+  // batch that carries them (a promise, an asap release), so never ahead of that batch's inputs.
+  const takeMarkers = (batch: readonly SourceInput[]): Exclude<SourceInput, CaughtUpInput>[] => {
+    const out: Exclude<SourceInput, CaughtUpInput>[] = [];
+    for (const input of batch) {
       if (input.kind === 'caught_up') onCaughtUp(input);
-    }),
-    filter((input): input is Exclude<SourceInput, CaughtUpInput> => input.kind !== 'caught_up'),
+      else out.push(input);
+    }
+    return out;
+  };
+  const reportAll = (batch: readonly DecodedInput[]): void => {
+    for (const input of batch) if (input.kind === 'rejected') reportRejected(input);
+  };
+  const onlyFolds = (batch: readonly DecodedInput[]): FoldInput[] => batch.filter((i): i is FoldInput => i.kind !== 'caught_up');
+
+  const eventsSubject = new Subject<LifecycleEvent>();
+  let lastEvent: LifecycleEvent | null = null;
+  const publishEvents = (cursor: RunCursor): void => {
+    for (const input of cursor.batch) {
+      if (input.kind !== 'event') continue;
+      lastEvent = input.event;
+      if (eventsSubject.observed) eventsSubject.next(input.event);
+    }
+  };
+
+  const folds$: Observable<FoldInput[]> = concat(from(initial), merge(log$, inProcess$, stateFile$)).pipe(
+    map(takeMarkers),
+    filter((batch) => batch.length > 0),
     decodeInputs(decodeOptions),
-    tap((input) => {
-      if (input.kind === 'rejected') reportRejected(input);
-    }),
+    tap(reportAll),
     dedupeEvents({ seqHwm }),
     flagFutureTimestamps(now),
-    filter((input): input is FoldInput => input.kind !== 'caught_up'),
+    map(onlyFolds),
   );
-  const cursor$: Observable<RunCursor> = folds$.pipe(
-    accumulateMetrics(createState),
-    tap((cursor) => {
-      if (cursor.last?.kind === 'event') events$.next(cursor.last.event);
-    }),
-    shareReplay({ bufferSize: 1, refCount: true }),
-  );
+  const cursor$: Observable<RunCursor> = folds$.pipe(accumulateMetrics(createState), tap(publishEvents), shareReplay({ bufferSize: 1, refCount: true }));
 
   // The processor keeps the fold running (and `snapshot()` current) until `close()`.
   let latest: RunCursor | null = null;
@@ -319,12 +352,12 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     error: (err: unknown) => {
       // A bug (the reducer and decoders never throw on data): loud, and the streams end.
       warner.warn(`internal error in the metrics pipeline: ${(err as Error)?.stack ?? String(err)}`);
-      events$.error(err);
+      eventsSubject.error(err);
       failReady(err);
       finish();
     },
     complete: () => {
-      events$.complete();
+      eventsSubject.complete();
       if (sourceError !== null) failReady(sourceError);
       markReady();
       finish();
@@ -354,7 +387,8 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   };
   const persistSub: Subscription | null = start.manager
     ? cursor$
-        .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: isLevelComplete }))
+        // A level completed in a replay of old events needs no write of its own: the throttled ones cover it.
+        .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: (c) => live && completesALevel(c) }))
         .subscribe((outcome) => {
           if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describe(outcome.error)}); will retry`);
         })
@@ -395,7 +429,11 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     levels$: select((s) => s.metrics.levelMetrics),
     workers$: select((s) => s.metrics.workerMetrics),
     tasks$: select((s) => s.tasks),
-    events$: events$.asObservable(),
+    // Late subscribers get the latest event first.
+    events$: new Observable<LifecycleEvent>((subscriber) => {
+      if (lastEvent !== null) subscriber.next(lastEvent);
+      return eventsSubject.subscribe(subscriber);
+    }),
     ingest$: select((s) => s.ingest),
     snapshot,
     ready,

@@ -14,7 +14,7 @@
  *   and reported as `oversized`.
  */
 import * as fs from 'node:fs';
-import { Observable, Subscription } from 'rxjs';
+import { mergeMap, Observable, Subscription } from 'rxjs';
 import { MAX_LINE_BYTES } from '../events/decode';
 import { fileChanges } from './fileChanges';
 
@@ -63,8 +63,11 @@ const isBlank = (buf: Buffer, start: number, end: number): boolean => {
   return true;
 };
 
+/** Items are collected and sent as one batch per read chunk: per-item emissions would cost more than the items. */
 interface Emit {
   (item: TailItem): void;
+  /** Sends what was collected. */
+  flush(): void;
 }
 
 /** The reading state of one open file: its descriptor and the carry of a partial line. */
@@ -117,6 +120,7 @@ class LineReader {
       const bufStart = this.position - this.carry;
       this.position += bytesRead;
       this.split(this.carry, this.carry + bytesRead, bufStart, emit);
+      emit.flush();
     }
   }
 
@@ -184,15 +188,21 @@ async function statIfExists(file: string): Promise<fs.Stats | null> {
   }
 }
 
-/**
- * Tails a JSONL file. Cold: each subscription opens its own reader. Errors only on an I/O
- * failure other than "file missing" (permissions, a directory in its place...).
- */
+/** Tails a JSONL file, one item at a time (see `tailJsonlBatches`). */
 export function tailJsonl(file: string, options: TailOptions = {}): Observable<TailItem> {
+  return tailJsonlBatches(file, options).pipe(mergeMap((batch) => batch));
+}
+
+/**
+ * Tails a JSONL file, in batches (the items of one read chunk, in order). Cold: each subscription
+ * opens its own reader. Errors only on an I/O failure other than "file missing" (permissions, a
+ * directory in its place...).
+ */
+export function tailJsonlBatches(file: string, options: TailOptions = {}): Observable<readonly TailItem[]> {
   const follow = options.follow ?? false;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
-  return new Observable<TailItem>((subscriber) => {
+  return new Observable<readonly TailItem[]>((subscriber) => {
     let closed = false;
     let stopping = false;
     let changed = false;
@@ -223,9 +233,20 @@ export function tailJsonl(file: string, options: TailOptions = {}): Observable<T
       }
     }
     const isClosed = (): boolean => closed;
-    const emit: Emit = (item) => {
-      if (!closed) subscriber.next(item);
-    };
+    let batch: TailItem[] = [];
+    const emit: Emit = Object.assign(
+      (item: TailItem): void => {
+        batch.push(item);
+      },
+      {
+        flush: (): void => {
+          if (batch.length === 0 || closed) return;
+          const ready = batch;
+          batch = [];
+          subscriber.next(ready);
+        },
+      },
+    );
 
     let reader: LineReader | null = null;
     const run = async (): Promise<void> => {
@@ -260,10 +281,12 @@ export function tailJsonl(file: string, options: TailOptions = {}): Observable<T
             emit({ kind: 'torn_tail', bytes: reader.pending, offset: reader.lineBoundary });
           }
           if (!follow || caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
+          emit.flush();
           return;
         }
         if (caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
         caughtUpAt = position;
+        emit.flush();
         await nextChange();
       }
     };
@@ -275,6 +298,7 @@ export function tailJsonl(file: string, options: TailOptions = {}): Observable<T
         // Rotation: whatever the old file got before the switch belongs to it; read it out first.
         await current.drain(emit, isClosed);
         if (current.pending > 0) emit({ kind: 'torn_tail', bytes: current.pending, offset: current.lineBoundary });
+        emit.flush();
         const previousOffset = current.lineBoundary;
         await current.handle.close().catch(() => undefined);
         reader = null;

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { createRunState } from '../../src/metrics/reducer';
-import { accumulateMetrics, foldInput } from '../../src/pipeline/accumulateMetrics';
+import { accumulateMetrics, foldBatch, foldInput } from '../../src/pipeline/accumulateMetrics';
 import type { FoldInput } from '../../src/pipeline/inputs';
 
 const ready = (workerId: number, ts: number): LifecycleEvent => ({ type: 'worker_ready', ts, data: { workerId } });
@@ -12,21 +12,24 @@ const started = (workerId: number, ts: number): LifecycleEvent => ({ type: 'work
 
 const Accumulate = suite('accumulateMetrics');
 
-Accumulate('emits the initial state first, then the state after each input', async () => {
-  const inputs: FoldInput[] = [
-    { kind: 'event', event: started(1, 1000), offset: 10 },
-    { kind: 'event', event: ready(1, 1500), offset: 20 },
+Accumulate('emits the initial state first, then the state after each batch', async () => {
+  const batches: FoldInput[][] = [
+    [{ kind: 'event', event: started(1, 1000), offset: 10 }],
+    [
+      { kind: 'event', event: ready(1, 1500), offset: 20 },
+      { kind: 'count', counter: 'tornTail' },
+    ],
   ];
-  const folded = await firstValueFrom(from(inputs).pipe(accumulateMetrics(() => createRunState('f')), map((c) => c.folded), toArray()));
-  assert.equal(folded, [0, 1, 2]);
-  const cursor = await firstValueFrom(from(inputs).pipe(accumulateMetrics(() => createRunState('f')), last()));
+  const folded = await firstValueFrom(from(batches).pipe(accumulateMetrics(() => createRunState('f')), map((c) => c.folded), toArray()));
+  assert.equal(folded, [0, 1, 3]);
+  const cursor = await firstValueFrom(from(batches).pipe(accumulateMetrics(() => createRunState('f')), last()));
   assert.is(cursor.run.workers.get(1)?.readyAt, 1500);
   assert.is(cursor.run.eventsOffset, 20);
-  assert.equal(cursor.last, inputs[1]);
+  assert.equal(cursor.batch, batches[1]);
 });
 
 Accumulate('creates a new state per subscription (no shared accumulator)', async () => {
-  const inputs: FoldInput[] = [{ kind: 'event', event: started(1, 1000) }];
+  const inputs: FoldInput[][] = [[{ kind: 'event', event: started(1, 1000) }]];
   const folded = from(inputs).pipe(accumulateMetrics(() => createRunState('f')), last());
   const a = await firstValueFrom(folded);
   const b = await firstValueFrom(folded);
@@ -38,23 +41,23 @@ Accumulate('creates a new state per subscription (no shared accumulator)', async
 const Fold = suite('foldInput');
 
 Fold('a rejected or duplicate line moves the position, so a restart does not count it again', () => {
-  const cursor = { run: createRunState('f'), last: null, folded: 0 };
-  foldInput(cursor, { kind: 'rejected', reason: 'invalid_json', detail: 'x', line: 'x', offset: 50 });
-  assert.is(cursor.run.eventsOffset, 50);
-  foldInput(cursor, { kind: 'count', counter: 'duplicateEvents', offset: 80 });
-  assert.is(cursor.run.eventsOffset, 80);
-  assert.equal(cursor.run.ingest.invalidLines, { invalid_json: 1 });
-  assert.is(cursor.run.ingest.duplicateEvents, 1);
+  let run = createRunState('f');
+  run = foldInput(run, { kind: 'rejected', reason: 'invalid_json', detail: 'x', line: 'x', offset: 50 });
+  assert.is(run.eventsOffset, 50);
+  run = foldInput(run, { kind: 'count', counter: 'duplicateEvents', offset: 80 });
+  assert.is(run.eventsOffset, 80);
+  assert.equal(run.ingest.invalidLines, { invalid_json: 1 });
+  assert.is(run.ingest.duplicateEvents, 1);
 });
 
 Fold('a log reset counts a truncation and restarts the position at 0', () => {
-  const cursor = { run: createRunState('f'), last: null, folded: 0 };
-  foldInput(cursor, { kind: 'event', event: started(1, 1000), offset: 500 });
-  foldInput(cursor, { kind: 'reset', cause: 'truncated' });
+  const cursor = { run: createRunState('f'), batch: [], folded: 0 };
+  foldBatch(cursor, [{ kind: 'event', event: started(1, 1000), offset: 500 }, { kind: 'reset', cause: 'truncated' }]);
   assert.is(cursor.run.eventsOffset, 0);
   assert.is(cursor.run.ingest.logTruncations, 1);
-  foldInput(cursor, { kind: 'event', event: ready(1, 1200), offset: 40 });
+  foldBatch(cursor, [{ kind: 'event', event: ready(1, 1200), offset: 40 }]);
   assert.is(cursor.run.eventsOffset, 40);
+  assert.is(cursor.folded, 3);
 });
 
 Accumulate.run();

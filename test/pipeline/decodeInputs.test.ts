@@ -36,10 +36,12 @@ Decode('a bad line becomes a rejection with its reason, detail, line and positio
   }
 });
 
-Decode('inputs other than lines pass through', async () => {
+Decode('decodes a batch in order; inputs other than lines pass through', async () => {
   const count = { kind: 'count', counter: 'tornTail' } as const;
-  const out = await firstValueFrom(from([count]).pipe(decodeInputs(), toArray()));
-  assert.equal(out, [count]);
+  const out = await firstValueFrom(from([[{ kind: 'line' as const, line: LINE, offset: 120 }, count]]).pipe(decodeInputs(), toArray()));
+  assert.equal(out.length, 1);
+  assert.equal(out[0]?.map((i) => i.kind), ['event', 'count']);
+  assert.equal(out[0]?.[1], count);
 });
 
 Decode('naive timestamps follow the given zone', () => {

@@ -6,6 +6,8 @@ import type { DecodedInput } from '../../src/pipeline/decodeInputs';
 import { dedupeEvents } from '../../src/pipeline/dedupeEvents';
 
 const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => assert.equal(actual, expected));
+/** Marble values as one-input batches (the pipeline's unit). */
+const batches = (values: Record<string, DecodedInput>): Record<string, DecodedInput[]> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]]));
 
 const claimed = (taskId: string, extra: Partial<LifecycleEvent> = {}): LifecycleEvent =>
   ({ type: 'task_claimed', ts: 1000, data: { taskId, workerId: 1 }, ...extra }) as LifecycleEvent;
@@ -20,7 +22,7 @@ Dedupe('drops an event whose producer+seq was seen, keeping its position as a du
   const aAgain = fromLog(claimed('A', { producer: 'p', seq: 1 }), 30);
   const c = fromLog(claimed('C', { producer: 'p', seq: 3 }), 40);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('abxc|', { a, b, x: aAgain, c }).pipe(dedupeEvents())).toBe('abxc|', { a, b, x: dup(30), c });
+    expectObservable(cold('abxc|', batches({ a, b, x: aAgain, c })).pipe(dedupeEvents())).toBe('abxc|', batches({ a, b, x: dup(30), c }));
   });
 });
 
@@ -29,7 +31,7 @@ Dedupe('tracks each producer separately', () => {
   const q1 = fromLog(claimed('B', { producer: 'q', seq: 1 }), 20);
   const q2 = fromLog(claimed('C', { producer: 'q', seq: 2 }), 30);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('abc|', { a: p1, b: q1, c: q2 }).pipe(dedupeEvents())).toBe('abc|', { a: p1, b: q1, c: q2 });
+    expectObservable(cold('abc|', batches({ a: p1, b: q1, c: q2 })).pipe(dedupeEvents())).toBe('abc|', batches({ a: p1, b: q1, c: q2 }));
   });
 });
 
@@ -37,7 +39,7 @@ Dedupe('an event from the in-process emitter already read from the log counts on
   const logged = fromLog(claimed('A', { producer: 'p', seq: 1 }), 10);
   const emitted: DecodedInput = { kind: 'event', event: claimed('A', { producer: 'p', seq: 1 }), offset: 10 };
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('ab|', { a: logged, b: emitted }).pipe(dedupeEvents())).toBe('ab|', { a: logged, b: dup(10) });
+    expectObservable(cold('ab|', batches({ a: logged, b: emitted })).pipe(dedupeEvents())).toBe('ab|', batches({ a: logged, b: dup(10) }));
   });
 });
 
@@ -45,7 +47,7 @@ Dedupe('the high-water mark seeded from a checkpoint drops what was folded befor
   const old = fromLog(claimed('A', { producer: 'p', seq: 7 }), 10);
   const fresh = fromLog(claimed('B', { producer: 'p', seq: 8 }), 20);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('ab|', { a: old, b: fresh }).pipe(dedupeEvents({ seqHwm: { p: 7 } }))).toBe('ab|', { a: dup(10), b: fresh });
+    expectObservable(cold('ab|', batches({ a: old, b: fresh })).pipe(dedupeEvents({ seqHwm: { p: 7 } }))).toBe('ab|', batches({ a: dup(10), b: fresh }));
   });
 });
 
@@ -54,7 +56,7 @@ Dedupe('without producer+seq, the same line seen again within the window counts 
   const b = fromLog(claimed('B'), 20);
   const aAgain = fromLog(claimed('A'), 30);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('abx|', { a, b, x: aAgain }).pipe(dedupeEvents())).toBe('abx|', { a, b, x: dup(30) });
+    expectObservable(cold('abx|', batches({ a, b, x: aAgain })).pipe(dedupeEvents())).toBe('abx|', batches({ a, b, x: dup(30) }));
   });
 });
 
@@ -64,30 +66,40 @@ Dedupe('a line older than the window is not recognised (the window is bounded)',
   const c = fromLog(claimed('C'), 30);
   const aAgain = fromLog(claimed('A'), 40);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('abcx|', { a, b, c, x: aAgain }).pipe(dedupeEvents({ windowSize: 2 }))).toBe('abcx|', { a, b, c, x: aAgain });
+    expectObservable(cold('abcx|', batches({ a, b, c, x: aAgain })).pipe(dedupeEvents({ windowSize: 2 }))).toBe('abcx|', batches({ a, b, c, x: aAgain }));
   });
 });
 
 Dedupe('events without producer+seq and without a line pass (state snapshots are diffed at the source)', () => {
   const e: DecodedInput = { kind: 'event', event: claimed('A') };
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('aa|', { a: e }).pipe(dedupeEvents())).toBe('aa|', { a: e });
+    expectObservable(cold('aa|', batches({ a: e })).pipe(dedupeEvents())).toBe('aa|', batches({ a: e }));
+  });
+});
+
+Dedupe('finds duplicates inside one batch too', () => {
+  const a = fromLog(claimed('A', { producer: 'p', seq: 1 }), 10);
+  const aAgain = fromLog(claimed('A', { producer: 'p', seq: 1 }), 20);
+  const b = fromLog(claimed('B'), 30);
+  const bAgain = fromLog(claimed('B'), 40);
+  scheduler().run(({ cold, expectObservable }) => {
+    expectObservable(cold('x|', { x: [a, aAgain, b, bAgain] }).pipe(dedupeEvents())).toBe('x|', { x: [a, dup(20), b, dup(40)] });
   });
 });
 
 Dedupe('each subscription has its own memory', () => {
   const a = fromLog(claimed('A', { producer: 'p', seq: 1 }), 10);
   scheduler().run(({ cold, expectObservable }) => {
-    const deduped = cold('a|', { a }).pipe(dedupeEvents());
-    expectObservable(deduped).toBe('a|', { a });
-    expectObservable(deduped).toBe('a|', { a });
+    const deduped = cold('a|', batches({ a })).pipe(dedupeEvents());
+    expectObservable(deduped).toBe('a|', batches({ a }));
+    expectObservable(deduped).toBe('a|', batches({ a }));
   });
 });
 
 Dedupe('other inputs pass untouched', () => {
   const rejected: DecodedInput = { kind: 'rejected', reason: 'invalid_json', detail: 'x', line: 'x', offset: 5 };
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('rr|', { r: rejected }).pipe(dedupeEvents())).toBe('rr|', { r: rejected });
+    expectObservable(cold('rr|', batches({ r: rejected })).pipe(dedupeEvents())).toBe('rr|', batches({ r: rejected }));
   });
 });
 
