@@ -43,9 +43,12 @@ export function startWorker(id: number, on: WorkerEvents): WorkerProcess {
   const child: ChildProcess = fork(modulePath, [], {
     detached: true,
     execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // Never hand a worker the terminal: Node restores the terminal modes it saw at start-up when it
+    // exits, which would switch a live dashboard's raw mode back to cooked (keys echo, `q` is lost).
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, MAHABHARATHA_WORKER_ID: String(id) },
   });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   let alive = true;
   const exited = new Promise<void>((resolve) => {
     let reported = false;
