@@ -21,7 +21,7 @@ import { decodeEvent, MAX_LINE_BYTES, type DecodeOptions, type Rejection } from 
 
 interface Field {
   readonly required: boolean;
-  readonly is: (u: unknown) => boolean;
+  readonly codec: t.Mixed;
 }
 
 /** A payload codec as fields by camelCase key; null when its shape is not a plain record of fields. */
@@ -36,7 +36,7 @@ function collectFields(codec: t.Mixed, into: Map<string, Field>): boolean {
     const required = codec instanceof t.InterfaceType;
     for (const [key, field] of Object.entries(codec.props as Record<string, t.Mixed>)) {
       if (into.has(key)) return false;
-      into.set(key, { required, is: (u) => field.is(u) });
+      into.set(key, { required, codec: field });
     }
     return true;
   }
@@ -83,14 +83,15 @@ function fastData(spec: PayloadSpec, data: unknown): Record<string, unknown> | u
   if (data === undefined) return spec.required === 0 ? out : undefined;
   if (!isRecord(data)) return undefined;
   let required = 0;
-  for (const key of Object.keys(data)) {
+  // A parsed JSON object has only own, defined properties.
+  for (const key in data) {
     const name = camel(key);
     // Two spellings of one key, or a key that is not a plain property: the codec decides.
-    if (name === '__proto__' || Object.prototype.hasOwnProperty.call(out, name)) return undefined;
+    if (name === '__proto__' || out[name] !== undefined) return undefined;
     const value = data[key];
     const field = spec.fields.get(name);
     if (field !== undefined) {
-      if (value === undefined || !field.is(value)) return undefined;
+      if (!field.codec.is(value)) return undefined;
       if (field.required) required += 1;
     }
     out[name] = value;
@@ -109,44 +110,41 @@ const digit = (s: string, i: number): number => {
 /** Milliseconds of a 3-digit fraction, computed exactly as `parseTimestamp` does (`Number('0.ddd') * 1000`). */
 const MS_OF_FRACTION = Float64Array.from({ length: 1000 }, (_, i) => Number(`0.${String(i).padStart(3, '0')}`) * 1000);
 
-let cachedPrefix = '';
-let cachedBase = 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-/** Epoch ms of `YYYY-MM-DDTHH:MM` (validated as `parseTimestamp` does), or NaN. */
-function minuteBase(s: string): number {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return NaN;
+/** Days from 1970-01-01 to a proleptic Gregorian date (integer arithmetic, what `Date.UTC` computes). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff]Z` → epoch ms exactly as `parseTimestamp` computes it, or undefined
+ * for any other form (which then goes through `parseTimestamp`): a year before 100 (which
+ * `Date.UTC` reads as 19xx), a day the month does not have, anything out of range.
+ */
+export function fastUtcTimestamp(s: string): number | undefined {
+  const n = s.length;
+  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
   const month = digit(s, 5) * 10 + digit(s, 6);
   const day = digit(s, 8) * 10 + digit(s, 9);
   const hour = digit(s, 11) * 10 + digit(s, 12);
   const minute = digit(s, 14) * 10 + digit(s, 15);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
-  // A day the month does not have (Feb 31) is left to `parseTimestamp`, which rejects it.
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, 0);
-}
-
-/**
- * `YYYY-MM-DDTHH:MM:SS[.fff]Z` → epoch ms exactly as `parseTimestamp` computes it, or undefined
- * for any other form (which then goes through `parseTimestamp`). The date-to-minute part is cached:
- * consecutive events share it.
- */
-export function fastUtcTimestamp(s: string): number | undefined {
-  const n = s.length;
-  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(16) !== 58) return undefined;
-  let base = cachedBase;
-  if (!s.startsWith(cachedPrefix) || cachedPrefix.length !== 16) {
-    base = minuteBase(s);
-    if (Number.isNaN(base)) return undefined;
-    cachedPrefix = s.slice(0, 16);
-    cachedBase = base;
-  }
   const second = digit(s, 17) * 10 + digit(s, 18);
-  if (second < 0 || second > 60) return undefined;
-  if (n === 20) return base + second * 1000;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
+  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
+  const wholeSeconds = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000;
+  if (n === 20) return wholeSeconds;
   const frac = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
   if (s.charCodeAt(19) !== 46 /* . */ || frac < 0) return undefined;
-  return base + second * 1000 + (MS_OF_FRACTION[frac] as number);
+  return wholeSeconds + (MS_OF_FRACTION[frac] as number);
 }
 
 /** The fast path: the event `decodeEvent` would return, or undefined when unsure. */

@@ -9,11 +9,16 @@ import { parseTimestamp } from '../../src/events/timestamp';
 const Equivalence = suite('decodeLineFast');
 
 const stamp = fc.oneof(
-  // canonical UTC forms (the fast path)
+  // canonical UTC forms (the fast path), from year 0 to 9999
   fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+  fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString()),
+  fc
+    .record({ y: fc.integer({ min: 0, max: 9999 }), mo: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }), h: fc.integer({ min: 0, max: 24 }), mi: fc.integer({ min: 0, max: 60 }), s: fc.integer({ min: 0, max: 61 }), ms: fc.integer({ min: 0, max: 999 }) })
+    .map(({ y, mo, d, h, mi, s, ms }) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}Z`),
   fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')),
   // days a month does not have, out-of-range fields, other forms
   fc.constantFrom('2026-02-30T10:00:00.000Z', '2026-02-29T00:00:00Z', '2024-02-29T23:59:60.999Z', '2026-13-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z'),
+  fc.constantFrom('2000-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '0100-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2026-04-31T00:00:00Z'),
   fc.constantFrom('2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+00:00', '2026-01-27 08:45:34Z', '2026-01-27T08:45:34.5Z', '0099-01-01T00:00:00.000Z'),
   fc.constantFrom('2026-01-27T08:45:34.512Zx', ' 2026-01-27T08:45:34.512Z', 'yesterday', '', '2026-01-2aT08:45:34.512Z', '202x-01-27T08:45:34.512Z'),
   fc.constantFrom('2026-01-27T08:45:3x.512Z', '2026-01-27T08:45:34.5x2Z', '2026-01-27T0x:45:34.512Z', '2026-01-27T08:45:34,512Z', '2026-01-27T08:45:34.512z'),
@@ -116,6 +121,8 @@ Stamps('equals parseTimestamp on every canonical stamp it accepts', () => {
 Stamps('accepts the form we write, with and without milliseconds', () => {
   assert.is(fastUtcTimestamp('2026-01-27T08:45:34.057Z'), Date.UTC(2026, 0, 27, 8, 45, 34, 57));
   assert.is(fastUtcTimestamp('2026-01-27T08:45:34Z'), Date.UTC(2026, 0, 27, 8, 45, 34));
+  assert.is(fastUtcTimestamp('2000-02-29T23:59:59.999Z'), Date.UTC(2000, 1, 29, 23, 59, 59, 999));
+  assert.is(fastUtcTimestamp('1969-12-31T00:00:00.000Z'), Date.UTC(1969, 11, 31));
 });
 
 Stamps('leaves every other form to parseTimestamp', () => {

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark of the project, printed. Figures only, no assertions: timings
+ * depend on the machine (and on what else runs on it).
+ */
+import * as os from 'node:os';
+import { benchDashboard, formatDashboardFigures } from './dashboard';
+import { benchPipeline, formatPipelineFigures } from './pipeline';
+import { benchSketch, formatSketchFigures } from './sketch';
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
+  console.log(formatPipelineFigures(await benchPipeline()));
+  console.log(`\npercentile series\n${formatSketchFigures(benchSketch())}`);
+  console.log(`\n${formatDashboardFigures(await benchDashboard())}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
