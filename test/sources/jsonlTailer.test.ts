@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { firstValueFrom, Observable, Subject, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TailItem, tailJsonl } from '../../src/sources/jsonlTailer';
+import { TailItem, tailJsonl, tailJsonlBatches } from '../../src/sources/jsonlTailer';
 import { withTempDir } from '../helpers/tempDir';
 
 const readAll = (file: string, options: Parameters<typeof tailJsonl>[1] = {}): Promise<TailItem[]> =>
@@ -165,6 +165,18 @@ Reading('errors on an unreadable path other than a missing file', () =>
     } catch (err) {
       assert.is((err as NodeJS.ErrnoException).code, 'EISDIR');
     }
+  }),
+);
+
+Reading('sends the items of one read as one batch, in order', () =>
+  withTempDir(async (dir) => {
+    const file = path.join(dir, 'e.jsonl');
+    fs.writeFileSync(file, '{"a":1}\n{"b":2}\n{"c":3}\n');
+    const batches = await firstValueFrom(tailJsonlBatches(file).pipe(toArray()));
+    assert.equal(batches.map((b) => b.map((i) => i.kind)), [['line', 'line', 'line'], ['caught_up']]);
+    const small = await firstValueFrom(tailJsonlBatches(file, { chunkBytes: 8 }).pipe(toArray()));
+    assert.equal(small.flat().filter((i) => i.kind === 'line').length, 3);
+    assert.ok(small.length > 2, 'one batch per read');
   }),
 );
 
