@@ -174,9 +174,10 @@ Reading('sends the items of one read as one batch, in order', () =>
     fs.writeFileSync(file, '{"a":1}\n{"b":2}\n{"c":3}\n');
     const batches = await firstValueFrom(tailJsonlBatches(file).pipe(toArray()));
     assert.equal(batches.map((b) => b.map((i) => i.kind)), [['line', 'line', 'line'], ['caught_up']]);
-    const small = await firstValueFrom(tailJsonlBatches(file, { chunkBytes: 8 }).pipe(toArray()));
-    assert.equal(small.flat().filter((i) => i.kind === 'line').length, 3);
-    assert.ok(small.length > 2, 'one batch per read');
+    fs.writeFileSync(file, Array.from({ length: 40 }, (_, i) => `{"n":${i}}\n`).join(''));
+    const small = await firstValueFrom(tailJsonlBatches(file, { chunkBytes: 64 }).pipe(toArray()));
+    assert.equal(small.flat().filter((i) => i.kind === 'line').length, 40);
+    assert.ok(small.length > 3, `one batch per read (${small.length})`);
   }),
 );
 
