@@ -26,6 +26,8 @@ interface Field {
 
 /** A payload codec as fields by camelCase key; null when its shape is not a plain record of fields. */
 interface PayloadSpec {
+  /** The canonical type name: the module's own (internalized) string, so `switch`es compare pointers. */
+  readonly type: EventType;
   readonly fields: ReadonlyMap<string, Field>;
   readonly required: number;
 }
@@ -44,18 +46,18 @@ function collectFields(codec: t.Mixed, into: Map<string, Field>): boolean {
   return false;
 }
 
-function payloadSpec(codec: t.Mixed): PayloadSpec | null {
+function payloadSpec(type: EventType, codec: t.Mixed): PayloadSpec | null {
   if (!(codec instanceof SnakeCasedType)) return null;
   const fields = new Map<string, Field>();
   if (!collectFields(codec.inner as t.Mixed, fields)) return null;
   let required = 0;
   for (const f of fields.values()) if (f.required) required += 1;
-  return { fields, required };
+  return { type, fields, required };
 }
 
 const SPECS: ReadonlyMap<string, PayloadSpec> = new Map(
   EVENT_TYPES.flatMap((type) => {
-    const spec = payloadSpec(EventData[type] as t.Mixed);
+    const spec = payloadSpec(type, EventData[type] as t.Mixed);
     return spec === null ? [] : [[type, spec] as const];
   }),
 );
@@ -161,7 +163,7 @@ function fastEvent(u: unknown): LifecycleEvent | undefined {
   if (ts === undefined) return undefined;
   const decoded = fastData(spec, data);
   if (decoded === undefined) return undefined;
-  const event: Record<string, unknown> = { type: type as EventType, ts, data: decoded };
+  const event: Record<string, unknown> = { type: spec.type, ts, data: decoded };
   if (feature !== undefined) event.feature = feature;
   if (producer !== undefined) event.producer = producer;
   if (seq !== undefined) event.seq = seq;

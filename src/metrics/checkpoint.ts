@@ -33,7 +33,6 @@ const TaskJson = t.type({
   retryCount: t.number,
   error: S,
   running: t.boolean,
-  lastEventAt: t.number,
 });
 
 const WorkerJson = t.type({
@@ -58,7 +57,6 @@ const LevelJson = t.type({
   startedAt: N,
   completedAt: N,
   declaredTasks: t.number,
-  taskIds: t.array(t.string),
   running: t.number,
   maxParallel: t.number,
   durations: t.unknown,
@@ -70,7 +68,6 @@ const FailureJson = t.type({
   workerId: N,
   attempt: t.number,
   error: S,
-  recovered: t.boolean,
   claimedAt: N,
   startedAt: N,
 });
@@ -113,7 +110,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     declaredTasks: state.declaredTasks,
     tasks: [...state.tasks.values()].map((task) => ({ ...task })),
     workers: [...state.workers.values()].map((w) => ({ ...w })),
-    levels: [...state.levels.values()].map((l) => ({ ...l, taskIds: [...l.taskIds], durations: l.durations.toJSON() })),
+    levels: [...state.levels.values()].map((l) => ({ ...l, durations: l.durations.toJSON() })),
     durations: state.durations.toJSON(),
     recent,
     failures: state.failures.map((f) => ({ ...f })),
@@ -149,7 +146,7 @@ function build(cp: RunCheckpoint): RunState {
   state.declaredTasks = cp.declaredTasks;
   for (const task of cp.tasks) state.tasks.set(task.id, { ...task });
   for (const w of cp.workers) state.workers.set(w.id, { ...w });
-  for (const l of cp.levels) state.levels.set(l.level, { ...l, taskIds: new Set(l.taskIds), durations: seriesFrom(l.durations) });
+  for (const l of cp.levels) state.levels.set(l.level, { ...l, durations: seriesFrom(l.durations) });
   state.durations = seriesFrom(cp.durations);
   const recent = cp.recent.flatMap((w) => {
     const e = decodeEvent(w);

@@ -41,7 +41,6 @@ export interface TaskAcc {
   error: string | null;
   /** True while an attempt is claimed and not yet finished (for max_parallel). */
   running: boolean;
-  lastEventAt: number;
 }
 
 export interface WorkerAcc {
@@ -68,20 +67,19 @@ export interface LevelAcc {
   startedAt: number | null;
   completedAt: number | null;
   declaredTasks: number;
-  readonly taskIds: Set<string>;
   running: number;
   maxParallel: number;
   /** Execution durations of its completed tasks. */
   readonly durations: Series;
 }
 
-export interface MutableFailure {
+/** A failed attempt; whether the task recovered is read off the task when a snapshot is made. */
+export interface FailureAcc {
   readonly ts: number;
   readonly taskId: string;
   readonly workerId: number | null;
   readonly attempt: number;
   readonly error: string | null;
-  recovered: boolean;
   readonly claimedAt: number | null;
   readonly startedAt: number | null;
 }
@@ -106,11 +104,13 @@ export interface RunState {
   /** Ring buffer of the latest events (summaries are built only at snapshot time). */
   readonly recent: (LifecycleEvent | undefined)[];
   recentNext: number;
-  readonly failures: MutableFailure[];
+  readonly failures: FailureAcc[];
   readonly ingest: MutableIngest;
   /** Where the folded input stands (restart replays after it). */
   eventsOffset: number;
   readonly seqHwm: Map<string, number>;
+  lastProducer: string | null;
+  lastProducerSeq: number;
 }
 
 export const RECENT_EVENTS = 50;
@@ -137,6 +137,8 @@ export function createRunState(feature: string | null = null): RunState {
     ingest: { ...emptyIngest(), invalidLines: {} },
     eventsOffset: 0,
     seqHwm: new Map(),
+    lastProducer: null,
+    lastProducerSeq: -1,
   };
 }
 
@@ -160,7 +162,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   const ts = e.ts;
   if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
   if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
-  if (e.producer !== undefined && e.seq !== undefined && e.seq > (state.seqHwm.get(e.producer) ?? -1)) state.seqHwm.set(e.producer, e.seq);
+  if (e.producer !== undefined && e.seq !== undefined) noteSeq(state, e.producer, e.seq);
   state.recent[state.recentNext] = e;
   state.recentNext = (state.recentNext + 1) % RECENT_EVENTS;
   // New work after the run ended means it was resumed: it is running again, and its duration grows.
@@ -196,7 +198,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'worker_crashed':
       return stopWorker(state, e, ts);
     case 'task_created': {
-      const task = taskOf(state, e.data.taskId, ts);
+      const task = taskOf(state, e.data.taskId);
       if (task.createdAt === null) task.createdAt = ts;
       if (e.data.level !== undefined) setLevel(state, task, e.data.level);
       return;
@@ -204,7 +206,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'task_claimed':
       return claim(state, e, ts);
     case 'task_started': {
-      const task = taskOf(state, e.data.taskId, ts);
+      const task = taskOf(state, e.data.taskId);
       if (task.status === 'complete') {
         state.ingest.outOfOrder += 1;
         return;
@@ -217,7 +219,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     }
     case 'verification_passed':
     case 'verification_failed': {
-      const task = taskOf(state, e.data.taskId, ts);
+      const task = taskOf(state, e.data.taskId);
       if (e.data.durationMs < 0) state.ingest.negativeDurations += 1;
       else task.verificationMs = Math.trunc(e.data.durationMs);
       if (task.status === 'in_progress') task.status = 'verifying';
@@ -228,7 +230,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'task_failed':
       return fail(state, e, ts);
     case 'task_retry_scheduled': {
-      const task = taskOf(state, e.data.taskId, ts);
+      const task = taskOf(state, e.data.taskId);
       if (task.status !== 'complete') task.status = 'waiting_retry';
       task.retryCount = Math.max(task.retryCount, e.data.retryCount);
       return;
@@ -238,7 +240,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       if (level.startedAt === null) level.startedAt = ts;
       const tasks = e.data.tasks;
       if (typeof tasks === 'number') level.declaredTasks = Math.max(level.declaredTasks, tasks);
-      else if (tasks) for (const id of tasks) setLevel(state, taskOf(state, id, ts), level.level);
+      else if (tasks) for (const id of tasks) setLevel(state, taskOf(state, id), level.level);
       return;
     }
     case 'level_complete': {
@@ -246,6 +248,18 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       if (level.completedAt === null) level.completedAt = ts;
       return;
     }
+  }
+}
+
+/** Most logs have one producer: its high-water mark is kept at hand, the map updated on a change. */
+function noteSeq(state: RunState, producer: string, seq: number): void {
+  if (producer !== state.lastProducer) {
+    state.lastProducer = producer;
+    state.lastProducerSeq = state.seqHwm.get(producer) ?? -1;
+  }
+  if (seq > state.lastProducerSeq) {
+    state.lastProducerSeq = seq;
+    state.seqHwm.set(producer, seq);
   }
 }
 
@@ -274,7 +288,7 @@ function workerOf(state: RunState, id: number, ts: number): WorkerAcc {
   return w;
 }
 
-function taskOf(state: RunState, id: string, ts: number): TaskAcc {
+function taskOf(state: RunState, id: string): TaskAcc {
   let task = state.tasks.get(id);
   if (task === undefined) {
     task = {
@@ -294,18 +308,16 @@ function taskOf(state: RunState, id: string, ts: number): TaskAcc {
       retryCount: 0,
       error: null,
       running: false,
-      lastEventAt: ts,
     };
     state.tasks.set(id, task);
   }
-  if (ts > task.lastEventAt) task.lastEventAt = ts;
   return task;
 }
 
 function levelOf(state: RunState, n: number): LevelAcc {
   let level = state.levels.get(n);
   if (level === undefined) {
-    level = { level: n, startedAt: null, completedAt: null, declaredTasks: 0, taskIds: new Set(), running: 0, maxParallel: 0, durations: new Series() };
+    level = { level: n, startedAt: null, completedAt: null, declaredTasks: 0, running: 0, maxParallel: 0, durations: new Series() };
     state.levels.set(n, level);
   }
   return level;
@@ -313,17 +325,12 @@ function levelOf(state: RunState, n: number): LevelAcc {
 
 /** A task belongs to one level; a later `task_created` naming another level moves it. */
 function setLevel(state: RunState, task: TaskAcc, n: number): void {
-  if (task.level === n) {
-    levelOf(state, n).taskIds.add(task.id);
-    return;
-  }
-  if (task.level !== null) state.levels.get(task.level)?.taskIds.delete(task.id);
+  if (task.level !== n) levelOf(state, n);
   task.level = n;
-  levelOf(state, n).taskIds.add(task.id);
 }
 
 function claim(state: RunState, e: EventOf<'task_claimed'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId, ts);
+  const task = taskOf(state, e.data.taskId);
   if (task.status === 'complete') {
     state.ingest.outOfOrder += 1;
     return;
@@ -365,7 +372,7 @@ function endAttempt(state: RunState, task: TaskAcc, ts: number): void {
 }
 
 function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId, ts);
+  const task = taskOf(state, e.data.taskId);
   if (task.status === 'complete') {
     state.ingest.outOfOrder += 1;
     return;
@@ -383,7 +390,6 @@ function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): voi
   task.completedAt = ts;
   task.durationMs = duration;
   task.error = null;
-  for (const f of state.failures) if (f.taskId === task.id) f.recovered = true;
 
   const w = workerOf(state, e.data.workerId, ts);
   w.tasksCompleted += 1;
@@ -397,7 +403,7 @@ function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): voi
 }
 
 function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId, ts);
+  const task = taskOf(state, e.data.taskId);
   if (task.status === 'complete') {
     state.ingest.outOfOrder += 1;
     return;
@@ -415,7 +421,7 @@ function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
   const w = workerOf(state, e.data.workerId, ts);
   w.tasksFailed += 1;
   if (state.failures.length < MAX_FAILURES) {
-    state.failures.push({ ts, taskId: task.id, workerId: w.id, attempt: task.attempts, error: task.error, recovered: false, claimedAt, startedAt });
+    state.failures.push({ ts, taskId: task.id, workerId: w.id, attempt: task.attempts, error: task.error, claimedAt, startedAt });
   }
 }
 

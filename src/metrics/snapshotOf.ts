@@ -25,12 +25,13 @@ const byId = new Intl.Collator('en', { numeric: true }).compare;
 export function snapshotOf(state: RunState, now: number): RunSnapshot {
   const tasks = [...state.tasks.values()].sort((a, b) => (a.level ?? Infinity) - (b.level ?? Infinity) || byId(a.id, b.id));
   const workers = [...state.workers.values()].sort((a, b) => a.id - b.id);
-  const levels = [...state.levels.values()].filter((l) => l.taskIds.size > 0 || l.startedAt !== null).sort((a, b) => a.level - b.level);
+  const tally = tallyLevels(tasks);
+  const levels = [...state.levels.values()].filter((l) => tally.has(l.level) || l.startedAt !== null).sort((a, b) => a.level - b.level);
   const startedAt = state.rushStartedAt ?? state.firstEventAt;
   const tasksFailed = tasks.filter(hasFailed).length;
   const status = runStatus(state, tasksFailed);
   const workerMetrics = workers.map((w) => workerMetricsOf(w, now));
-  const levelMetrics = levels.map((l) => levelMetricsOf(state, l, status, workers.length));
+  const levelMetrics = levels.map((l) => levelMetricsOf(l, tally.get(l.level) ?? EMPTY_TALLY, status, workers.length));
 
   return {
     feature: state.feature,
@@ -43,10 +44,40 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
     metrics: featureMetricsOf(state, { now, startedAt, status, tasks, workers, workerMetrics, levelMetrics, tasksFailed }),
     tasks: tasks.map(taskMetricsOf),
     recentEvents: recentEventsOf(state),
-    failures: state.failures.map((f): FailureRecord => ({ ...f, level: state.tasks.get(f.taskId)?.level ?? null })),
+    failures: state.failures.map((f): FailureRecord => {
+      const task = state.tasks.get(f.taskId);
+      return { ...f, level: task?.level ?? null, recovered: task?.status === 'complete' };
+    }),
     ingest: ingestOf(state),
     workerLastEventAt: Object.fromEntries(workers.filter((w) => w.lastEventAt !== null).map((w) => [w.id, w.lastEventAt as number])),
   };
+}
+
+/** Per level: its tasks, how many completed, failed, and whether any was attempted. */
+interface LevelTally {
+  tasks: number;
+  completed: number;
+  failed: number;
+  attempted: boolean;
+}
+const EMPTY_TALLY: LevelTally = { tasks: 0, completed: 0, failed: 0, attempted: false };
+
+/** Counted here, once per snapshot, so that the reducer keeps no per-level task sets. */
+function tallyLevels(tasks: readonly TaskAcc[]): Map<number, LevelTally> {
+  const tally = new Map<number, LevelTally>();
+  for (const t of tasks) {
+    if (t.level === null) continue;
+    let l = tally.get(t.level);
+    if (l === undefined) {
+      l = { tasks: 0, completed: 0, failed: 0, attempted: false };
+      tally.set(t.level, l);
+    }
+    l.tasks += 1;
+    if (t.status === 'complete') l.completed += 1;
+    else if (hasFailed(t)) l.failed += 1;
+    if (t.attempts > 0) l.attempted = true;
+  }
+  return tally;
 }
 
 function runStatus(state: RunState, tasksFailed: number): RunStatus {
@@ -127,26 +158,16 @@ function distribution(s: Series) {
   };
 }
 
-function levelMetricsOf(state: RunState, l: LevelAcc, status: RunStatus, workerCount: number): LevelMetrics {
-  let completedCount = 0;
-  let failedCount = 0;
-  let active = false;
-  for (const id of l.taskIds) {
-    const t = state.tasks.get(id);
-    if (!t) continue;
-    if (t.status === 'complete') completedCount += 1;
-    else if (hasFailed(t)) failedCount += 1;
-    if (t.attempts > 0) active = true;
-  }
+function levelMetricsOf(l: LevelAcc, tally: LevelTally, status: RunStatus, workerCount: number): LevelMetrics {
   const durationMs = span(l.startedAt, l.completedAt);
   const levelStatus =
-    l.completedAt !== null ? 'complete' : failedCount > 0 && status !== 'running' ? 'failed' : l.startedAt !== null || active ? 'running' : 'pending';
+    l.completedAt !== null ? 'complete' : tally.failed > 0 && status !== 'running' ? 'failed' : l.startedAt !== null || tally.attempted ? 'running' : 'pending';
   return {
     level: l.level,
     durationMs,
-    taskCount: Math.max(l.taskIds.size, l.declaredTasks),
-    completedCount,
-    failedCount,
+    taskCount: Math.max(tally.tasks, l.declaredTasks),
+    completedCount: tally.completed,
+    failedCount: tally.failed,
     ...distribution(l.durations),
     status: levelStatus,
     maxParallel: l.maxParallel,
