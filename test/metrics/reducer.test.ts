@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { calculatePercentile } from '../../src/metrics/percentile';
 import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
-import { simulateRun } from '../helpers/simulateRun';
+import { generateRun } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
 const fold = (events: readonly LifecycleEvent[], state: RunState = createRunState('f')): RunState =>
@@ -152,7 +153,7 @@ Reducer('tracks the most tasks of a level running at once', () => {
 });
 
 Reducer('agrees with calculatePercentile on every level of a simulated run', () => {
-  const events = simulateRun({ seed: 7, workers: 3, levelWidths: [5, 40, 12], failureRate: 0 });
+  const events = generateRun(mulberry32(7), { workers: 3, tasksPerLevel: [5, 40, 12], failRate: 0 });
   const snap = snapshotOf(fold(events), T0);
   for (const level of snap.metrics.levelMetrics) {
     const durations = snap.tasks.filter((t) => t.level === level.level && t.executionDurationMs !== null).map((t) => t.executionDurationMs as number);
@@ -164,10 +165,10 @@ Reducer('agrees with calculatePercentile on every level of a simulated run', () 
 });
 
 Reducer('reports the run status: running, complete, failed', () => {
-  const done = simulateRun({ seed: 1, workers: 2, levelWidths: [2, 2], failureRate: 0 });
+  const done = generateRun(mulberry32(1), { workers: 2, tasksPerLevel: [2, 2], failRate: 0 });
   assert.is(snapshotOf(fold(done.slice(0, 10)), T0).status, 'running');
   assert.is(snapshotOf(fold(done), T0).status, 'complete');
-  const failing = simulateRun({ seed: 3, workers: 2, levelWidths: [3], failureRate: 1, maxAttempts: 2 });
+  const failing = generateRun(mulberry32(3), { workers: 2, tasksPerLevel: [3], failRate: 1, maxRetries: 1 });
   const failed = snapshotOf(fold(failing), T0);
   assert.is(failed.status, 'failed');
   assert.match(failed.error ?? '', /failed after 2 attempts: exit/);
@@ -191,7 +192,7 @@ const Checkpoint = suite('checkpointOf / restoreRunState');
 Checkpoint('a restored checkpoint folds on to the same result as an uninterrupted fold', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 1000 }), (seed, cutAt) => {
-      const events = simulateRun({ seed, workers: 3, levelWidths: [2, 5, 3] });
+      const events = generateRun(mulberry32(seed), { workers: 3, tasksPerLevel: [2, 5, 3], producer: 'p' });
       const cut = Math.min(cutAt, events.length);
       const restored = restoreRunState(JSON.parse(JSON.stringify(checkpointOf(fold(events.slice(0, cut))))));
       assert.ok(E.isRight(restored));

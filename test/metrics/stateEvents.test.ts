@@ -7,7 +7,8 @@ import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
 import { eventsFromState, levelFromId } from '../../src/metrics/stateEvents';
 import { initialState, StateFile } from '../../src/state/codecs';
 import { applySnapshot } from '../../src/state/fromSnapshot';
-import { simulateRun } from '../helpers/simulateRun';
+import { generateRun } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const NOW = Date.UTC(2026, 0, 27, 12, 0, 0);
 const streamed = (events: readonly LifecycleEvent[]) =>
@@ -31,8 +32,9 @@ RoundTrip('a saved state gives the metrics of the stream that produced it (finis
         failureRate: fc.constantFrom(0, 0.2, 0.6),
         cut: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }),
       }),
-      ({ cut, ...shape }) => {
-        const events = simulateRun({ ...shape, ...(cut === undefined ? {} : { cutAfter: cut }) });
+      ({ seed, workers, levelWidths, failureRate, cut }) => {
+        const run = generateRun(mulberry32(seed), { workers, tasksPerLevel: levelWidths, failRate: failureRate, producer: 'p' });
+        const events = cut === undefined ? run : run.slice(0, cut);
         // `source` says where the stream stood in its inputs; a state file alone has no such position.
         const { source: _, ...expected } = streamed(events).metrics;
         assert.equal(collectFromState(savedState(events), NOW).metrics, { ...expected, source: { eventsOffset: 0, seqHwm: {} } });
@@ -44,7 +46,7 @@ RoundTrip('a saved state gives the metrics of the stream that produced it (finis
 
 RoundTrip('keeps keys it does not manage', () => {
   const prev = { ...initialState('f'), x_custom: 1, tasks: { 'T-L1-001': { status: 'todo' as const, x_note: 'keep' } } };
-  const next = applySnapshot(prev, streamed(simulateRun({ seed: 2, workers: 1, levelWidths: [1] })), null) as Record<string, unknown>;
+  const next = applySnapshot(prev, streamed(generateRun(mulberry32(2), { workers: 1, tasksPerLevel: [1] })), null) as Record<string, unknown>;
   assert.is(next.x_custom, 1);
   assert.is((next.tasks as Record<string, Record<string, unknown>>)['T-L1-001']?.x_note, 'keep');
 });
