@@ -234,7 +234,7 @@ function recentEventsOf(state: RunState): RecentEvent[] {
 }
 
 /** A one-line account of an event, for logs. */
-export function describe(e: LifecycleEvent): RecentEvent {
+function describe(e: LifecycleEvent): RecentEvent {
   const base = { ts: e.ts, type: e.type };
   switch (e.type) {
     case 'rush_started':

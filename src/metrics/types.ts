@@ -152,6 +152,3 @@ export const FeatureMetrics = snakeCased(
   ),
 );
 export type FeatureMetrics = t.TypeOf<typeof FeatureMetrics>;
-
-/** The seed's `to_dict` / `from_dict` for each type. */
-export const toDict = <A, O>(codec: t.Type<A, O, unknown>, value: A): O => codec.encode(value);

@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { describeErrors } from '../../src/codecs/snakeCase';
-import { FeatureMetrics, LevelMetrics, MetricsSource, TaskMetrics, toDict, WorkerMetrics } from '../../src/metrics/types';
+import { FeatureMetrics, LevelMetrics, MetricsSource, TaskMetrics, WorkerMetrics } from '../../src/metrics/types';
 
 /** The seed's `from_dict`. */
 const fromDict = <A>(codec: t.Type<A, unknown, unknown>, dict: unknown): A => {
@@ -120,9 +120,10 @@ dicts('test_metrics_to_dict_from_dict', () => {
     [LevelMetrics, level],
     [FeatureMetrics, feature],
   ] as const) {
-    const dict = toDict(codec as t.Type<unknown, unknown, unknown>, value);
-    assert.equal(fromDict(codec as t.Type<unknown, unknown, unknown>, dict), value);
-    assert.equal(toDict(codec as t.Type<unknown, unknown, unknown>, fromDict(codec as t.Type<unknown, unknown, unknown>, dict)), dict);
+    const c = codec as t.Type<unknown, unknown, unknown>;
+    const dict = c.encode(value);
+    assert.equal(fromDict(c, dict), value);
+    assert.equal(c.encode(fromDict(c, dict)), dict);
   }
 });
 

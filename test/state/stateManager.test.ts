@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mulberry32 } from '../helpers/seededRandom';
 import { FeatureMetrics } from '../../src/metrics/types';
 import { listTemps } from '../../src/state/atomicWrite';
 import { initialState, StateFile } from '../../src/state/codecs';
@@ -25,17 +26,6 @@ const UPSTREAM = fs.readFileSync(path.join(FIXTURES, 'upstream-feature.json'));
 const FEATURE = 'user-auth';
 const NOW = Date.UTC(2026, 0, 27, 8, 45, 34, 512);
 
-/** Seeded PRNG (mulberry32): the same "random" bytes and kill moments on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every key path of a JSON value (`tasks.T-1.status`, `execution_log.0.data.level`...). */
 function keyPaths(value: unknown, prefix = ''): string[] {
