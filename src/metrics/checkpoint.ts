@@ -30,7 +30,6 @@ const TaskJson = t.type({
   durationMs: N,
   verificationMs: N,
   attempts: t.number,
-  retryCount: t.number,
   error: S,
   running: t.boolean,
 });

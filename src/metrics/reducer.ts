@@ -37,7 +37,6 @@ export interface TaskAcc {
   durationMs: number | null;
   verificationMs: number | null;
   attempts: number;
-  retryCount: number;
   error: string | null;
   /** True while an attempt is claimed and not yet finished (for max_parallel). */
   running: boolean;
@@ -232,7 +231,6 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'task_retry_scheduled': {
       const task = taskOf(state, e.data.taskId);
       if (task.status !== 'complete') task.status = 'waiting_retry';
-      task.retryCount = Math.max(task.retryCount, e.data.retryCount);
       return;
     }
     case 'level_started': {
@@ -305,7 +303,6 @@ function taskOf(state: RunState, id: string): TaskAcc {
       durationMs: null,
       verificationMs: null,
       attempts: 0,
-      retryCount: 0,
       error: null,
       running: false,
     };
