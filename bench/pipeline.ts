@@ -10,13 +10,12 @@
  */
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { from, lastValueFrom, scan } from 'rxjs';
-import type { LifecycleEvent } from '../src/events/codecs';
 import type { ReducerInput } from '../src/metrics/reducer';
-import { generateRun } from '../test/helpers/runGenerator';
+import { consecutiveRuns } from '../test/helpers/runGenerator';
 import { lognormal, mulberry32 } from '../test/helpers/seededRandom';
+import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
 
 // What is timed is the built package (`npm run bench` builds it first), as users run it.
 const DIST = path.join(__dirname, '..', 'dist');
@@ -72,30 +71,20 @@ async function bestOf(repeats: number, f: () => Promise<unknown> | unknown): Pro
  * attempt failing often (so that a task has ~14 events and the state stays tens of MB), one producer.
  */
 function writeLog(file: string, n: number, seed: number): { tasks: number } {
+  const runs = consecutiveRuns(n, seed, { workers: 8, tasksPerLevel: [200, 200, 200], failRate: 0.7, maxRetries: 20, verifyRate: 0.5 });
   const fd = fs.openSync(file, 'w');
-  let written = 0;
   let tasks = 0;
+  let chunk: string[] = [];
   try {
-    for (let r = 0; written < n; r++) {
-      const run = generateRun(mulberry32(seed + r), {
-        workers: 8,
-        tasksPerLevel: [200, 200, 200],
-        failRate: 0.7,
-        maxRetries: 20,
-        verifyRate: 0.5,
-        startAt: Date.UTC(2026, 0, 1) + r * 3_600_000,
-        producer: null,
-      });
-      const chunk: string[] = [];
-      for (const e of run) {
-        if (written >= n) break;
-        written += 1;
-        if (e.type === 'task_created') tasks += 1;
-        const renamed = 'taskId' in e.data ? ({ ...e, data: { ...e.data, taskId: `${r}-${e.data.taskId}` } } as LifecycleEvent) : e;
-        chunk.push(eventLine({ ...renamed, producer: 'orch', seq: written } as LifecycleEvent));
+    for (const e of runs) {
+      if (e.type === 'task_created') tasks += 1;
+      chunk.push(eventLine(e));
+      if (chunk.length === 10_000) {
+        fs.writeSync(fd, chunk.join(''));
+        chunk = [];
       }
-      fs.writeSync(fd, chunk.join(''));
     }
+    fs.writeSync(fd, chunk.join(''));
   } finally {
     fs.closeSync(fd);
   }
@@ -124,7 +113,7 @@ async function wholePath(stateDir: string): Promise<void> {
 
 export async function benchPipeline(options: PipelineBenchOptions = {}): Promise<PipelineBenchFigures> {
   const n = options.events ?? 1_000_000;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-bench-'));
+  const dir = makeTempDir('mahabharatha-bench-');
   try {
     const file = eventsPath(dir, FEATURE);
     const { tasks } = writeLog(file, n, options.seed ?? 1);
@@ -208,7 +197,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
       persist: { writes, seconds: persistSeconds, writesPerSec: writes / persistSeconds, eventsPerSec: n / persistSeconds, stateBytes },
     };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { eventLine } from '../../src/events/decode';
+import { mulberry32 } from './seededRandom';
 
 export interface RunShape {
   readonly workers: number;
@@ -120,3 +121,26 @@ export function generateRun(rand: () => number, shape: RunShape): LifecycleEvent
 
 /** The JSONL text of events. */
 export const toJsonl = (events: readonly LifecycleEvent[]): string => events.map(eventLine).join('');
+
+/**
+ * `count` events of consecutive runs of one feature, an hour apart from 2026-01-01: run `r` is
+ * generated from seed `seed + r` with its task ids prefixed `r-` (so runs never share a task), and
+ * every event is numbered by one `producer` (`seq` 1, 2, ... in order). Lazy: a long log need not
+ * be held in memory.
+ */
+export function* consecutiveRuns(
+  count: number,
+  seed: number,
+  shape: Omit<RunShape, 'startAt' | 'producer'>,
+  producer = 'orch',
+): Generator<LifecycleEvent> {
+  let seq = 0;
+  for (let r = 0; seq < count; r++) {
+    const run = generateRun(mulberry32(seed + r), { ...shape, startAt: Date.UTC(2026, 0, 1) + r * 3_600_000, producer: null });
+    for (const e of run) {
+      if (seq >= count) return;
+      const renamed = 'taskId' in e.data ? ({ ...e, data: { ...e.data, taskId: `${r}-${e.data.taskId}` } } as LifecycleEvent) : e;
+      yield { ...renamed, producer, seq: ++seq } as LifecycleEvent;
+    }
+  }
+}

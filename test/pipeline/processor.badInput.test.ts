@@ -7,12 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LifecycleEvent } from '../../src/events/codecs';
 import { eventLine, MAX_LINE_BYTES } from '../../src/events/decode';
 import type { IngestCounters } from '../../src/metrics/snapshot';
 import { createMetricsProcessor } from '../../src/pipeline/processor';
 import { eventsPath, rejectedPath } from '../../src/state/layout';
-import { generateRun } from '../helpers/runGenerator';
+import { consecutiveRuns } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
 
@@ -75,14 +74,7 @@ Bad('100k lines, 10% bad in every way: no crash, each bad line counted under exa
   withTempDir(async (dir) => {
     const rand = mulberry32(99);
     // Good events: one producer, so a repeated line is a duplicate by producer+seq.
-    const good: LifecycleEvent[] = [];
-    for (let r = 0; good.length < TOTAL_LINES - BAD_TOTAL; r++) {
-      const startAt = Date.UTC(2026, 0, 1) + r * 3_600_000;
-      const run = generateRun(mulberry32(1000 + r), { workers: 4, tasksPerLevel: [40, 40, 40], failRate: 0.05, maxRetries: 5, startAt, producer: null });
-      good.push(...run.map((e) => ({ ...e, data: { ...e.data, ...(('taskId' in e.data) ? { taskId: `${r}-${e.data.taskId}` } : {}) } }) as LifecycleEvent));
-    }
-    good.length = TOTAL_LINES - BAD_TOTAL;
-    const numbered = good.map((e, i) => ({ ...e, producer: 'p', seq: i + 1 }) as LifecycleEvent);
+    const numbered = [...consecutiveRuns(TOTAL_LINES - BAD_TOTAL, 1000, { workers: 4, tasksPerLevel: [40, 40, 40], failRate: 0.05, maxRetries: 5 }, 'p')];
     const goodLines = numbered.map((e) => eventLine(e).trimEnd());
     const done = numbered.flatMap((e) => (e.type === 'task_complete' ? [{ taskId: e.data.taskId, workerId: e.data.workerId }] : []));
 

@@ -11,10 +11,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LifecycleEvent } from '../../src/events/codecs';
 import { eventsPath, statePath } from '../../src/state/layout';
 import { readStateFile } from '../../src/state/stateManager';
-import { generateRun, toJsonl } from '../helpers/runGenerator';
+import { consecutiveRuns, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
 
@@ -27,23 +26,8 @@ const CHILD = path.join(__dirname, '..', 'fixtures', 'pipeline', 'processorChild
 const DIST = path.join(__dirname, '..', '..', 'dist', 'index.js');
 
 /** 100k events of consecutive runs; tasks retry often, so the state stays a few MB. */
-function bigLog(): string {
-  const events: LifecycleEvent[] = [];
-  for (let r = 0; events.length < EVENTS; r++) {
-    const run = generateRun(mulberry32(r + 1), {
-      workers: 6,
-      tasksPerLevel: [150, 150, 150],
-      failRate: 0.55,
-      maxRetries: 12,
-      verifyRate: 1,
-      startAt: Date.UTC(2026, 0, 1) + r * 3_600_000,
-      producer: null,
-    });
-    for (const e of run) events.push('taskId' in e.data ? ({ ...e, data: { ...e.data, taskId: `${r}-${e.data.taskId}` } } as LifecycleEvent) : e);
-  }
-  events.length = EVENTS;
-  return toJsonl(events.map((e, i) => ({ ...e, producer: 'orch', seq: i + 1 }) as LifecycleEvent));
-}
+const bigLog = (): string =>
+  toJsonl([...consecutiveRuns(EVENTS, 1, { workers: 6, tasksPerLevel: [150, 150, 150], failRate: 0.55, maxRetries: 12, verifyRate: 1 })]);
 
 interface ChildRun {
   /** Killed before it finished. */
