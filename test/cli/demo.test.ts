@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEMO_GRAPH } from '../../src/orchestrator/demo';
 import { parseGraph } from '../../src/orchestrator/readGraph';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { readEvents, readState, runCli } from '../orchestrator/cliHarness';
 
 const DEMO_TASKS = ['WM-001', 'WM-002', 'WM-003', 'WM-004', 'WM-005', 'WM-006', 'WM-007', 'WM-008'];
@@ -12,10 +12,10 @@ const DEMO_TASKS = ['WM-001', 'WM-002', 'WM-003', 'WM-004', 'WM-005', 'WM-006', 
 let dir = '';
 const demo = suite('demoCommand');
 demo.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-demo-test-'));
+  dir = makeTempDir('mahabharatha-demo-test-');
 });
 demo.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 demo('without a terminal: runs the bundled graph with progress lines, then prints the final status', async () => {

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EVENT_TYPES } from '../../src/events/codecs';
 import { FeatureMetrics } from '../../src/metrics/types';
 import { MetricsCollector } from '../../src/state/metricsCollector';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, readEvents, readState, runCli, runsOf } from '../orchestrator/cliHarness';
 
 const SMALL_TASKS = ['SM-L0-001', 'SM-L1-001', 'SM-L1-002', 'SM-L1-003', 'SM-L2-001', 'SM-L2-002'];
@@ -13,10 +13,10 @@ const SMALL_TASKS = ['SM-L0-001', 'SM-L1-001', 'SM-L1-002', 'SM-L1-003', 'SM-L2-
 let dir = '';
 const rush = suite('rushCommand');
 rush.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-rush-'));
+  dir = makeTempDir('mahabharatha-rush-');
 });
 rush.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 rush('runs a 3-level graph with a flaky task on 2 workers and records every moment', async () => {

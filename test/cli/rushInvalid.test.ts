@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, listTree, runCli } from '../orchestrator/cliHarness';
 
 let dir = '';
 const invalid = suite('rushCommand (refusals)');
 invalid.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-rush-invalid-'));
+  dir = makeTempDir('mahabharatha-rush-invalid-');
 });
 invalid.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 const cases: [string, RegExp][] = [

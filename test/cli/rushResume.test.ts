@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { FeatureMetrics } from '../../src/metrics/types';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, readEvents, readState, runCli, runsOf, startCli, waitForEvents } from '../orchestrator/cliHarness';
 
 const KILL_TASKS = ['KM-L1-001', 'KM-L2-001', 'KM-L2-002', 'KM-L2-003', 'KM-L2-004', 'KM-L3-001'];
@@ -13,11 +13,11 @@ const ARGS = ['rush', '--graph', 'kill.task-graph.json', '--workers', '2', '--st
 let dir = '';
 const resume = suite('rushCommand --resume');
 resume.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-resume-'));
+  dir = makeTempDir('mahabharatha-resume-');
   copyGraph('kill.task-graph.json', dir);
 });
 resume.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 const stateDir = (): string => path.join(dir, 'state');

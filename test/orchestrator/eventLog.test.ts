@@ -1,20 +1,20 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeLine } from '../../src/events/decode';
 import { EventLogAppender, newProducerId } from '../../src/orchestrator/eventLog';
 import { OrchestratorEvents, PositionedEvent } from '../../src/sources/inProcess';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 let dir = '';
 const log = suite('EventLogAppender');
 log.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-eventlog-'));
+  dir = makeTempDir('mahabharatha-eventlog-');
 });
 log.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 const open = (file: string, now = () => 1_700_000_000_123.75) => {

@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCommand } from '../../src/orchestrator/runCommand';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 let dir = '';
 const run = suite('runCommand');
 run.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-cmd-'));
+  dir = makeTempDir('mahabharatha-cmd-');
 });
 run.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 /** Gone, or a zombie waiting to be reaped: either way it runs no more. */

@@ -1,19 +1,18 @@
 import * as E from 'fp-ts/Either';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { acquireRunLock, lockPath } from '../../src/orchestrator/runLock';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 let dir = '';
 const lock = suite('acquireRunLock');
 lock.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-lock-'));
+  dir = makeTempDir('mahabharatha-lock-');
 });
 lock.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 lock('takes a free lock and releases it', () => {

@@ -1,18 +1,18 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FromWorker } from '../../src/orchestrator/protocol';
 import { startWorker, workerEntry } from '../../src/orchestrator/workerProcess';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 let dir = '';
 const worker = suite('startWorker');
 worker.before.each(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-worker-'));
+  dir = makeTempDir('mahabharatha-worker-');
 });
 worker.after.each(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 /** A worker whose messages are queued for the test to await one by one. */
