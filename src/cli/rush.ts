@@ -34,15 +34,15 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
     ),
   );
   if (result.status === 'stopped') {
-    const again = ['mahabharatha rush', '--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
-    process.stdout.write(`continue with: ${again.map(quote).join(' ')}\n`);
+    const again = ['--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
+    process.stdout.write(`continue with: mahabharatha rush ${again.map(quote).join(' ')}\n`);
   }
   if (result.status === 'nothing_to_do') process.stdout.write(`nothing to resume: every task of ${graph.right.feature} is complete\n`);
   return exitCodeOf(result);
 }
 
 /** Each worker is a node process: past this, a typo (`-n 300`) rather than a plan. */
-export const MAX_WORKERS = 64;
+const MAX_WORKERS = 64;
 
 export function checkWorkers(workers: number): void {
   if (workers > MAX_WORKERS) throw new UsageError(`--workers ${workers} is more than ${MAX_WORKERS} worker processes`);
@@ -96,4 +96,5 @@ export function exitCodeOf(result: RushResult): number {
   }
 }
 
-const quote = (s: string): string => (/^[\w./@:=-]+$/.test(s) || s === 'mahabharatha rush' ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** A shell word as typed: quoted only when it has to be. */
+const quote = (s: string): string => (/^[\w./@:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

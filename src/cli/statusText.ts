@@ -98,7 +98,7 @@ function readGraph(file: string): { graph: TaskGraph; graphPath: string } | unde
  * start, each with its `level` and `created_at`; a declared total larger than the tasks seen is
  * one too. Upstream's state lists only the tasks it has touched, so there it stays unknown.
  */
-export function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
+function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
   if (snapshot.metrics.tasksTotal > snapshot.tasks.length) return true;
   const tasks = Object.values(state?.tasks ?? {});
   return tasks.length > 0 && tasks.every((t) => typeof t.level === 'number' && typeof t.created_at === 'string');

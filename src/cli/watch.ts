@@ -16,8 +16,8 @@ import { RateLimitedWarner } from '../pipeline/warnings';
 /** Warnings printed once the terminal is back (the dashboard owns it until then). */
 const MAX_DEFERRED_WARNINGS = 10;
 
-export const DEFAULT_INTERVAL_MS = 200;
-export const DEFAULT_STALL_AFTER_S = 120;
+const DEFAULT_INTERVAL_MS = 200;
+const DEFAULT_STALL_AFTER_S = 120;
 
 /** What the command reads from its process; tests pass their own. */
 export interface WatchEnvironment {

@@ -1,5 +1,5 @@
 /** Delay before retry number `retry` (1-based): base × 2^(retry−1), capped. 0.5 s, 1 s, 2 s, ... 8 s. */
-export const RETRY_BASE_MS = 500;
+const RETRY_BASE_MS = 500;
 export const RETRY_CAP_MS = 8000;
 
 export const retryDelayMs = (retry: number, baseMs = RETRY_BASE_MS, capMs = RETRY_CAP_MS): number =>

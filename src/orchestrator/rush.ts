@@ -294,7 +294,7 @@ class RunInProgress {
 }
 
 /** The levels still to run: from the lowest level not recorded complete, skipping complete tasks. */
-export function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: ReadonlySet<string>): LevelPlan[] {
+function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: ReadonlySet<string>): LevelPlan[] {
   const recorded = new Map(previous.metrics.levelMetrics.map((l) => [l.level, l]));
   const stamp = (s: string | null | undefined): number | null => {
     if (s === null || s === undefined) return null;

@@ -139,6 +139,3 @@ function findCycles(byId: ReadonlyMap<string, { readonly dependencies?: readonly
   return cycles;
 }
 
-/** A task's dependencies within its own level: they order the tasks of one level. */
-export const sameLevelDependencies = (task: PlannedTask, levelOf: ReadonlyMap<string, number>): string[] =>
-  task.dependencies.filter((dep) => levelOf.get(dep) === task.level);

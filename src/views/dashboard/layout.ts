@@ -7,9 +7,9 @@
 export type LayoutMode = 'full' | 'compact' | 'too-small';
 
 /** Smallest size of the full layout; below it the compact one. */
-export const FULL_MIN = { width: 100, height: 30 } as const;
+const FULL_MIN = { width: 100, height: 30 } as const;
 /** Smallest size the dashboard draws at all; below it a "terminal too small" message. */
-export const MIN_SIZE = { width: 40, height: 12 } as const;
+const MIN_SIZE = { width: 40, height: 12 } as const;
 
 export interface Rect {
   readonly top: number;

@@ -121,7 +121,7 @@ export interface TablePainter {
   readonly escape: (text: string) => string;
 }
 
-export const plainPainter: TablePainter = {
+const plainPainter: TablePainter = {
   cell: (text) => text,
   header: (line) => line,
   selected: (line) => line,
