@@ -43,7 +43,7 @@ export function formatPercent(fraction: number | null | undefined): string {
 }
 
 export const BAR_FULL = '█';
-export const BAR_EMPTY = '░';
+const BAR_EMPTY = '░';
 
 /**
  * A progress bar of `width` cells for a 0..1 fraction. Filled cells are truncated so the bar is
@@ -53,6 +53,13 @@ export function progressBar(fraction: number, width = 20): { filled: string; emp
   const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
   const cells = Math.floor(f * width + 1e-9);
   return { filled: BAR_FULL.repeat(cells), empty: BAR_EMPTY.repeat(width - cells) };
+}
+
+/** Epoch ms of a snapshot's ISO timestamp; null when missing or unreadable. */
+export function epochOf(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 const clockFormats = new Map<string, Intl.DateTimeFormat>();

@@ -4,8 +4,9 @@
  * here; `text.ts` decides how they read.
  */
 import type { REJECTION_REASONS } from '../events/decode';
-import type { FailureRecord, IngestCounters, RunSnapshot, RunStatus, TaskMetrics } from '../metrics/snapshot';
+import type { FailureRecord, IngestCounters, LevelMetrics, RunSnapshot, RunStatus, TaskMetrics, WorkerMetrics } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
+import { epochOf } from './format';
 
 export type LevelPhase = 'done' | 'running' | 'pending' | 'failed';
 
@@ -129,18 +130,12 @@ export class UnknownLevelError extends Error {
   }
 }
 
-const epoch = (iso: string | null | undefined): number | null => {
-  if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? ms : null;
-};
-
 const COMPLETE = 'complete';
 /**
  * A running run silent this long is worth a note: upstream workers report only task starts and
  * ends, so tasks of several minutes are normal, but half an hour of nothing is suspicious.
  */
-export const SILENT_AFTER_MS = 30 * 60_000;
+const SILENT_AFTER_MS = 30 * 60_000;
 const FAILED = 'failed';
 
 export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
@@ -176,7 +171,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     initMs: w.initializationMs,
     tasks: w.tasksCompleted,
     failed: w.tasksFailed,
-    avgMs: w.tasksCompleted > 0 ? w.avgTaskDurationMs : null,
+    avgMs: workerAvgMs(w),
     utilization: w.utilization ?? null,
     uptimeMs: w.uptimeMs,
   }));
@@ -215,6 +210,15 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     warnings: options.warnings ?? [],
     levelDetail,
   };
+}
+
+/** A worker's mean task time; null until it has completed a task (never an unmeasured 0). */
+export const workerAvgMs = (w: WorkerMetrics): number | null => (w.tasksCompleted > 0 ? w.avgTaskDurationMs : null);
+
+/** A level's task-time figures; null until one of its tasks has a measured duration. */
+export function levelTaskFigures(lm: LevelMetrics): { readonly avgMs: number | null; readonly p50Ms: number | null; readonly p95Ms: number | null } {
+  if ((lm.samples ?? lm.completedCount) <= 0) return { avgMs: null, p50Ms: null, p95Ms: null };
+  return { avgMs: lm.avgTaskDurationMs, p50Ms: lm.p50DurationMs, p95Ms: lm.p95DurationMs };
 }
 
 function groupByLevel(tasks: readonly TaskMetrics[]): Map<number | null, TaskMetrics[]> {
@@ -258,7 +262,7 @@ function levelLines(
 ): LevelLine[] {
   const facts = new Map<number, LevelFacts>();
   for (const lm of snapshot.metrics.levelMetrics) {
-    const hasSamples = (lm.samples ?? lm.completedCount) > 0;
+    const figures = levelTaskFigures(lm);
     facts.set(lm.level, {
       level: lm.level,
       status: lm.status,
@@ -266,9 +270,9 @@ function levelLines(
       completed: lm.completedCount,
       failed: lm.failedCount,
       durationMs: lm.durationMs,
-      startedAt: epoch(lm.startedAt),
-      avgMs: hasSamples ? lm.avgTaskDurationMs : null,
-      p95Ms: hasSamples ? lm.p95DurationMs : null,
+      startedAt: epochOf(lm.startedAt),
+      avgMs: figures.avgMs,
+      p95Ms: figures.p95Ms,
       tasks: tasksByLevel.get(lm.level) ?? [],
     });
   }
@@ -348,9 +352,9 @@ function levelDuration(f: LevelFacts, phase: LevelPhase, endOfClock: number): nu
   let start = f.startedAt;
   let end: number | null = null;
   for (const t of f.tasks) {
-    const begun = epoch(t.claimedAt) ?? epoch(t.startedAt);
+    const begun = epochOf(t.claimedAt) ?? epochOf(t.startedAt);
     if (f.startedAt === null && begun !== null && (start === null || begun < start)) start = begun;
-    const completed = epoch(t.completedAt);
+    const completed = epochOf(t.completedAt);
     if (completed !== null && (end === null || completed > end)) end = completed;
   }
   if (start === null) return null;
@@ -396,7 +400,9 @@ type Reason = (typeof REJECTION_REASONS)[number];
  * Counters shown as notes, with their labels (one, many). Duplicates are normal when a run
  * restarts and replays its log, so they are not worth a warning.
  */
-const NOTES: readonly (readonly [Exclude<keyof IngestCounters, 'invalidLines' | 'duplicateEvents'>, string, string])[] = [
+type IngestCounterKey = Exclude<keyof IngestCounters, 'invalidLines' | 'duplicateEvents'>;
+
+const NOTES: readonly (readonly [IngestCounterKey, string, string])[] = [
   ['unknownEvents', 'event of an unknown type skipped', 'events of unknown types skipped'],
   ['outOfOrder', 'event out of order', 'events out of order'],
   ['negativeDurations', 'negative duration left out', 'negative durations left out'],
@@ -405,6 +411,9 @@ const NOTES: readonly (readonly [Exclude<keyof IngestCounters, 'invalidLines' | 
   ['logTruncations', 'events log truncation', 'events log truncations'],
   ['stateRecoveries', 'corrupt state file set aside', 'corrupt state files set aside'],
 ];
+
+/** The ingest counters, besides rejected lines, that signal bad input. */
+export const WARNING_COUNTERS: readonly IngestCounterKey[] = NOTES.map(([key]) => key);
 
 function ingestSummary(ingest: IngestCounters): IngestSummary {
   const byReason = (Object.entries(ingest.invalidLines) as [Reason, number | undefined][])

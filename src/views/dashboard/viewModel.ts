@@ -4,7 +4,9 @@
  * figure on screen is tested here, and the widgets only place and paint it.
  */
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
-import { formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
+import { toSnake } from '../../codecs/snakeCase';
+import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
+import { levelTaskFigures, WARNING_COUNTERS, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -163,7 +165,7 @@ const WORKER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'lastEvent', header: 'LAST', width: 6, priority: 1, align: 'right' },
 ];
 
-export const HELP_LINES: readonly string[] = [
+const HELP_LINES: readonly string[] = [
   'q, Ctrl-C   quit',
   'Esc         close this window / quit',
   '?           this help',
@@ -276,34 +278,21 @@ function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[
       total += n;
     }
   }
-  const counters: readonly (readonly [string, number])[] = [
-    ['unknown_events', snapshot.ingest.unknownEvents],
-    ['out_of_order', snapshot.ingest.outOfOrder],
-    ['negative_durations', snapshot.ingest.negativeDurations],
-    ['future_timestamps', snapshot.ingest.futureTimestamps],
-    ['torn_tail', snapshot.ingest.tornTail],
-    ['log_truncations', snapshot.ingest.logTruncations],
-    ['state_recoveries', snapshot.ingest.stateRecoveries],
-  ];
-  for (const [name, n] of counters) {
+  for (const key of WARNING_COUNTERS) {
+    const n = snapshot.ingest[key];
     if (n > 0) {
-      detail.push(`${name} ${n}`);
+      detail.push(`${toSnake(key)} ${n}`);
       total += n;
     }
   }
   return { total, detail };
 }
 
-/** Epoch ms of the snapshot's `computedAt`, to count an ETA down between snapshots. */
-function computedAtOf(snapshot: RunSnapshot): number | null {
-  const ms = Date.parse(snapshot.metrics.computedAt);
-  return Number.isFinite(ms) ? ms : null;
-}
-
 function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | null {
   const eta = snapshot.metrics.etaMs;
   if (state !== 'running' || eta === null || eta === undefined) return null;
-  const computedAt = computedAtOf(snapshot);
+  // Counted down from when the snapshot was computed.
+  const computedAt = epochOf(snapshot.metrics.computedAt);
   const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
   // Whole seconds, rounded up: an estimate has no tenths, and a clock that changes every frame
   // would redraw every frame. Never `~0s` while tasks remain: the estimate ran out, the work has not.
@@ -411,12 +400,6 @@ export function cutSegments(segments: readonly Segment[], width: number): Segmen
   return out;
 }
 
-const epochOf = (iso: string | null | undefined): number | null => {
-  if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? ms : null;
-};
-
 function levelRowsOf(snapshot: RunSnapshot, clockEnd: number): LevelRow[] {
   return snapshot.metrics.levelMetrics.map((l) => {
     const status = l.status ?? (l.durationMs !== null ? 'complete' : 'pending');
@@ -425,7 +408,7 @@ function levelRowsOf(snapshot: RunSnapshot, clockEnd: number): LevelRow[] {
     // A running level's duration is a clock (whole seconds); a finished one is a measured figure.
     const duration =
       l.durationMs !== null ? formatDuration(l.durationMs) : running && startedAt !== null ? formatSeconds(clockEnd - startedAt) : '-';
-    const hasSamples = (l.samples ?? l.completedCount) > 0;
+    const figures = levelTaskFigures(l);
     return {
       level: l.level,
       status,
@@ -433,9 +416,9 @@ function levelRowsOf(snapshot: RunSnapshot, clockEnd: number): LevelRow[] {
       total: l.taskCount,
       failed: l.failedCount,
       duration,
-      avg: hasSamples ? formatDuration(l.avgTaskDurationMs) : '-',
-      p50: hasSamples ? formatDuration(l.p50DurationMs) : '-',
-      p95: hasSamples ? formatDuration(l.p95DurationMs) : '-',
+      avg: formatDuration(figures.avgMs),
+      p50: formatDuration(figures.p50Ms),
+      p95: formatDuration(figures.p95Ms),
       current: l.level === snapshot.currentLevel,
     };
   });
@@ -467,7 +450,7 @@ function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: Dashboard
     init: formatDuration(w.initializationMs),
     done: w.tasksCompleted,
     failed: w.tasksFailed,
-    avg: w.tasksCompleted > 0 ? formatDuration(w.avgTaskDurationMs) : '-',
+    avg: formatDuration(workerAvgMs(w)),
     utilization: formatPercent(w.utilization ?? null),
     lastEvent: formatSeconds(age),
     // Once the run has ended nobody is waiting on the worker: no alarm on a finished run.
