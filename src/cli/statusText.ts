@@ -19,7 +19,7 @@ import type { StatusOptions } from './main';
 
 /** What the command touches of the outside world; tests pass their own. */
 export interface StatusIo {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => number;
   /** Force colour on or off (tests); otherwise a TTY without NO_COLOR / --no-color / TERM=dumb. */
@@ -144,6 +144,7 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
       color,
       ...(io.timeZone !== undefined ? { timeZone: io.timeZone } : {}),
       ...(fs.existsSync(rejected) ? { rejectedFile: rejected } : {}),
+      ...(io.stdout.columns ? { width: io.stdout.columns } : {}),
     }),
   );
   return EXIT.ok;

@@ -25,11 +25,15 @@ export interface RenderOptions {
   readonly timeZone?: string;
   /** File named in the rejected-input warning (`{feature}.rejected.jsonl`). */
   readonly rejectedFile?: string;
+  /** Terminal columns, when known: error texts are cut shorter so that their lines fit. */
+  readonly width?: number;
 }
 
 /** Failures listed before the rest are summarised in one line. */
 const MAX_FAILURES = 10;
 const ERROR_WIDTH = 72;
+/** However narrow the terminal, this much of an error is shown. */
+const MIN_ERROR_WIDTH = 20;
 const BAR_WIDTH = 20;
 
 export function renderStatus(model: StatusModel, options: RenderOptions): string {
@@ -42,7 +46,10 @@ export function renderStatus(model: StatusModel, options: RenderOptions): string
     const errors = model.levelDetail.tasks.filter((t) => t.error);
     if (errors.length) {
       out.push('', 'Errors:');
-      for (const t of errors) out.push(`  ${t.taskId}: ${paint('red', oneLine(t.error ?? '', ERROR_WIDTH))}`);
+      for (const t of errors) {
+        const prefix = `  ${t.taskId}: `;
+        out.push(`${prefix}${paint('red', errorText(t.error ?? '', ERROR_WIDTH, visibleWidth(prefix), options))}`);
+      }
     }
     out.push(...warnings(model, options, paint));
     return `${out.join('\n')}\n`;
@@ -50,7 +57,7 @@ export function renderStatus(model: StatusModel, options: RenderOptions): string
 
   out.push(...header(`MAHABHARATHA Status: ${model.feature}`, paint));
   out.push(runLine(model, options, paint));
-  if (model.runError) out.push(`${paint('red', 'Error:')} ${oneLine(model.runError, ERROR_WIDTH * 2)}`);
+  if (model.runError) out.push(`${paint('red', 'Error:')} ${errorText(model.runError, ERROR_WIDTH * 2, 'Error: '.length, options)}`);
   out.push('', progressLine(model, paint), '');
 
   out.push('Level Status:');
@@ -68,6 +75,15 @@ export function renderStatus(model: StatusModel, options: RenderOptions): string
   out.push('', totalLine(model));
   out.push(...warnings(model, options, paint));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * An error on one line, cut at `max` characters, and shorter when the terminal's width is known
+ * and the line (`prefixWidth` columns before the error) would not fit it.
+ */
+function errorText(error: string, max: number, prefixWidth: number, options: RenderOptions): string {
+  const room = options.width === undefined ? max : Math.max(MIN_ERROR_WIDTH, Math.min(max, options.width - prefixWidth));
+  return oneLine(error, room);
 }
 
 function header(title: string, paint: Paint): string[] {
@@ -205,8 +221,8 @@ function failureLines(failures: readonly FailureRow[], options: RenderOptions, p
   if (failures.length > shown.length) out.push(paint('dim', `  … ${failures.length - shown.length} earlier not shown`));
   shown.forEach((f, row) => {
     const c = cells[row] ?? [];
-    const cols = widths.map((w, i) => padEnd(c[i] ?? '', w)).join('  ');
-    out.push(`  ${cols}  ${f.error ? oneLine(f.error, ERROR_WIDTH) : '-'}`);
+    const prefix = `  ${widths.map((w, i) => padEnd(c[i] ?? '', w)).join('  ')}  `;
+    out.push(`${prefix}${f.error ? errorText(f.error, ERROR_WIDTH, visibleWidth(prefix), options) : '-'}`);
   });
   return out;
 }

@@ -157,6 +157,32 @@ render('adds load warnings after the ingest warnings', () => {
   const model = statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: ['task graph unreadable: bad JSON'] });
   assert.match(renderStatus(model, { color: false }), /\n\n⚠ task graph unreadable: bad JSON\n$/);
 });
+render('cuts long errors so their lines fit a known terminal width, at a fixed length otherwise', () => {
+  const long = `exit 1: ${'connection reset by peer; '.repeat(12)}`;
+  const snapshot = snapshotOfEvents(
+    'long-error',
+    [
+      ['rush_started', 0, { workers: 1, totalTasks: 1 }],
+      ['task_created', 0, { taskId: 'T-1', level: 0 }],
+      ['task_claimed', 100, { taskId: 'T-1', workerId: 0 }],
+      ['task_failed', 200, { taskId: 'T-1', workerId: 0, error: long }],
+      ['rush_stopped', 300, {}],
+    ],
+    1000,
+  );
+  const model = statusModel(snapshot, { now: 1000, totalKnown: true });
+  const failureLine = (out: string): string => out.split('\n').find((l) => l.startsWith('  T-1 ')) ?? '';
+  const unbounded = failureLine(renderStatus(model, { color: false, timeZone: 'UTC' }));
+  assert.is([...unbounded].length, unbounded.indexOf('exit 1') + 72, 'without a width: the error is cut at 72 characters');
+  for (const width of [80, 100, 120]) {
+    const out = renderStatus(model, { color: true, timeZone: 'UTC', width });
+    const line = stripAnsi(failureLine(out));
+    assert.ok([...line].length <= width, `${[...line].length} > ${width}: ${line}`);
+    assert.match(line, /✗ not recovered  exit 1: connection .*…$/);
+    const error = stripAnsi(out).split('\n').find((l) => l.startsWith('Error: task T-1 failed')) ?? '';
+    assert.ok(error.endsWith('…') && [...error].length <= width, error);
+  }
+});
 render.run();
 
 const summary = suite('renderGraphSummary');
