@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { DEMO_GRAPH } from '../orchestrator/demo';
 import { parseGraph } from '../orchestrator/readGraph';
 import type { RushResult } from '../orchestrator/rush';
-import { checkWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
 import type { DemoOptions } from './main';
+import { checkWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
+import { statusTextCommand, wantsColor } from './statusText';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
 const STALL_AFTER_MS = 15_000;
@@ -30,6 +31,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const feature = graph.right.feature;
 
   const live = wantsDashboard();
+  const color = wantsColor({ color: true }, process.env);
   const options = { graph: graph.right, cwd: runDir, workers: opts.workers, retries: 2, stateDir };
   let result: RushResult;
   if (live) {
@@ -44,7 +46,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
           snapshot$: rush.processor.snapshot$,
           now: Date.now,
           stallAfterMs: STALL_AFTER_MS,
-          color: !process.env.NO_COLOR,
+          color,
           intervalMs: DASHBOARD_INTERVAL_MS,
           signal: close.signal,
         }).then(() => rush.stop('SIGINT')); // quitting before the end stops the run
@@ -59,16 +61,10 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   }
 
   process.stdout.write('\n');
-  await printFinalStatus(feature, stateDir, live && !process.env.NO_COLOR);
+  await statusTextCommand({ feature, stateDir, color: live && color });
   process.stdout.write(`\nstate: ${stateDir}\nlook again: npx mahabharatha status --state-dir ${stateDir}   (live: add --watch)\n`);
   return exitCodeOf(result);
 }
 
 /** The dashboard needs a real terminal. */
 const wantsDashboard = (): boolean => process.stdout.isTTY === true && process.env.TERM !== 'dumb';
-
-/** The one-shot status of the finished run. */
-async function printFinalStatus(feature: string, stateDir: string, color: boolean): Promise<void> {
-  const { statusTextCommand } = await import('./statusText');
-  await statusTextCommand({ feature, stateDir, color });
-}

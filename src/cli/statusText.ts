@@ -32,13 +32,13 @@ const processIo = (): StatusIo => ({ stdout: process.stdout, env: process.env, n
 
 const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`, or try `npm run demo`';
 
-/** DESIGN §6: colour only on a terminal, never with NO_COLOR (any non-empty value) or --no-color. */
-export function useColor(opts: Pick<StatusOptions, 'color'>, io: StatusIo): boolean {
-  if (io.color !== undefined) return io.color;
-  if (opts.color === false) return false;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.TERM === 'dumb') return false;
-  return io.stdout.isTTY === true;
+/** Colour unless `--no-color` or NO_COLOR (any non-empty value) says otherwise. */
+export const wantsColor = (opts: Pick<StatusOptions, 'color'>, env: NodeJS.ProcessEnv): boolean =>
+  opts.color !== false && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+
+/** DESIGN §6: colour only on a terminal that can show it, and only when wanted. */
+function useColor(opts: Pick<StatusOptions, 'color'>, io: StatusIo): boolean {
+  return io.color ?? (wantsColor(opts, io.env) && io.env.TERM !== 'dumb' && io.stdout.isTTY === true);
 }
 
 export type Resolved =

@@ -5,13 +5,13 @@
  */
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
-import { isValidZone } from '../events/timestamp';
+import { createMetricsProcessor } from '../pipeline/processor';
+import { RateLimitedWarner } from '../pipeline/warnings';
 import { DEFAULT_STATE_DIR, detectFeature, listFeatures } from '../state/layout';
 import { openDashboard } from '../views/dashboard';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import type { StatusOptions } from './main';
-import { createMetricsProcessor } from '../pipeline/processor';
-import { RateLimitedWarner } from '../pipeline/warnings';
+import { checkNaiveTz, wantsColor } from './statusText';
 
 /** Warnings printed once the terminal is back (the dashboard owns it until then). */
 const MAX_DEFERRED_WARNINGS = 10;
@@ -34,16 +34,12 @@ export function terminalProblem(environment: WatchEnvironment): string | null {
   return null;
 }
 
-/** NO_COLOR (any non-empty value) or `--no-color`: the monochrome theme. */
-export const wantsColor = (opts: Pick<StatusOptions, 'color'>, env: NodeJS.ProcessEnv): boolean =>
-  opts.color !== false && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-
 export async function watchCommand(opts: StatusOptions, environment: WatchEnvironment = processEnvironment()): Promise<number> {
   const problem = terminalProblem(environment);
   if (problem) {
     throw new UsageError(`status --watch needs a terminal (${problem}); use \`mahabharatha status\` for a report or \`mahabharatha status --json\` for a script`);
   }
-  if (opts.naiveTz !== undefined && !isValidZone(opts.naiveTz)) throw new UsageError(`--naive-tz: unknown time zone ${JSON.stringify(opts.naiveTz)}`);
+  checkNaiveTz(opts.naiveTz);
   if (opts.level !== undefined) throw new UsageError('--level is for the one-shot status; the dashboard shows every level');
 
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
@@ -89,6 +85,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
       snapshot$: processor.snapshot$,
       now: Date.now,
       stallAfterMs: (opts.stallAfter ?? DEFAULT_STALL_AFTER_S) * 1000,
+      // Not wanted: the monochrome theme.
       color: wantsColor(opts, environment.env),
       intervalMs: opts.interval ?? DEFAULT_INTERVAL_MS,
       signal: stop.signal,

@@ -5,9 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
 import type { StatusOptions } from '../../src/cli/main';
-import { statusTextCommand, type StatusIo } from '../../src/cli/statusText';
-import { golden, GOLDEN_DIR } from '../views/textRuns';
+import { statusTextCommand, wantsColor, type StatusIo } from '../../src/cli/statusText';
 import { withTempDir } from '../helpers/tempDir';
+import { golden, GOLDEN_DIR } from '../views/textRuns';
 
 const ROOT = path.join(__dirname, '..', '..');
 const UPSTREAM = path.join(__dirname, '..', 'fixtures', 'upstream-dir');
@@ -198,6 +198,14 @@ colour('colours only a TTY without NO_COLOR and without --no-color', async () =>
     await statusTextCommand({ color: true, naiveTz: 'UTC', stateDir }, { stdout: { write: (s: string) => (piped += s) }, env: {}, now: () => NOW });
     assert.not.match(piped, /\u001b/);
   });
+});
+
+colour('wantsColor: off with --no-color or a non-empty NO_COLOR', () => {
+  assert.ok(wantsColor({ color: true }, {}));
+  assert.not.ok(wantsColor({ color: false }, {}));
+  assert.not.ok(wantsColor({ color: true }, { NO_COLOR: '1' }));
+  // The NO_COLOR convention: an empty value does not count.
+  assert.ok(wantsColor({ color: true }, { NO_COLOR: '' }));
 });
 colour.run();
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
-import { terminalProblem, wantsColor, watchCommand } from '../../src/cli/watch';
+import { terminalProblem, watchCommand } from '../../src/cli/watch';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -31,16 +31,6 @@ problem('needs stdout to be a terminal that can draw', () => {
   assert.is(terminalProblem({ stdout: { isTTY: true }, env: { TERM: 'xterm-256color' } }), null);
   assert.match(terminalProblem({ stdout: {}, env: { TERM: 'xterm' } }) ?? '', /not a terminal/);
   assert.match(terminalProblem({ stdout: { isTTY: true }, env: { TERM: 'dumb' } }) ?? '', /TERM=dumb/);
-});
-
-const color = suite('wantsColor');
-
-color('is off with --no-color or a non-empty NO_COLOR', () => {
-  assert.ok(wantsColor({ color: true }, {}));
-  assert.not.ok(wantsColor({ color: false }, {}));
-  assert.not.ok(wantsColor({ color: true }, { NO_COLOR: '1' }));
-  // The NO_COLOR convention: an empty value does not count.
-  assert.ok(wantsColor({ color: true }, { NO_COLOR: '' }));
 });
 
 const command = suite('watchCommand');
@@ -135,7 +125,6 @@ lazy('status --json and the status text module do not load it; the watch module 
 });
 
 problem.run();
-color.run();
 command.run();
 cli.run();
 lazy.run();
