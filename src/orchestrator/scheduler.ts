@@ -163,13 +163,6 @@ export class Scheduler {
     this.finish({ status: 'stopped' });
   }
 
-  /** Workers currently running a task, with the task. */
-  busyWorkers(): ReadonlyMap<number, string> {
-    const busy = new Map<number, string>();
-    for (const [id, slot] of this.workers) if (slot.state === 'busy') busy.set(id, slot.taskId);
-    return busy;
-  }
-
   private attemptFailed(run: TaskRun, workerId: number, error: string, at: number): void {
     const { record, retries } = this.deps;
     const { task } = run;

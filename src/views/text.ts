@@ -189,15 +189,18 @@ function taskTable(tasks: readonly TaskRow[], paint: Paint): string[] {
   if (!tasks.length) return [paint('dim', '  (no tasks known in this level)')];
   return table(
     ['Task', 'Status', 'Worker', 'Attempts', 'Queue wait', 'Execution', 'Verification'],
-    tasks.map((t) => [
-      t.taskId,
-      TASK_STYLE[t.status] ? paint(TASK_STYLE[t.status] ?? 'dim', t.status) : t.status,
-      t.workerId === null ? '-' : String(t.workerId),
-      t.attempts === null ? '-' : String(t.attempts),
-      formatDuration(t.queueWaitMs),
-      formatDuration(t.executionMs),
-      formatDuration(t.verificationMs),
-    ]),
+    tasks.map((t) => {
+      const style = TASK_STYLE[t.status];
+      return [
+        t.taskId,
+        style ? paint(style, t.status) : t.status,
+        t.workerId === null ? '-' : String(t.workerId),
+        t.attempts === null ? '-' : String(t.attempts),
+        formatDuration(t.queueWaitMs),
+        formatDuration(t.executionMs),
+        formatDuration(t.verificationMs),
+      ];
+    }),
   );
 }
 
