@@ -5,11 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as E from 'fp-ts/Either';
 import { FeatureMetrics } from '../metrics/types';
-import { loadRun } from '../pipeline/loadRun';
 import { writeFileAtomic } from '../state/atomicWrite';
 import { EXIT, RuntimeError } from './exit';
+import { type JsonCommandIo, processIo, readRun } from './statusJson';
 import { checkNaiveTz, resolveFeature } from './statusText';
 
 export interface MetricsExportOptions {
@@ -19,22 +18,12 @@ export interface MetricsExportOptions {
   out?: string;
 }
 
-export interface ExportIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  readonly env: NodeJS.ProcessEnv;
-  readonly now: () => number;
-}
-
-const processIo = (): ExportIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now });
-
-export async function metricsExportCommand(opts: MetricsExportOptions, io: ExportIo = processIo()): Promise<number> {
+export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);
   const resolved = resolveFeature(opts, io.env);
   if (resolved.kind === 'graph-only') throw new RuntimeError(`feature ${resolved.feature} has not run yet: no metrics to export`);
-  const loaded = await loadRun({ feature: resolved.feature, stateDir: resolved.stateDir, naiveTz: opts.naiveTz, now: io.now() });
-  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
-  const json = `${JSON.stringify(FeatureMetrics.encode(loaded.right.snapshot.metrics), null, 2)}\n`;
+  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, io.now());
+  const json = `${JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2)}\n`;
   if (opts.out === undefined || opts.out === '-') {
     io.stdout.write(json);
     return EXIT.ok;

@@ -4,27 +4,32 @@
  * (UsageError) for a bad flag value.
  */
 import * as E from 'fp-ts/Either';
-import { isValidZone } from '../events/timestamp';
 import { createRunState, snapshotOf } from '../metrics/reducer';
-import { loadRun } from '../pipeline/loadRun';
+import { loadRun, type LoadedRun } from '../pipeline/loadRun';
 import { renderStatusJson } from '../views/json';
-import { EXIT, RuntimeError, UsageError } from './exit';
+import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './main';
-import { resolveFeature } from './statusText';
+import { checkNaiveTz, resolveFeature } from './statusText';
 
-export interface StatusJsonIo {
+/** What the JSON commands (`status --json`, `metrics export`) touch of the outside world; tests pass their own. */
+export interface JsonCommandIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => number;
 }
 
-const processIo = (): StatusJsonIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now });
+export const processIo = (): JsonCommandIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now });
 
-export async function statusJsonCommand(opts: StatusOptions, io: StatusJsonIo = processIo()): Promise<number> {
-  if (opts.naiveTz !== undefined && !isValidZone(opts.naiveTz)) {
-    throw new UsageError(`--naive-tz: unknown time zone ${JSON.stringify(opts.naiveTz)} (use an IANA name like Europe/Berlin, UTC, or an offset like +02:00)`);
-  }
+/** The feature's run, read without writing; a RuntimeError (exit 1, one line) when it cannot be read. */
+export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number): Promise<LoadedRun> {
+  const loaded = await loadRun({ feature, stateDir, naiveTz, now });
+  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
+  return loaded.right;
+}
+
+export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo = processIo()): Promise<number> {
+  checkNaiveTz(opts.naiveTz);
   const resolved = resolveFeature(opts, io.env);
   const now = io.now();
   if (resolved.kind === 'graph-only') {
@@ -32,9 +37,7 @@ export async function statusJsonCommand(opts: StatusOptions, io: StatusJsonIo = 
     io.stdout.write(renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph }));
     return EXIT.ok;
   }
-  const loaded = await loadRun({ feature: resolved.feature, stateDir: resolved.stateDir, naiveTz: opts.naiveTz, now });
-  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
-  const { snapshot, graph, warnings } = loaded.right;
+  const { snapshot, graph, warnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
   for (const w of warnings) io.stderr.write(`mahabharatha: ${w}\n`);
   io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph }));
   return EXIT.ok;
