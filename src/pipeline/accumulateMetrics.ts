@@ -18,7 +18,7 @@ export interface RunCursor {
   folded: number;
 }
 
-/** One input into the state (exported for tests and the bench: the fold without RxJS). */
+/** One input into the state (exported for tests: the fold without RxJS). */
 export function foldInput(run: RunState, input: FoldInput): RunState {
   if (input.kind === 'reset') {
     // The log restarted: positions restart at 0, or a restart would skip the new file's head.

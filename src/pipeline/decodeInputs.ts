@@ -1,30 +1,29 @@
 /**
  * `decodeInputs()`: raw log lines → decoded events or rejections (the Either of `decodeLine`,
  * folded into inputs: bad input is counted downstream, never thrown). Other inputs pass through.
- * Works on batches (the lines of one read), like every step up to the fold.
+ * Works on batches (the lines of one read), like every step up to the fold; the markers of the
+ * sources have been taken out before, so what comes out is what `scan` folds.
  */
 import * as E from 'fp-ts/Either';
 import { type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { DecodeOptions } from '../events/decode';
 import { decodeLineFast } from '../events/fastDecode';
-import type { LineInput, SourceInput } from './inputs';
-
-export type DecodedInput = Exclude<SourceInput, LineInput>;
+import type { FoldInput, LineInput } from './inputs';
 
 /** One line → its input. */
-export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): DecodedInput {
+export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): FoldInput {
   const decoded = decodeLineFast(input.line, options);
   if (E.isRight(decoded)) return { kind: 'event', event: decoded.right, offset: input.offset, line: input.line };
   const { reason, detail } = decoded.left;
   return { kind: 'rejected', reason, detail, line: input.line, offset: input.offset };
 }
 
-export function decodeInputs(options: DecodeOptions = {}): OperatorFunction<readonly SourceInput[], DecodedInput[]> {
+export function decodeInputs(options: DecodeOptions = {}): OperatorFunction<readonly (LineInput | FoldInput)[], FoldInput[]> {
   return map((batch) => {
-    const out = new Array<DecodedInput>(batch.length);
+    const out = new Array<FoldInput>(batch.length);
     for (let i = 0; i < batch.length; i++) {
-      const input = batch[i] as SourceInput;
+      const input = batch[i] as LineInput | FoldInput;
       out[i] = input.kind === 'line' ? decodeLineInput(input, options) : input;
     }
     return out;

@@ -11,7 +11,7 @@
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { DecodedInput } from './decodeInputs';
+import type { FoldInput } from './inputs';
 
 export interface DedupeOptions {
   /** Highest `seq` already folded per producer. */
@@ -20,7 +20,7 @@ export interface DedupeOptions {
   readonly windowSize?: number;
 }
 
-export const DEFAULT_DEDUPE_WINDOW = 4096;
+const DEFAULT_DEDUPE_WINDOW = 4096;
 
 /** The last `size` distinct lines seen. */
 class RecentLines {
@@ -46,7 +46,7 @@ class RecentLines {
 }
 
 /** The dedupe state of one subscription. */
-export class Deduper {
+class Deduper {
   private readonly hwm: Map<string, number>;
   private readonly recent: RecentLines;
 
@@ -55,7 +55,7 @@ export class Deduper {
     this.recent = new RecentLines(options.windowSize ?? DEFAULT_DEDUPE_WINDOW);
   }
 
-  isDuplicate(input: DecodedInput): boolean {
+  isDuplicate(input: FoldInput): boolean {
     if (input.kind !== 'event') return false;
     const { producer, seq } = input.event;
     if (producer !== undefined && seq !== undefined) {
@@ -69,13 +69,13 @@ export class Deduper {
 }
 
 /** The input itself, or the duplicate count it stands for. */
-function dedupeOne(deduper: Deduper, input: DecodedInput): DecodedInput {
+function dedupeOne(deduper: Deduper, input: FoldInput): FoldInput {
   if (!deduper.isDuplicate(input)) return input;
   const offset = input.kind === 'event' ? input.offset : undefined;
   return offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset };
 }
 
-export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<readonly DecodedInput[], DecodedInput[]> {
+export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<readonly FoldInput[], FoldInput[]> {
   return (source) =>
     defer(() => {
       const deduper = new Deduper(options);

@@ -6,17 +6,17 @@
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { DecodedInput } from './decodeInputs';
+import type { FoldInput } from './inputs';
 
-export const DEFAULT_FUTURE_TOLERANCE_MS = 1000;
+const DEFAULT_FUTURE_TOLERANCE_MS = 1000;
 
-export function flagFutureTimestamps(now: () => number, toleranceMs = DEFAULT_FUTURE_TOLERANCE_MS): OperatorFunction<readonly DecodedInput[], DecodedInput[]> {
+export function flagFutureTimestamps(now: () => number, toleranceMs = DEFAULT_FUTURE_TOLERANCE_MS): OperatorFunction<readonly FoldInput[], FoldInput[]> {
   return (source) =>
     defer(() => {
       let clock = -Infinity;
       return source.pipe(
         map((batch) => {
-          let out: DecodedInput[] | null = null;
+          let out: FoldInput[] | null = null;
           batch.forEach((input, i) => {
             if (input.kind === 'event' && input.event.ts > clock + toleranceMs) {
               clock = now();
@@ -28,7 +28,7 @@ export function flagFutureTimestamps(now: () => number, toleranceMs = DEFAULT_FU
             }
             out?.push(input);
           });
-          return out ?? (batch as DecodedInput[]);
+          return out ?? (batch as FoldInput[]);
         }),
       );
     });

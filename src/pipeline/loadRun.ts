@@ -45,7 +45,6 @@ const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json
 /** Warnings kept in full; the rest are counted (bad lines are also counted under `ingest`). */
 const MAX_WARNINGS = 10;
 
-const exists = (file: string): boolean => fs.existsSync(file);
 const isDirectory = (dir: string): boolean => {
   try {
     return fs.statSync(dir).isDirectory();
@@ -66,8 +65,8 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   }
   const stateFile = statePath(stateDir, feature);
   const logFile = eventsPath(stateDir, feature);
-  const hasState = exists(stateFile);
-  const hasLog = exists(logFile);
+  const hasState = fs.existsSync(stateFile);
+  const hasLog = fs.existsSync(logFile);
   if (!hasState && !hasLog) {
     const found = listFeatures(stateDir).map((f) => f.feature);
     const list = found.length > 0 ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`;
@@ -111,10 +110,11 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   try {
     await processor.ready;
   } catch (err) {
+    const file = fromLog ? logFile : stateFile;
+    return E.left({ kind: 'unreadable', file, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+  } finally {
     await processor.close();
-    return E.left({ kind: 'unreadable', file: fromLog ? logFile : stateFile, message: `cannot read ${fromLog ? logFile : stateFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
   }
-  await processor.close();
   if (extra > 0) warnings.push(`(${extra} more warning${extra === 1 ? '' : 's'})`);
   return E.right({ snapshot: processor.snapshot(), state, graph: graphRead.graph, warnings });
 }

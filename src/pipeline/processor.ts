@@ -40,11 +40,11 @@ import { applySnapshot } from '../state/fromSnapshot';
 import { eventsPath, rejectedPath, statePath, upstreamGraphPath } from '../state/layout';
 import { CorruptStateError, readStateFile, StateManager } from '../state/stateManager';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
-import { decodeInputs, type DecodedInput } from './decodeInputs';
+import { decodeInputs } from './decodeInputs';
 import { dedupeEvents } from './dedupeEvents';
 import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { holdUntil } from './holdUntil';
-import { fromStateItem, fromTailItem, type CaughtUpInput, type FoldInput, type RejectedInput, type SourceInput } from './inputs';
+import { fromStateItem, fromTailItem, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from './inputs';
 import { persistThrottled } from './persistThrottled';
 import { RejectedLinesWriter } from './rejectedLines';
 import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots';
@@ -118,7 +118,7 @@ function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources 
  * our checkpoint, the state file when only an upstream state is there, else whichever speaks first.
  * Never both: state-file events carry no `seq` and would count every event twice.
  */
-export type InputMode = 'log' | 'state' | 'undecided';
+type InputMode = 'log' | 'state' | 'undecided';
 
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
 interface StartingPoint {
@@ -224,7 +224,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   let sourceError: unknown = null;
   const sourceFailed = (what: string) => (err: unknown) => {
     sourceError ??= err;
-    warner.warn(`cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    warner.warn(`cannot read ${what}: ${describe(err)}`);
     return EMPTY;
   };
 
@@ -305,18 +305,17 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   // ---- the pipeline ----------------------------------------------------------------------------
   // Markers say where a replay ends; they are not folded. Anything they trigger runs after the
   // batch that carries them (a promise, an asap release), so never ahead of that batch's inputs.
-  const takeMarkers = (batch: readonly SourceInput[]): Exclude<SourceInput, CaughtUpInput>[] => {
-    const out: Exclude<SourceInput, CaughtUpInput>[] = [];
+  const takeMarkers = (batch: readonly SourceInput[]): (LineInput | FoldInput)[] => {
+    const out: (LineInput | FoldInput)[] = [];
     for (const input of batch) {
       if (input.kind === 'caught_up') onCaughtUp(input);
       else out.push(input);
     }
     return out;
   };
-  const reportAll = (batch: readonly DecodedInput[]): void => {
+  const reportAll = (batch: readonly FoldInput[]): void => {
     for (const input of batch) if (input.kind === 'rejected') reportRejected(input);
   };
-  const onlyFolds = (batch: readonly DecodedInput[]): FoldInput[] => batch.filter((i): i is FoldInput => i.kind !== 'caught_up');
 
   const eventsSubject = new Subject<LifecycleEvent>();
   let lastEvent: LifecycleEvent | null = null;
@@ -335,7 +334,6 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     tap(reportAll),
     dedupeEvents({ seqHwm }),
     flagFutureTimestamps(now),
-    map(onlyFolds),
   );
   const cursor$: Observable<RunCursor> = folds$.pipe(accumulateMetrics(createState), tap(publishEvents), shareReplay({ bufferSize: 1, refCount: true }));
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { formatTimestamp } from '../events/timestamp';
 import type { RejectedInput } from './inputs';
 
-export const DEFAULT_REJECTED_CAP_BYTES = 10 * 1024 * 1024;
+const DEFAULT_REJECTED_CAP_BYTES = 10 * 1024 * 1024;
 /** Longest line quoted in the quarantine file. */
 const MAX_QUOTED_LINE = 64 * 1024;
 

@@ -16,7 +16,7 @@ export interface FileChangesOptions {
   readonly pollIntervalMs?: number;
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 500;
+const DEFAULT_POLL_INTERVAL_MS = 500;
 
 /**
  * Emits when the directory watcher reports an event for `file` (or an event with no file name)
@@ -33,7 +33,7 @@ export function fileChanges(file: string, options: FileChangesOptions = {}): Obs
       if (watcher !== null) return;
       try {
         watcher = fs.watch(dir, { persistent: false }, (_event, name) => {
-          if (name === null || name === base || String(name) === base) subscriber.next();
+          if (name === null || name === base) subscriber.next();
         });
         watcher.on('error', () => {
           // The directory went away or the watch broke: poll until it can be placed again.

@@ -9,9 +9,9 @@ import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../met
 import type { TaskGraph } from '../orchestrator/taskGraph';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
-export const STATUS_JSON_SCHEMA_VERSION = 1;
+const STATUS_JSON_SCHEMA_VERSION = 1;
 /** Events listed in the document. */
-export const STATUS_JSON_EVENTS = 10;
+const STATUS_JSON_EVENTS = 10;
 
 export interface StatusJsonOptions {
   /** The feature asked for (used when the snapshot has none: nothing has run yet). */

@@ -2,17 +2,17 @@ import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import type { DecodedInput } from '../../src/pipeline/decodeInputs';
+import type { FoldInput } from '../../src/pipeline/inputs';
 import { dedupeEvents } from '../../src/pipeline/dedupeEvents';
 
 const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => assert.equal(actual, expected));
 /** Marble values as one-input batches (the pipeline's unit). */
-const batches = (values: Record<string, DecodedInput>): Record<string, DecodedInput[]> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]]));
+const batches = (values: Record<string, FoldInput>): Record<string, FoldInput[]> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]]));
 
 const claimed = (taskId: string, extra: Partial<LifecycleEvent> = {}): LifecycleEvent =>
   ({ type: 'task_claimed', ts: 1000, data: { taskId, workerId: 1 }, ...extra }) as LifecycleEvent;
-const fromLog = (event: LifecycleEvent, offset: number, line = JSON.stringify(event)): DecodedInput => ({ kind: 'event', event, offset, line });
-const dup = (offset?: number): DecodedInput => (offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset });
+const fromLog = (event: LifecycleEvent, offset: number, line = JSON.stringify(event)): FoldInput => ({ kind: 'event', event, offset, line });
+const dup = (offset?: number): FoldInput => (offset === undefined ? { kind: 'count', counter: 'duplicateEvents' } : { kind: 'count', counter: 'duplicateEvents', offset });
 
 const Dedupe = suite('dedupeEvents');
 
@@ -37,7 +37,7 @@ Dedupe('tracks each producer separately', () => {
 
 Dedupe('an event from the in-process emitter already read from the log counts once', () => {
   const logged = fromLog(claimed('A', { producer: 'p', seq: 1 }), 10);
-  const emitted: DecodedInput = { kind: 'event', event: claimed('A', { producer: 'p', seq: 1 }), offset: 10 };
+  const emitted: FoldInput = { kind: 'event', event: claimed('A', { producer: 'p', seq: 1 }), offset: 10 };
   scheduler().run(({ cold, expectObservable }) => {
     expectObservable(cold('ab|', batches({ a: logged, b: emitted })).pipe(dedupeEvents())).toBe('ab|', batches({ a: logged, b: dup(10) }));
   });
@@ -71,7 +71,7 @@ Dedupe('a line older than the window is not recognised (the window is bounded)',
 });
 
 Dedupe('events without producer+seq and without a line pass (state snapshots are diffed at the source)', () => {
-  const e: DecodedInput = { kind: 'event', event: claimed('A') };
+  const e: FoldInput = { kind: 'event', event: claimed('A') };
   scheduler().run(({ cold, expectObservable }) => {
     expectObservable(cold('aa|', batches({ a: e })).pipe(dedupeEvents())).toBe('aa|', batches({ a: e }));
   });
@@ -97,7 +97,7 @@ Dedupe('each subscription has its own memory', () => {
 });
 
 Dedupe('other inputs pass untouched', () => {
-  const rejected: DecodedInput = { kind: 'rejected', reason: 'invalid_json', detail: 'x', line: 'x', offset: 5 };
+  const rejected: FoldInput = { kind: 'rejected', reason: 'invalid_json', detail: 'x', line: 'x', offset: 5 };
   scheduler().run(({ cold, expectObservable }) => {
     expectObservable(cold('rr|', batches({ r: rejected })).pipe(dedupeEvents())).toBe('rr|', batches({ r: rejected }));
   });

@@ -2,12 +2,12 @@ import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import type { DecodedInput } from '../../src/pipeline/decodeInputs';
+import type { FoldInput } from '../../src/pipeline/inputs';
 import { flagFutureTimestamps } from '../../src/pipeline/flagFutureTimestamps';
 
 const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => assert.equal(actual, expected));
-const at = (ts: number): DecodedInput => ({ kind: 'event', event: { type: 'worker_ready', ts, data: { workerId: 1 } } as LifecycleEvent });
-const future: DecodedInput = { kind: 'count', counter: 'futureTimestamps' };
+const at = (ts: number): FoldInput => ({ kind: 'event', event: { type: 'worker_ready', ts, data: { workerId: 1 } } as LifecycleEvent });
+const future: FoldInput = { kind: 'count', counter: 'futureTimestamps' };
 
 const Future = suite('flagFutureTimestamps');
 
