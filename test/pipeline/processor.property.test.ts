@@ -17,7 +17,7 @@ import { MetricsCollector } from '../../src/state/metricsCollector';
 import { readStateFile } from '../../src/state/stateManager';
 import { generateRun, RunShape, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { withTempDir } from '../helpers/tempDir';
 
 const FEATURE = 'prop';
 const NOW = Date.UTC(2026, 5, 1);
@@ -72,15 +72,6 @@ const figures = (m: FeatureMetrics): FeatureMetrics => {
   return rest;
 };
 
-async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = makeTempDir('mahabharatha-prop-');
-  try {
-    return await body(dir);
-  } finally {
-    removeTempDir(dir);
-  }
-}
-
 /** The log with copies of some lines re-appended a few lines later and garbage lines inserted. */
 function mutate(lines: readonly string[], rand: () => number): string[] {
   const out: string[] = [];
@@ -100,7 +91,7 @@ const Property = suite('createMetricsProcessor (property)');
 Property('streaming metrics equal MetricsCollector over the state file the processor saved', async () => {
   await fc.assert(
     fc.asyncProperty(shape, fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (s, seed) =>
-      inTempDir(async (dir) => {
+      withTempDir(async (dir) => {
         fs.writeFileSync(eventsPath(dir, FEATURE), toJsonl(generateRun(mulberry32(seed), s)));
         const processor = await runProcessor(dir);
         assert.equal(figures(batchOfSavedState(dir)), figures(processor.snapshot().metrics));
@@ -113,7 +104,7 @@ Property('streaming metrics equal MetricsCollector over the state file the proce
 Property('duplicated lines, garbage lines and a cut at any byte with a resume change nothing', async () => {
   await fc.assert(
     fc.asyncProperty(shape, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), async (s, seed, cutAt) =>
-      inTempDir(async (dir) => {
+      withTempDir(async (dir) => {
         const text = toJsonl(generateRun(mulberry32(seed), s));
         const clean = path.join(dir, 'clean');
         fs.mkdirSync(clean);

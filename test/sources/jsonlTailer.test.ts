@@ -6,6 +6,14 @@ import * as assert from 'uvu/assert';
 import { TailItem, tailJsonl, tailJsonlBatches } from '../../src/sources/jsonlTailer';
 import { withTempDir } from '../helpers/tempDir';
 
+/** Runs `body` on `e.jsonl` holding `content`, in a fresh temp dir. */
+const withLog = (content: string, body: (file: string) => Promise<void>): Promise<void> =>
+  withTempDir((dir) => {
+    const file = path.join(dir, 'e.jsonl');
+    fs.writeFileSync(file, content);
+    return body(file);
+  });
+
 const readAll = (file: string, options: Parameters<typeof tailJsonl>[1] = {}): Promise<TailItem[]> =>
   firstValueFrom(tailJsonl(file, { ...options, follow: false }).pipe(toArray()));
 
@@ -51,9 +59,7 @@ class Follower {
 const Reading = suite('tailJsonl: reading a file to its end');
 
 Reading('emits each complete line with the byte offset after it, then completes', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n{"b":22}\n');
+  withLog('{"a":1}\n{"b":22}\n', async (file) => {
     const items = await readAll(file);
     assert.equal(items, [
       { kind: 'line', line: '{"a":1}', offset: 8 },
@@ -64,17 +70,13 @@ Reading('emits each complete line with the byte offset after it, then completes'
 );
 
 Reading('starts at the given offset', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n{"b":22}\n{"c":3}\n');
+  withLog('{"a":1}\n{"b":22}\n{"c":3}\n', async (file) => {
     assert.equal(lines(await readAll(file, { fromOffset: 8 })), ['{"b":22}', '{"c":3}']);
   }),
 );
 
 Reading('a partial last line is not parsed and is reported as a torn tail; a resumed read gets it once whole', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n{"b":2');
+  withLog('{"a":1}\n{"b":2', async (file) => {
     const items = await readAll(file);
     assert.equal(lines(items), ['{"a":1}']);
     assert.equal(items.find((i) => i.kind === 'torn_tail'), { kind: 'torn_tail', bytes: 6, offset: 8 });
@@ -112,9 +114,7 @@ Reading('decodes UTF-8 characters split across read boundaries', () =>
 );
 
 Reading('skips blank lines but keeps offsets exact', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n\n  \r\n{"b":2}\r\n');
+  withLog('{"a":1}\n\n  \r\n{"b":2}\r\n', async (file) => {
     const items = await readAll(file);
     assert.equal(items, [
       { kind: 'line', line: '{"a":1}', offset: 8 },
@@ -143,9 +143,7 @@ Reading('a missing file completes at once with nothing read', () =>
 );
 
 Reading('an offset past the end means the file was truncated: restart at 0', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n');
+  withLog('{"a":1}\n', async (file) => {
     const items = await readAll(file, { fromOffset: 1000 });
     assert.equal(items, [
       { kind: 'truncated', previousOffset: 1000 },
@@ -169,9 +167,7 @@ Reading('errors on an unreadable path other than a missing file', () =>
 );
 
 Reading('sends the items of one read as one batch, in order', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n{"b":2}\n{"c":3}\n');
+  withLog('{"a":1}\n{"b":2}\n{"c":3}\n', async (file) => {
     const batches = await firstValueFrom(tailJsonlBatches(file).pipe(toArray()));
     assert.equal(batches.map((b) => b.map((i) => i.kind)), [['line', 'line', 'line'], ['caught_up']]);
     fs.writeFileSync(file, Array.from({ length: 40 }, (_, i) => `{"n":${i}}\n`).join(''));
@@ -186,9 +182,7 @@ Reading.run();
 const Following = suite('tailJsonl: following a file');
 
 Following('follows appends, completing a line written in two parts', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n');
+  withLog('{"a":1}\n', async (file) => {
     const f = new Follower(file);
     await f.untilLine('{"a":1}');
     fs.appendFileSync(file, '{"b":');
@@ -218,9 +212,7 @@ Following('waits for a missing file, then reads it once created', () =>
 );
 
 Following('restarts at 0 when the file is truncated', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n{"b":2}\n{"c":3}\n');
+  withLog('{"a":1}\n{"b":2}\n{"c":3}\n', async (file) => {
     const f = new Follower(file);
     await f.untilLine('{"c":3}');
     fs.truncateSync(file, 0);
@@ -234,9 +226,7 @@ Following('restarts at 0 when the file is truncated', () =>
 );
 
 Following('after rotation, drains the old file then reads the new one from 0', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n');
+  withLog('{"a":1}\n', async (file) => {
     const f = new Follower(file);
     await f.untilLine('{"a":1}');
     // Written to the old file just before it is moved away: still belongs to the stream.
@@ -254,9 +244,7 @@ Following('after rotation, drains the old file then reads the new one from 0', (
 );
 
 Following('stop reads what is there, then completes without reporting a line being written', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n');
+  withLog('{"a":1}\n', async (file) => {
     const f = new Follower(file);
     await f.untilLine('{"a":1}');
     fs.appendFileSync(file, '{"b":2}\n{"par');
@@ -268,9 +256,7 @@ Following('stop reads what is there, then completes without reporting a line bei
 );
 
 Following('unsubscribing stops the reader and its timers', () =>
-  withTempDir(async (dir) => {
-    const file = path.join(dir, 'e.jsonl');
-    fs.writeFileSync(file, '{"a":1}\n');
+  withLog('{"a":1}\n', async (file) => {
     const seen: TailItem[] = [];
     await new Promise<void>((resolve) => {
       const sub = tailJsonl(file, { follow: true, pollIntervalMs: 10 }).subscribe((item) => {
