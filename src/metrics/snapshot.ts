@@ -93,8 +93,6 @@ export interface RunSnapshot {
   readonly recentEvents: readonly RecentEvent[];
   readonly failures: readonly FailureRecord[];
   readonly ingest: IngestCounters;
-  /** Per-worker last event time (epoch ms), for the stalled flag. */
-  readonly workerLastEventAt: Readonly<Record<number, number>>;
 }
 
 export type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics };

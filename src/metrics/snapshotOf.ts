@@ -49,7 +49,6 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
       return { ...f, level: task?.level ?? null, recovered: task?.status === 'complete' };
     }),
     ingest: ingestOf(state),
-    workerLastEventAt: Object.fromEntries(workers.filter((w) => w.lastEventAt !== null).map((w) => [w.id, w.lastEventAt as number])),
   };
 }
 

@@ -208,7 +208,7 @@ class RunInProgress {
   private closePreviousWorkers(previous: RunSnapshot): void {
     for (const w of previous.metrics.workerMetrics) {
       if (w.stoppedAt !== null && w.stoppedAt !== undefined) continue;
-      const at = previous.workerLastEventAt[w.workerId] ?? previous.lastEventAt ?? Date.now();
+      const at = (w.lastEventAt ? Date.parse(w.lastEventAt) : null) ?? previous.lastEventAt ?? Date.now();
       this.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
     }
   }

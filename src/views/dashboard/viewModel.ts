@@ -439,8 +439,8 @@ function levelCells(r: LevelRow): Record<string, Cell> {
 }
 
 function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: DashboardModelOptions): WorkerRow {
-  const last = snapshot.workerLastEventAt[w.workerId] ?? epochOf(w.lastEventAt);
-  const age = last === null || last === undefined ? null : Math.max(0, options.now - last);
+  const last = epochOf(w.lastEventAt);
+  const age = last === null ? null : Math.max(0, options.now - last);
   const busy = typeof w.currentTask === 'string' && w.currentTask !== '';
   const live = snapshot.status === 'running' || snapshot.status === 'pending';
   return {
