@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
 import type { RunSnapshot } from '../metrics/snapshot';
-import { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../orchestrator/taskGraph';
 import { loadRun } from '../pipeline/loadRun';
 import type { StateFile } from '../state/codecs';
-import { DEFAULT_STATE_DIR, listFeatures, rejectedPath, upstreamGraphPath } from '../state/layout';
+import { readTaskGraph } from '../pipeline/taskGraphLevels';
+import { DEFAULT_STATE_DIR, isDirectory, listFeatures, noStateDirMessage, rejectedPath, START_HINT, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { statusModel, UnknownLevelError } from '../views/statusModel';
 import { renderGraphSummary, renderStatus } from '../views/text';
 import { EXIT, RuntimeError, UsageError } from './exit';
@@ -29,8 +30,6 @@ export interface StatusIo {
 }
 
 const processIo = (): StatusIo => ({ stdout: process.stdout, env: process.env, now: Date.now });
-
-const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`, or try `npm run demo`';
 
 /** Colour unless `--no-color` or NO_COLOR (any non-empty value) says otherwise. */
 export const wantsColor = (opts: Pick<StatusOptions, 'color'>, env: NodeJS.ProcessEnv): boolean =>
@@ -56,41 +55,18 @@ export function resolveFeature(opts: { feature?: string; stateDir?: string }, en
   const features = listFeatures(stateDir);
   if (asked !== undefined && features.some((f) => f.feature === asked)) return { kind: 'run', feature: asked, stateDir };
 
-  const graphOnly = asked === undefined ? undefined : readGraph(upstreamGraphPath(stateDir, asked));
-  if (graphOnly !== undefined && asked !== undefined) return { kind: 'graph-only', feature: asked, ...graphOnly };
-
-  if (!isDirectory(stateDir)) {
-    throw new RuntimeError(`no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}`);
-  }
   if (asked !== undefined) {
-    const found = features.map((f) => f.feature);
-    throw new RuntimeError(
-      `unknown feature ${JSON.stringify(asked)} in ${stateDir}; ${found.length ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`}`,
-    );
+    // A feature planned but not run yet: its task graph is what there is to show.
+    const graphPath = upstreamGraphPath(stateDir, asked);
+    const { graph } = readTaskGraph(graphPath);
+    if (graph !== null) return { kind: 'graph-only', feature: asked, graph, graphPath: path.relative(process.cwd(), graphPath) || graphPath };
   }
+
+  if (!isDirectory(stateDir)) throw new RuntimeError(noStateDirMessage(stateDir));
+  if (asked !== undefined) throw new RuntimeError(unknownFeatureMessage(asked, stateDir, features.map((f) => f.feature)));
   const newest = features[0];
   if (newest === undefined) throw new RuntimeError(`no runs in ${stateDir} yet; ${START_HINT}`);
   return { kind: 'run', feature: newest.feature, stateDir };
-}
-
-const isDirectory = (dir: string): boolean => {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
-/** A task graph file, when present and readable; undefined otherwise (an empty state is then reported). */
-function readGraph(file: string): { graph: TaskGraph; graphPath: string } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const graph = TaskGraph.decode(parsed);
-  return E.isRight(graph) ? { graph: graph.right, graphPath: path.relative(process.cwd(), file) || file } : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import type { StateFile } from '../state/codecs';
-import { eventsPath, listFeatures, statePath, upstreamGraphPath } from '../state/layout';
+import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { readStateFile } from '../state/stateManager';
 import { createMetricsProcessor } from './processor';
 import { readTaskGraph } from './taskGraphLevels';
@@ -41,17 +41,8 @@ export type LoadRunError =
   | { readonly kind: 'unknown_feature'; readonly feature: string; readonly found: readonly string[]; readonly message: string }
   | { readonly kind: 'unreadable'; readonly file: string; readonly message: string };
 
-const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`';
 /** Warnings kept in full; the rest are counted (bad lines are also counted under `ingest`). */
 const MAX_WARNINGS = 10;
-
-const isDirectory = (dir: string): boolean => {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-};
 
 const hasCheckpoint = (state: StateFile | null): boolean => {
   const metrics = state?.metrics as { checkpoint?: unknown } | null | undefined;
@@ -61,7 +52,7 @@ const hasCheckpoint = (state: StateFile | null): boolean => {
 export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRunError, LoadedRun>> {
   const { feature, stateDir } = options;
   if (!isDirectory(stateDir)) {
-    return E.left({ kind: 'no_state_dir', stateDir, message: `no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}` });
+    return E.left({ kind: 'no_state_dir', stateDir, message: noStateDirMessage(stateDir) });
   }
   const stateFile = statePath(stateDir, feature);
   const logFile = eventsPath(stateDir, feature);
@@ -69,8 +60,7 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   const hasLog = fs.existsSync(logFile);
   if (!hasState && !hasLog) {
     const found = listFeatures(stateDir).map((f) => f.feature);
-    const list = found.length > 0 ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`;
-    return E.left({ kind: 'unknown_feature', feature, found, message: `unknown feature ${JSON.stringify(feature)} in ${stateDir}; ${list}` });
+    return E.left({ kind: 'unknown_feature', feature, found, message: unknownFeatureMessage(feature, stateDir, found) });
   }
 
   const warnings: string[] = [];

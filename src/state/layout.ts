@@ -78,6 +78,22 @@ function looksLikeStateOf(file: string, feature: string): boolean {
   }
 }
 
+/** What to do when there is nothing to show yet. */
+export const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`, or try `npm run demo`';
+
+export function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export const noStateDirMessage = (stateDir: string): string => `no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}`;
+
+export const unknownFeatureMessage = (feature: string, stateDir: string, found: readonly string[]): string =>
+  `unknown feature ${JSON.stringify(feature)} in ${stateDir}; ${found.length > 0 ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`}`;
+
 /** DESIGN §6 auto-detection: `MAHABHARATHA_FEATURE`, then the newest feature in the dir. */
 export function detectFeature(stateDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const fromEnv = env.MAHABHARATHA_FEATURE?.trim();
