@@ -17,7 +17,7 @@ export type Snaked<O> = { [K in keyof O as K extends string ? CamelToSnake<K> : 
 export const toSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-const isRecord = (u: unknown): u is Record<string, unknown> =>
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
 
 function renameKeys(o: Record<string, unknown>, rename: (k: string) => string): Record<string, unknown> {
@@ -126,3 +126,6 @@ const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0,
 /** A non-negative integer (levels, counts). */
 export const NonNegativeInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 export type NonNegativeInt = t.TypeOf<typeof NonNegativeInt>;
+
+/** `C | null`. */
+export const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);

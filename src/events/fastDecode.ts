@@ -15,7 +15,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { NonNegativeInt, SnakeCasedType, toCamel, WithDefaultsType } from '../codecs/snakeCase';
+import { isRecord, NonNegativeInt, SnakeCasedType, toCamel, WithDefaultsType } from '../codecs/snakeCase';
 import { EventData, EVENT_TYPES, type EventType, type LifecycleEvent } from './codecs';
 import { decodeEvent, MAX_LINE_BYTES, type DecodeOptions, type Rejection } from './decode';
 
@@ -61,8 +61,6 @@ const SPECS: ReadonlyMap<string, PayloadSpec> = new Map(
     return spec === null ? [] : [[type, spec] as const];
   }),
 );
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 const camelKeys = new Map<string, string>();
 const camel = (key: string): string => {

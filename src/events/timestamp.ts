@@ -109,3 +109,6 @@ export function isValidZone(naiveTz: string): boolean {
 
 /** Epoch ms → the UTC ISO string we write (`...Z`, millisecond precision). */
 export const formatTimestamp = (epochMs: number): string => new Date(Math.floor(epochMs)).toISOString();
+
+/** `formatTimestamp`, passing null through. */
+export const formatTimestampOrNull = (epochMs: number | null): string | null => (epochMs === null ? null : formatTimestamp(epochMs));

@@ -4,7 +4,7 @@
  * `now` is injected: uptimes and the duration of a running feature are measured to it.
  */
 import type { LifecycleEvent } from '../events/codecs';
-import { formatTimestamp } from '../events/timestamp';
+import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
 import { RECENT_EVENTS } from './reducer';
 import type { Series } from './series';
@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000;
 
 /** Whole ms from a to b, or null when either is unknown or b precedes a (counted when folded). */
 const span = (a: number | null, b: number | null): number | null => (a === null || b === null || b < a ? null : Math.trunc(b - a));
-const iso = (ms: number | null): string | null => (ms === null ? null : formatTimestamp(ms));
+const iso = formatTimestampOrNull;
 
 /** A task whose latest outcome is a failure not followed by a success (DESIGN §4.3). */
 const hasFailed = (t: TaskAcc): boolean => t.failedAt !== null && t.status !== 'complete';

@@ -4,9 +4,8 @@
  * the camelCase type used in code, and encodes back to snake_case (`to_dict`).
  */
 import * as t from 'io-ts';
-import { snakeCased, withDefaults } from '../codecs/snakeCase';
+import { Nullable, snakeCased, withDefaults } from '../codecs/snakeCase';
 
-const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 const Int = t.Int as unknown as t.Type<number, number, unknown>;
 const NullableInt = Nullable(Int);
 

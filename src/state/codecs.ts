@@ -4,9 +4,8 @@
  * kept: io-ts `t.type` does not strip them, and nothing here rebuilds objects key by key.
  */
 import * as t from 'io-ts';
-import { NonNegativeInt } from '../codecs/snakeCase';
+import { NonNegativeInt, Nullable } from '../codecs/snakeCase';
 
-const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 /** An ISO timestamp as written (naive local upstream, UTC `Z` by us), or null. */
 const Stamp = Nullable(t.string);
 const NullableNumber = Nullable(t.number);

@@ -4,7 +4,7 @@
  * with their `source` and checkpoint, and the failed attempts in `execution_log` so that
  * `eventsFromState` (its inverse) can replay every attempt. Keys we do not manage are kept.
  */
-import { formatTimestamp } from '../events/timestamp';
+import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics } from '../metrics/types';
 import type { ExecutionLogEntry, LevelState, StateFile, TaskState, WorkerState } from './codecs';
@@ -12,7 +12,7 @@ import type { ExecutionLogEntry, LevelState, StateFile, TaskState, WorkerState }
 /** `execution_log` events this module writes; any other entry already there is kept. */
 const MANAGED_LOG_EVENTS = new Set(['rush_started', 'rush_completed', 'rush_stopped', 'task_failed']);
 
-const iso = (ms: number | null): string | null => (ms === null ? null : formatTimestamp(ms));
+const iso = formatTimestampOrNull;
 
 export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint: unknown): StateFile {
   const tasks: Record<string, TaskState> = { ...prev.tasks };
