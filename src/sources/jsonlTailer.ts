@@ -70,9 +70,15 @@ interface Emit {
   flush(): void;
 }
 
-/** The reading state of one open file: its descriptor and the carry of a partial line. */
+/**
+ * The reading state of one open file: its descriptor and the carry of a partial line. Two buffers
+ * take turns: while the lines of one are split and sent down the pipeline, the next chunk is
+ * already being read into the other, so a replay does not wait on each read.
+ */
 class LineReader {
   private buf: Buffer;
+  /** Where the next chunk is read while `buf` is split. */
+  private spare: Buffer;
   /** Bytes of the current partial line at the start of `buf`. */
   private carry = 0;
   /** Skipping an oversized line: bytes discarded so far (−1 when not skipping). */
@@ -89,6 +95,7 @@ class LineReader {
   ) {
     this.position = start;
     this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
+    this.spare = Buffer.allocUnsafe(this.buf.length);
   }
 
   /** Offset after the last complete line (where a resumed reader should start). */
@@ -111,17 +118,40 @@ class LineReader {
   /** Reads to the current end of the file, emitting complete lines. Returns true if anything was read. */
   async drain(emit: Emit, isClosed: () => boolean): Promise<boolean> {
     let any = false;
+    if (isClosed()) return any;
+    if (this.carry === this.buf.length) this.makeRoom();
+    let reading = this.readInto(this.buf, this.carry);
     for (;;) {
-      if (isClosed()) return any;
-      if (this.carry === this.buf.length) this.makeRoom();
-      const { bytesRead } = await this.handle.read(this.buf, this.carry, this.buf.length - this.carry, this.position);
+      // Every read started is awaited before returning: the descriptor is never closed under one.
+      const bytesRead = await reading;
       if (bytesRead === 0 || isClosed()) return any;
       any = true;
       const bufStart = this.position - this.carry;
+      const end = this.carry + bytesRead;
       this.position += bytesRead;
-      this.split(this.carry, this.carry + bytesRead, bufStart, emit);
+      const lastNewline = this.buf.lastIndexOf(NEWLINE, end - 1);
+      if (lastNewline < this.carry) {
+        // No line ends in this chunk: it all joins the carry, and the next read goes after it.
+        this.carry = end;
+        if (this.carry === this.buf.length) this.makeRoom();
+        reading = this.readInto(this.buf, this.carry);
+        continue;
+      }
+      // The partial line after the last newline starts the spare buffer; the next chunk follows it there.
+      const rest = end - lastNewline - 1;
+      this.buf.copy(this.spare, 0, lastNewline + 1, end);
+      reading = this.readInto(this.spare, rest);
+      this.split(lastNewline + 1, bufStart, emit);
       emit.flush();
+      [this.buf, this.spare] = [this.spare, this.buf];
+      this.carry = rest;
     }
+  }
+
+  /** Reads at `position` into `buf` after its first `from` bytes; resolves to the bytes read. */
+  private async readInto(buf: Buffer, from: number): Promise<number> {
+    const { bytesRead } = await this.handle.read(buf, from, buf.length - from, this.position);
+    return bytesRead;
   }
 
   /** A line fills the buffer: grow it up to the limit, past that start skipping the line. */
@@ -130,18 +160,18 @@ class LineReader {
       const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes + 1));
       this.buf.copy(bigger, 0, 0, this.carry);
       this.buf = bigger;
+      this.spare = Buffer.allocUnsafe(bigger.length);
       return;
     }
     this.skipped = (this.skipped < 0 ? 0 : this.skipped) + this.carry;
     this.carry = 0;
   }
 
-  /** Emits the complete lines in `buf[searchFrom, end)`; keeps the rest as carry. */
-  private split(searchFrom: number, end: number, bufStart: number, emit: Emit): void {
+  /** Emits the lines of `buf[0, end)`, which ends with a newline. */
+  private split(end: number, bufStart: number, emit: Emit): void {
     const buf = this.buf;
-    let lineStart = 0;
-    let nl = buf.indexOf(NEWLINE, searchFrom);
-    while (nl !== -1 && nl < end) {
+    for (let lineStart = 0; lineStart < end; ) {
+      const nl = buf.indexOf(NEWLINE, lineStart);
       const offset = bufStart + nl + 1;
       if (this.skipped >= 0) {
         emit({ kind: 'oversized', bytes: this.skipped + (nl - lineStart), offset });
@@ -152,11 +182,7 @@ class LineReader {
         emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
       }
       lineStart = nl + 1;
-      nl = buf.indexOf(NEWLINE, lineStart);
     }
-    const rest = end - lineStart;
-    if (rest > 0 && lineStart > 0) buf.copy(buf, 0, lineStart, end);
-    this.carry = rest;
   }
 }
 
