@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FeatureMetrics } from '../metrics/types';
 import { writeFileAtomic } from '../state/atomicWrite';
+import { makeDirs } from '../state/makeDirs';
 import { EXIT, RuntimeError } from './exit';
 import { type JsonCommandIo, processIo, readRun } from './statusJson';
 import { checkNaiveTz, resolveFeature } from './statusText';
@@ -29,12 +30,21 @@ export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonC
     return EXIT.ok;
   }
   const out = path.resolve(opts.out);
+  if (isDirectory(out)) throw new RuntimeError(`cannot write ${opts.out}: it is a directory; give a file name (e.g. ${path.join(opts.out, 'metrics.json')})`);
   try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
+    makeDirs(path.dirname(out));
     await writeFileAtomic(out, json);
   } catch (err) {
-    throw new RuntimeError(`cannot write ${opts.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new RuntimeError(`cannot write ${opts.out}: ${(err as Error).message}`);
   }
   io.stderr.write(`metrics of ${resolved.feature} written to ${opts.out}\n`);
   return EXIT.ok;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -14,6 +14,7 @@ import { parseTimestamp } from '../events/timestamp';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { eventsPath, statePath } from '../state/layout';
+import { makeDirs } from '../state/makeDirs';
 import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
 import { openRunProcessor, RunProcessor } from './metricsPort';
@@ -73,7 +74,11 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   }
   if (options.resume && !hasRun) throw new RushRefused(`nothing to resume: no run of ${feature} in ${stateDir}`);
 
-  fs.mkdirSync(stateDir, { recursive: true });
+  try {
+    makeDirs(stateDir);
+  } catch (err) {
+    throw new RushRefused(`cannot create the state directory ${stateDir}: ${(err as Error).message}`);
+  }
   const lock = acquireRunLock(stateDir, feature);
   if (E.isLeft(lock)) throw new RushRefused(lock.left);
   const release = lock.right;

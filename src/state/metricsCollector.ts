@@ -4,7 +4,6 @@
  * the streaming ones cannot drift apart. Each call reads the state once. It lives with the state
  * I/O because `exportJson` writes a file; the computing is pure (`collectFromState`).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
@@ -13,6 +12,7 @@ import type { RunSnapshot } from '../metrics/snapshot';
 import type { StateEventsOptions } from '../metrics/stateEvents';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import { writeFileAtomicSync } from './atomicWrite';
+import { makeDirs } from './makeDirs';
 import type { StateFile } from './codecs';
 
 /** Anything that holds a loaded state: a `StateManager`, or a function returning one. */
@@ -56,7 +56,7 @@ export class MetricsCollector {
 
   /** Writes the feature metrics (snake_case JSON) to `file`, creating its directory. */
   exportJson(file: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    makeDirs(path.dirname(path.resolve(file)));
     writeFileAtomicSync(file, `${JSON.stringify(FeatureMetrics.encode(this.computeFeatureMetrics()), null, 2)}\n`);
   }
 }

@@ -17,6 +17,7 @@ import { FeatureMetrics } from '../metrics/types';
 import { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { initialState, LevelState, StateFile, TaskState, WorkerState } from './codecs';
 import { statePath } from './layout';
+import { makeDirs } from './makeDirs';
 
 export interface StateManagerOptions {
   readonly stateDir: string;
@@ -193,7 +194,7 @@ export class StateManager {
     const text = this.serialize();
     const write = async (): Promise<void> => {
       if (generation <= this.committedGeneration) return;
-      fs.mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       const committed = await writeFileAtomic(this.file, text, { shouldCommit: () => generation > this.committedGeneration });
       if (committed) this.committedGeneration = generation;
     };
@@ -210,7 +211,7 @@ export class StateManager {
   saveSync(): void {
     this.cleanTemps();
     const generation = ++this.lastGeneration;
-    fs.mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
     writeFileAtomicSync(this.file, this.serialize());
     this.committedGeneration = generation;
   }

@@ -104,6 +104,28 @@ exporter('fails with one line when there is nothing to export', async () => {
     }
   });
 });
+exporter('an --out it cannot write: one line saying why, and nothing left behind', async () => {
+  await withTempDir(async (dir) => {
+    const stateDir = completedRun(dir);
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    fs.mkdirSync(path.join(dir, 'adir'));
+    const cases: [string, RegExp][] = [
+      [path.join(dir, 'afile', 'sub', 'm.json'), /afile is in the way: it exists and is not a directory/],
+      [path.join(dir, 'adir'), /adir: it is a directory; give a file name \(e\.g\. .*adir\/metrics\.json\)/],
+    ];
+    for (const [out, expected] of cases) {
+      try {
+        await metricsExportCommand({ stateDir, out }, io().io);
+        assert.unreachable(out);
+      } catch (err) {
+        assert.instance(err, RuntimeError, out);
+        assert.match((err as Error).message, expected, out);
+      }
+    }
+    assert.equal(fs.readdirSync(path.join(dir, 'adir')), []);
+    assert.equal(fs.readdirSync(dir).sort(), ['.mahabharatha', 'adir', 'afile']);
+  });
+});
 exporter.run();
 
 const cli = suite('mahabharatha metrics export (built CLI)');

@@ -87,4 +87,22 @@ invalid('refuses to start over an existing run without --resume, leaving it unto
   assert.is(fs.readFileSync(path.join(dir, 'state', 'small-events.jsonl'), 'utf8'), '');
 });
 
+invalid('a state dir that cannot be made: one line naming what is in the way, exit 1', async () => {
+  copyGraph('small.task-graph.json', dir);
+  fs.writeFileSync(path.join(dir, 'afile'), '');
+  fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling'));
+  const cases: [string, RegExp][] = [
+    ['afile/state', /cannot create the state directory .*afile\/state: .*afile is in the way: it exists and is not a directory/],
+    ['dangling/state', /cannot create the state directory .*dangling\/state: .*dangling is in the way: it exists and is not a directory/],
+  ];
+  for (const [stateDir, expected] of cases) {
+    const r = await runCli(['rush', '--graph', 'small.task-graph.json', '--state-dir', stateDir], { cwd: dir });
+    assert.is(r.code, 1, stateDir);
+    assert.match(r.stderr, expected, stateDir);
+    assert.is(r.stderr.trim().split('\n').length, 1, `${stateDir}: one line, no stack trace`);
+    assert.is(r.stdout, '', `${stateDir}: nothing started`);
+  }
+  assert.equal(listTree(dir), ['afile', 'dangling', 'small.task-graph.json']);
+});
+
 invalid.run();

@@ -1,0 +1,39 @@
+/**
+ * `mkdir -p` that always ends. Node's own (`fs.mkdirSync(dir, { recursive: true })`) retries
+ * forever — at full CPU, deaf to SIGTERM — when a filesystem answers ENOENT for a child of a
+ * directory that exists (procfs, sysfs): `--state-dir /proc/x` would hang instead of failing.
+ * Here each missing directory is made once, from the top, and the first error is thrown.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing)) {
+    missing.push(existing);
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (fs.existsSync(existing) && !isDirectory(existing)) throw inTheWay(existing);
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Made meanwhile by another process: fine. A dangling link (or a new file) in the way is not.
+      if (!isDirectory(d)) throw inTheWay(d);
+    }
+  }
+}
+
+const inTheWay = (p: string): Error => Object.assign(new Error(`${p} is in the way: it exists and is not a directory`), { code: 'ENOTDIR' });
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
