@@ -53,7 +53,7 @@ const PHASE = {
 } as const;
 type Phase = (typeof PHASE)[keyof typeof PHASE];
 
-/** The phase of an event that ends an attempt begun at `begun`. */
+/** The phase of an event that ends an attempt whose last beginning (start, else claim) was at `begun`. */
 const endPhase = (ts: number, begun: number | null): Phase => (begun !== null && begun === ts ? PHASE.instantAttemptEnd : PHASE.attemptEnd);
 
 export function eventsFromState(state: StateFile, options: StateEventsOptions = {}): StateEvents {
@@ -120,7 +120,7 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
       const started = at(f.started_at as string | null);
       if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
       if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
-      push(endPhase(failedAt, claimed ?? started), { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
+      push(endPhase(failedAt, started ?? claimed), { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
     }
     pushLastAttempt(task, taskId, failures.length > 0, { at, workerOf, push });
   }
@@ -167,7 +167,8 @@ function pushLastAttempt(task: TaskState, taskId: string, failuresLogged: boolea
   if (workerId === null) return;
   if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
   if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
-  const begun = claimed ?? started;
+  // The attempt's last beginning: an end in that same millisecond must come after it.
+  const begun = started ?? claimed;
   if (status === 'complete' && completed !== null) {
     const verification = task.verification_duration_ms;
     const phase = endPhase(completed, begun);

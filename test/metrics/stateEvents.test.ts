@@ -44,6 +44,19 @@ RoundTrip('a saved state gives the metrics of the stream that produced it (finis
   );
 });
 
+RoundTrip('an attempt that starts and fails in the same millisecond ends after its start, not before', () => {
+  // Found by the property above: T-L1-003's second attempt is claimed at 5.717 s, started and failed
+  // at 5.739 s. Replayed failure-first, worker 0 looked busy until the next claim (8 ms too long).
+  const events = generateRun(mulberry32(231891), { workers: 2, tasksPerLevel: [3], failRate: 0.6, producer: 'p' });
+  const instant = events.find((e) => e.type === 'task_failed' && events.some((s) => s.type === 'task_started' && s.ts === e.ts && s.data.taskId === e.data.taskId));
+  assert.ok(instant, 'the run has an attempt that starts and fails in one millisecond');
+  const fromState = collectFromState(savedState(events), NOW).metrics;
+  assert.equal(
+    fromState.workerMetrics.map((w) => w.busyMs),
+    streamed(events).metrics.workerMetrics.map((w) => w.busyMs),
+  );
+});
+
 RoundTrip('keeps keys it does not manage', () => {
   const prev = { ...initialState('f'), x_custom: 1, tasks: { 'T-L1-001': { status: 'todo' as const, x_note: 'keep' } } };
   const next = applySnapshot(prev, streamed(generateRun(mulberry32(2), { workers: 1, tasksPerLevel: [1] })), null) as Record<string, unknown>;
