@@ -22,6 +22,7 @@ export interface LevelLine {
   readonly failed: number;
   /** Over the execution durations of its completed tasks; null when none completed. */
   readonly avgMs: number | null;
+  readonly p50Ms: number | null;
   readonly p95Ms: number | null;
 }
 
@@ -141,13 +142,8 @@ const FAILED = 'failed';
 export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
   const { metrics } = snapshot;
   const graph = options.graph ?? null;
-  const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? options.now : snapshot.lastEventAt ?? options.now);
-
   const tasksByLevel = groupByLevel(snapshot.tasks);
-  const graphLevels = graphLevelSizes(graph);
-
-  const sizeKnown = graph !== null || options.totalKnown === true || snapshot.status === 'complete';
-  const levels = levelLines(snapshot, tasksByLevel, graphLevels, endOfClock, sizeKnown);
+  const levels = levelLinesOf(snapshot, options.now, graph, options.totalKnown === true);
 
   const unleveledTasks = tasksByLevel.get(null) ?? [];
   const unleveled = {
@@ -192,7 +188,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     startedAt: snapshot.startedAt,
     endedAt: snapshot.endedAt,
     lastEventAt: snapshot.lastEventAt,
-    currentLevel: levels.find((l) => l.phase !== 'done')?.level ?? snapshot.currentLevel,
+    currentLevel: currentLevelOf(levels, snapshot),
     runError: snapshot.error,
     progress: {
       completed,
@@ -216,10 +212,24 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
 export const workerAvgMs = (w: WorkerMetrics): number | null => (w.tasksCompleted > 0 ? w.avgTaskDurationMs : null);
 
 /** A level's task-time figures; null until one of its tasks has a measured duration. */
-export function levelTaskFigures(lm: LevelMetrics): { readonly avgMs: number | null; readonly p50Ms: number | null; readonly p95Ms: number | null } {
+function levelTaskFigures(lm: LevelMetrics): { readonly avgMs: number | null; readonly p50Ms: number | null; readonly p95Ms: number | null } {
   if ((lm.samples ?? lm.completedCount) <= 0) return { avgMs: null, p50Ms: null, p95Ms: null };
   return { avgMs: lm.avgTaskDurationMs, p50Ms: lm.p50DurationMs, p95Ms: lm.p95DurationMs };
 }
+
+/**
+ * Each level's line: its phase, duration and task figures. The one reading of a level's state,
+ * shared by the printer and the dashboard, so both say the same of the same run.
+ */
+export function levelLinesOf(snapshot: RunSnapshot, now: number, graph: TaskGraph | null = null, totalKnown = false): LevelLine[] {
+  const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
+  const sizeKnown = graph !== null || totalKnown || snapshot.status === 'complete';
+  return levelLines(snapshot, groupByLevel(snapshot.tasks), graphLevelSizes(graph), endOfClock, sizeKnown);
+}
+
+/** The first level not done yet (the run's own current level once all are). */
+export const currentLevelOf = (lines: readonly LevelLine[], snapshot: RunSnapshot): number | null =>
+  lines.find((l) => l.phase !== 'done')?.level ?? snapshot.currentLevel;
 
 function groupByLevel(tasks: readonly TaskMetrics[]): Map<number | null, TaskMetrics[]> {
   const out = new Map<number | null, TaskMetrics[]>();
@@ -249,6 +259,7 @@ interface LevelFacts {
   readonly durationMs: number | null;
   readonly startedAt: number | null;
   readonly avgMs: number | null;
+  readonly p50Ms: number | null;
   readonly p95Ms: number | null;
   readonly tasks: readonly TaskMetrics[];
 }
@@ -272,6 +283,7 @@ function levelLines(
       durationMs: lm.durationMs,
       startedAt: epochOf(lm.startedAt),
       avgMs: figures.avgMs,
+      p50Ms: figures.p50Ms,
       p95Ms: figures.p95Ms,
       tasks: tasksByLevel.get(lm.level) ?? [],
     });
@@ -290,6 +302,7 @@ function levelLines(
       durationMs: null,
       startedAt: null,
       avgMs: null,
+      p50Ms: null,
       p95Ms: null,
       tasks,
     });
@@ -309,6 +322,7 @@ function levelLines(
       completed: f.completed,
       failed: f.failed,
       avgMs: f.avgMs,
+      p50Ms: f.p50Ms,
       p95Ms: f.p95Ms,
     };
   });

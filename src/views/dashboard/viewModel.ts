@@ -6,7 +6,7 @@
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import { levelTaskFigures, WARNING_COUNTERS, workerAvgMs } from '../statusModel';
+import { currentLevelOf, levelLinesOf, type LevelPhase, WARNING_COUNTERS, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -186,17 +186,16 @@ const HINTS: readonly string[] = [
 
 export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
   const { now } = options;
-  const levelMetrics = snapshot.metrics.levelMetrics;
-  const layout = layoutFor(options.width, options.height, levelMetrics.length);
+  const levelRows = levelRowsOf(snapshot, now);
+  const layout = layoutFor(options.width, options.height, levelRows.length);
   const hint = HINTS.find((h) => h.length <= options.width) ?? '';
   if (layout.mode === 'too-small') {
-    return emptyModel(snapshot, options, layout, hint, tooSmallMessage(options.width, options.height));
+    return emptyModel(snapshot, options, layout, hint, tooSmallMessage(options.width, options.height), levelRows);
   }
 
   const state = runState(snapshot);
   const clockEnd = state === 'running' || state === 'waiting' ? now : (snapshot.endedAt ?? snapshot.lastEventAt ?? now);
 
-  const levelRows = levelRowsOf(snapshot, clockEnd);
   const currentIndex = levelRows.findIndex((r) => r.current);
   const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
     width: innerWidth(layout.levels, layout.bordered),
@@ -220,7 +219,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
 
   return {
     layout,
-    header: headerOf(snapshot, options, layout, state, clockEnd, stalled),
+    header: headerOf(snapshot, options, layout, state, clockEnd, stalled, levelRows),
     levels: { rows: levelRows, table: levelsTable },
     workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
     durations: durationChart(snapshot, layout),
@@ -237,12 +236,12 @@ export function tooSmallMessage(width: number, height: number): string {
   return `Terminal too small (${width}×${height}); the dashboard needs at least 40×12. Press q to quit.`;
 }
 
-function emptyModel(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, hint: string, message: string): DashboardModel {
+function emptyModel(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, hint: string, message: string, levels: readonly LevelRow[]): DashboardModel {
   const state = runState(snapshot);
   const empty: TableModel = { columns: [], rows: [], offset: 0, total: 0 };
   return {
     layout,
-    header: headerOf(snapshot, options, layout, state, options.now, 0),
+    header: headerOf(snapshot, options, layout, state, options.now, 0, levels),
     levels: { rows: [], table: empty },
     workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: { buckets: [], bars: [], samples: 0, footer: '' },
@@ -299,7 +298,15 @@ function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | 
   return `~${formatSeconds(Math.max(1000, Math.ceil(left / 1000) * 1000))} (est.)`;
 }
 
-function headerOf(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, state: RunState, clockEnd: number, stalled: number): HeaderModel {
+function headerOf(
+  snapshot: RunSnapshot,
+  options: DashboardModelOptions,
+  layout: Layout,
+  state: RunState,
+  clockEnd: number,
+  stalled: number,
+  levels: readonly LevelRow[],
+): HeaderModel {
   const m = snapshot.metrics;
   const feature = snapshot.feature ?? '(no feature yet)';
   const elapsedMs = snapshot.startedAt === null ? null : Math.max(0, clockEnd - snapshot.startedAt);
@@ -312,8 +319,10 @@ function headerOf(snapshot: RunSnapshot, options: DashboardModelOptions, layout:
   const eta = etaText(snapshot, state, options.now);
   const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
-  const levelCount = m.levelMetrics.length;
-  const levelPos = snapshot.currentLevel === null ? '-' : `${snapshot.currentLevel}`;
+  const levelCount = levels.length;
+  const current = levels.find((l) => l.current);
+  const levelPos = current === undefined ? '-' : `${current.level}`;
+  const levelsDone = levels.filter((l) => l.status === LEVEL_WORD.done).length;
 
   const width = innerWidth(layout.header, layout.bordered);
   const segLen = (segs: readonly Segment[]): number => segs.reduce((n, x) => n + [...x.text].length, 0);
@@ -348,7 +357,7 @@ function headerOf(snapshot: RunSnapshot, options: DashboardModelOptions, layout:
   if (stalled > 0) optional.push({ text: `  ${stalled} STALLED`, tone: 'alert' });
   optional.push(...leftOver);
   if (layout.mode === 'compact') optional.push({ text: `  warn ${warnings}`, tone: warnings > 0 ? 'warn' : 'muted' });
-  optional.push({ text: `  level ${levelPos}${levelCount > 0 ? ` (${m.levelsCompleted}/${levelCount} done)` : ''}` });
+  optional.push({ text: `  level ${levelPos}${levelCount > 0 ? ` (${levelsDone}/${levelCount} done)` : ''}` });
   optional.push({ text: `  workers ${busy}/${m.workerMetrics.length} busy` });
   for (const extra of optional) if (segLen(status) + segLen([extra]) <= width) status.push(extra);
 
@@ -400,30 +409,31 @@ export function cutSegments(segments: readonly Segment[], width: number): Segmen
   return out;
 }
 
-function levelRowsOf(snapshot: RunSnapshot, clockEnd: number): LevelRow[] {
-  return snapshot.metrics.levelMetrics.map((l) => {
-    const status = l.status ?? (l.durationMs !== null ? 'complete' : 'pending');
-    const startedAt = epochOf(l.startedAt);
-    const running = status === 'running' || status === 'failed';
-    // A running level's duration is a clock (whole seconds); a finished one is a measured figure.
-    const duration =
-      l.durationMs !== null ? formatDuration(l.durationMs) : running && startedAt !== null ? formatSeconds(clockEnd - startedAt) : '-';
-    const figures = levelTaskFigures(l);
+/** The printer's reading of each level (`levelLinesOf`), in the dashboard's words. */
+function levelRowsOf(snapshot: RunSnapshot, now: number): LevelRow[] {
+  const lines = levelLinesOf(snapshot, now);
+  const current = currentLevelOf(lines, snapshot);
+  const measured = new Set(snapshot.metrics.levelMetrics.filter((l) => l.durationMs !== null).map((l) => l.level));
+  return lines.map((l) => {
+    // A level still going shows a clock (whole seconds); a finished one a measured figure.
+    const clock = l.phase !== 'done' && !measured.has(l.level);
+    const duration = l.durationMs === null ? '-' : clock ? formatSeconds(l.durationMs) : formatDuration(l.durationMs);
     return {
       level: l.level,
-      status,
-      done: l.completedCount,
+      status: LEVEL_WORD[l.phase],
+      done: l.completed,
       total: l.taskCount,
-      failed: l.failedCount,
+      failed: l.failed,
       duration,
-      avg: formatDuration(figures.avgMs),
-      p50: formatDuration(figures.p50Ms),
-      p95: formatDuration(figures.p95Ms),
-      current: l.level === snapshot.currentLevel,
+      avg: formatDuration(l.avgMs),
+      p50: formatDuration(l.p50Ms),
+      p95: formatDuration(l.p95Ms),
+      current: l.level === current,
     };
   });
 }
 
+const LEVEL_WORD: Readonly<Record<LevelPhase, string>> = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed' };
 const LEVEL_TONE: Readonly<Record<string, Tone>> = { complete: 'good', running: 'warn', failed: 'alert', pending: 'muted' };
 
 function levelCells(r: LevelRow): Record<string, Cell> {

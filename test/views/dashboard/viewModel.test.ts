@@ -4,7 +4,11 @@ import { createRunState, snapshotOf } from '../../../src/metrics/reducer';
 import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
-import { complete, midway, T0 } from './helpers';
+import { formatDuration } from '../../../src/views/format';
+import { statusModel } from '../../../src/views/statusModel';
+import { complete, fixtureInputs, fold, midway, T0 } from './helpers';
+
+const PHASE_WORD = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed' } as const;
 
 const base: DashboardModelOptions = { now: T0 + 7_000, stallAfterMs: 120_000, selectedWorker: null, paused: false, width: 120, height: 40, timeZone: 'UTC' };
 const model = (snapshot: RunSnapshot, options: Partial<DashboardModelOptions> = {}) => dashboardModel(snapshot, { ...base, ...options });
@@ -99,6 +103,30 @@ levels('gives each level its status, done/total, duration and statistics', () =>
     ],
   );
   assert.equal(rows.map((r) => r.current), [false, true, false, false]);
+});
+
+levels('reads a level as the printer does when the run records no level events (upstream state files)', () => {
+  // Without level_started/level_complete the metrics say only "running" for level 1; every one of its
+  // tasks is complete and level 2 has begun, so it is complete, in the dashboard as in `status`.
+  const noLevelEvents = fixtureInputs('run-midway.jsonl').filter((i) => i.kind !== 'event' || !i.event.type.startsWith('level_'));
+  const snapshot = fold(noLevelEvents, T0 + 7_000);
+  assert.is(snapshot.metrics.levelMetrics.find((l) => l.level === 1)?.status, 'running');
+  const rows = model(snapshot).levels.rows;
+  assert.equal(
+    rows.map((r) => [r.level, r.status, `${r.done}/${r.total}`]),
+    [
+      [1, 'complete', '2/2'],
+      [2, 'running', '2/3'],
+      [3, 'pending', '0/2'],
+      [4, 'pending', '0/1'],
+    ],
+  );
+  // Its duration comes from its tasks' stamps, as the printer gives it, not a clock.
+  const printed = statusModel(snapshot, { now: T0 + 7_000 }).levels;
+  assert.equal(rows.map((r) => r.status), printed.map((l) => PHASE_WORD[l.phase]));
+  assert.is(rows[0]?.duration, formatDuration(printed[0]?.durationMs ?? null));
+  assert.equal(rows.map((r) => r.current), [false, true, false, false]);
+  assert.match(text(model(snapshot).header.lines[0] ?? []), /level 2 \(1\/4 done\)/);
 });
 
 levels('drops the least useful columns first when the table is narrow', () => {
