@@ -5,6 +5,8 @@ import { EVENT_ALIASES, EVENT_TYPES } from '../../src/events/codecs';
 import { decodeLine, eventLine } from '../../src/events/decode';
 import { decodeLineFast, FAST_TYPES, fastUtcTimestamp } from '../../src/events/fastDecode';
 import { parseTimestamp } from '../../src/events/timestamp';
+import { generateRun } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const Equivalence = suite('decodeLineFast');
 
@@ -84,6 +86,33 @@ Equivalence('gives exactly what decodeLine gives, on valid and broken lines', ()
   );
 });
 
+Equivalence('gives what decodeLine gives on the lines of real runs, as written and with a payload field dropped, retyped or added', () => {
+  const events = generateRun(mulberry32(5), { workers: 3, tasksPerLevel: [4, 3], failRate: 0.3, verifyRate: 0.5, producer: 'p' });
+  const edits: ((data: Record<string, unknown>) => void)[] = [
+    () => undefined,
+    (d) => delete d[Object.keys(d)[0] ?? 'x'],
+    (d) => delete d[Object.keys(d).at(-1) ?? 'x'],
+    (d) => (d[Object.keys(d)[0] ?? 'x'] = '3'),
+    (d) => (d[Object.keys(d).at(-1) ?? 'x'] = null),
+    (d) => (d.extra_field = 1),
+    (d) => (d.taskId = 'T-camel'),
+    (d) => (d.error = 'boom'),
+    (d) => (d.duration_ms = -5),
+  ];
+  let fast = 0;
+  for (const event of events) {
+    for (const edit of edits) {
+      const wire = JSON.parse(eventLine(event)) as { data: Record<string, unknown> };
+      edit(wire.data);
+      const l = JSON.stringify(wire);
+      const decoded = decodeLineFast(l);
+      assert.equal(decoded, decodeLine(l), l);
+      if (decoded._tag === 'Right') fast += 1;
+    }
+  }
+  assert.ok(fast > events.length * 3, 'most edited lines still decode');
+});
+
 Equivalence('decodes the lines we write', () => {
   const l = eventLine({ type: 'task_complete', ts: Date.UTC(2026, 0, 27, 8, 45, 34, 57), producer: 'p', seq: 3, data: { taskId: 'T-1', workerId: 2, durationMs: 1500 } });
   const decoded = decodeLineFast(l.trimEnd());
@@ -115,6 +144,24 @@ Stamps('equals parseTimestamp on every canonical stamp it accepts', () => {
       assert.equal(slow, { _tag: 'Right', right: fast });
     }),
     { numRuns: 5000, seed: 7 },
+  );
+});
+
+Stamps('gives parseTimestamp’s result along a log, where most stamps share their minute with the one before', () => {
+  const second = fc.oneof(fc.integer({ min: 0, max: 61 }).map((n) => String(n).padStart(2, '0')), fc.constantFrom('6x', '  ', '-1'));
+  const fraction = fc.oneof(fc.integer({ min: 0, max: 999 }).map((n) => `.${String(n).padStart(3, '0')}`), fc.constantFrom('', '.5x9', ',123'));
+  const minute = fc.constantFrom('2026-01-27T08:45:', '2026-01-27T08:46:', '2026-02-30T08:45:', '2026-01-27T25:45:', '2024-02-29T23:59:', '2026-01-2xT08:45:');
+  const stampInMinute = fc.tuple(minute, second, fraction).map(([m, s, f]) => `${m}${s}${f}Z`);
+  fc.assert(
+    fc.property(fc.array(stampInMinute, { minLength: 1, maxLength: 30 }), (stamps) => {
+      for (const s of stamps) {
+        const fast = fastUtcTimestamp(s);
+        const slow = parseTimestamp(s);
+        if (fast !== undefined) assert.equal(slow, { _tag: 'Right', right: fast }, s);
+        else if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/.test(s)) assert.is(slow._tag, 'Left', `${s} is canonical: only an invalid one may leave the fast path`);
+      }
+    }),
+    { numRuns: 2000, seed: 11 },
   );
 });
 
