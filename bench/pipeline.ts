@@ -121,11 +121,11 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
 
     // The whole JSONL → metrics path first, on a fresh heap, for its peak RSS; then its best time.
     const wholePathPeakRss = await peakRssDuring(() => wholePath(dir));
-    const wholeSeconds = await bestOf(2, () => wholePath(dir));
+    const wholeSeconds = await bestOf(3, () => wholePath(dir));
 
     // The ceiling: JSON.parse of every line, nothing else; and with reading and splitting the file.
     let sink = 0;
-    const readParseSeconds = await bestOf(2, () => {
+    const readParseSeconds = await bestOf(3, () => {
       const all = fs.readFileSync(file, 'utf8').split('\n');
       all.pop();
       for (const line of all) if (JSON.parse(line) !== null) sink += 1;
