@@ -69,9 +69,9 @@ const IDENTIFIER = /^[a-z][a-zA-Z0-9]*$/;
  * The payload reader of one event type, for the payload as we write it: the codec's fields in
  * snake_case and no other key (anything else returns undefined and goes through `fastData`). It
  * is generated code, so that each field is a plain property read and write the engine compiles to
- * a load: read generically, by computed key, the same payload costs as much again as its whole
- * `JSON.parse`. The code is made only of the codec's field names (checked to be identifiers) and
- * checks each value with that field codec's own `is`, like `fastData`.
+ * a load: read generically, by computed key (`fastData`), the payload costs 0.1 µs more a line, a
+ * fifth of the line's `JSON.parse`. The code is made only of the codec's field names (checked to
+ * be identifiers) and checks each value with that field codec's own `is`, like `fastData`.
  */
 function canonicalReader(fields: ReadonlyMap<string, Field>): PayloadReader | null {
   const entries = [...fields].map(([name, field], i) => ({ name, wire: toSnake(name), field, value: `v${i}`, is: `is${i}` }));
