@@ -3,10 +3,10 @@
  * (the seed's `export_json`), computed by the same one-shot read as `status`, to a file (written
  * atomically, parent directories created) or to stdout.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FeatureMetrics } from '../metrics/types';
 import { writeFileAtomic } from '../state/atomicWrite';
+import { isDirectory } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
 import { EXIT, RuntimeError } from './exit';
 import { type JsonCommandIo, processIo, readRun } from './statusJson';
@@ -39,12 +39,4 @@ export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonC
   }
   io.stderr.write(`metrics of ${resolved.feature} written to ${opts.out}\n`);
   return EXIT.ok;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

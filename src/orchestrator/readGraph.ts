@@ -48,7 +48,9 @@ function summarize(problems: readonly string[]): string {
  * (io-ts also puts the member index of each intersection into the path; those are dropped).
  */
 function describeGraphErrors(errors: t.Errors, max = 3): string {
-  const lines = errors.slice(0, max).map((e) => {
+  // One problem per place: each member of an intersection reports the same bad value again.
+  const byPlace = new Map<string, string>();
+  for (const e of errors) {
     let where = '';
     e.context.forEach((entry, i) => {
       const parent = i > 0 ? (e.context[i - 1]?.type as { _tag?: string } | undefined) : undefined;
@@ -57,8 +59,9 @@ function describeGraphErrors(errors: t.Errors, max = 3): string {
     });
     const expected = e.context[e.context.length - 1]?.type.name ?? 'a value';
     const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value).slice(0, 40);
-    return `${where || '(root)'}: ${e.message ?? `expected ${expected}, got ${got}`}`;
-  });
-  const more = errors.length - max;
-  return lines.join('; ') + (more > 0 ? `; and ${more} more` : '');
+    if (!byPlace.has(where)) byPlace.set(where, `${where || '(root)'}: ${e.message ?? `expected ${expected}, got ${got}`}`);
+  }
+  const lines = [...byPlace.values()];
+  const more = lines.length - max;
+  return lines.slice(0, max).join('; ') + (more > 0 ? `; and ${more} more` : '');
 }

@@ -89,7 +89,8 @@ export function isDirectory(dir: string): boolean {
   }
 }
 
-export const noStateDirMessage = (stateDir: string): string => `no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}`;
+export const noStateDirMessage = (stateDir: string): string =>
+  fs.existsSync(stateDir) ? `${stateDir} is not a directory: give the state directory (--state-dir)` : `no state directory at ${stateDir}: nothing has run here yet; ${START_HINT}`;
 
 export const unknownFeatureMessage = (feature: string, stateDir: string, found: readonly string[]): string =>
   `unknown feature ${JSON.stringify(feature)} in ${stateDir}; ${found.length > 0 ? `features found: ${found.join(', ')}` : `no features there yet; ${START_HINT}`}`;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDirectory } from './layout';
 
 export function makeDirs(dir: string): void {
   const missing: string[] = [];
@@ -29,11 +30,3 @@ export function makeDirs(dir: string): void {
 }
 
 const inTheWay = (p: string): Error => Object.assign(new Error(`${p} is in the way: it exists and is not a directory`), { code: 'ENOTDIR' });
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -136,6 +136,15 @@ states('explains a missing state dir and how to start a run', async () => {
   });
 });
 
+states('says so when the state dir given is a file', async () => {
+  await withTempDir(async (dir) => {
+    const file = path.join(dir, 'state.json');
+    fs.writeFileSync(file, '{}');
+    const message = await rejects(() => run({ stateDir: file }), RuntimeError);
+    assert.match(message, /state\.json is not a directory: give the state directory \(--state-dir\)/);
+  });
+});
+
 states('names the features found when asked for an unknown one', async () => {
   await withTempDir(async (dir) => {
     const message = await rejects(() => run({ stateDir: project(dir, 'with-graph'), feature: 'nope' }), RuntimeError);

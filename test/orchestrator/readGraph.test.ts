@@ -69,6 +69,15 @@ parse('summarises a long list of problems with a count', () => {
   assert.match(message, /; and 4 more problems$/);
 });
 
+parse('says in words what a file that is not a task graph lacks, once per place', () => {
+  // A state file given by mistake: its tasks are a map, not a list.
+  const state = JSON.stringify({ feature: 'f', tasks: { 'T-1': { status: 'complete' } } });
+  assert.is(messageOf(parseGraph(state, 's.json')), 's.json is not a task graph: tasks: expected a list of tasks, got {"T-1":{"status":"complete"}}');
+  // A bad task is one problem, not one per member of the task codec.
+  const bad = JSON.stringify({ feature: 'f', tasks: [5, { id: 'B', level: 1 }] });
+  assert.is(messageOf(parseGraph(bad, 'g.json')), 'g.json is not a task graph: tasks[0]: expected a task {id, level, ...}, got 5');
+});
+
 parse('applies a feature override', () => {
   const r = parseGraph(JSON.stringify({ feature: 'f', tasks: [{ id: 'A', level: 1, verification: { command: 'true' } }] }), 'g.json', { feature: 'other' });
   assert.ok(E.isRight(r) && r.right.feature === 'other');
