@@ -7,6 +7,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { EVENT_ALIASES, EventData, EventEnvelope, EventType, LifecycleEvent, WireEvent } from './codecs';
+import { printableLine } from './printable';
 import { formatTimestamp, parseTimestamp, TimestampOptions } from './timestamp';
 
 export const REJECTION_REASONS = [
@@ -85,7 +86,7 @@ export function decodeLine(line: string, options: DecodeOptions = {}): E.Either<
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    return reject('invalid_json', (err as Error).message, line);
+    return reject('invalid_json', printableLine((err as Error).message), line);
   }
   return E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
 }

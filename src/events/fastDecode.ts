@@ -22,6 +22,7 @@ import * as t from 'io-ts';
 import { isRecord, NonNegativeInt, SnakeCasedType, toCamel, toSnake, WithDefaultsType } from '../codecs/snakeCase';
 import { EventData, EVENT_TYPES, type EventType, type LifecycleEvent } from './codecs';
 import { decodeEvent, MAX_LINE_BYTES, type DecodeOptions, type Rejection } from './decode';
+import { printableLine } from './printable';
 
 interface Field {
   readonly required: boolean;
@@ -231,7 +232,7 @@ export function decodeLineFast(line: string, options: DecodeOptions = {}): E.Eit
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    return E.left({ reason: 'invalid_json', detail: (err as Error).message, input: line });
+    return E.left({ reason: 'invalid_json', detail: printableLine((err as Error).message), input: line });
   }
   const fast = fastEvent(parsed);
   if (fast !== undefined) return E.right(fast);

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { printable } from '../events/printable';
 import { preciseNow } from './protocol';
 
 export interface CommandOptions {
@@ -113,8 +114,9 @@ function describeFailure(code: number | null, signal: NodeJS.Signals | null, tim
   return last ? `${why}: ${last}` : why;
 }
 
+/** The last line the command wrote, as plain text (its colours and other escape sequences removed). */
 function lastLine(output: string): string {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = printable(output).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const line = lines[lines.length - 1] ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

@@ -11,7 +11,7 @@
  * - Truncation (file smaller than our offset) restarts at 0; rotation (another inode under the
  *   name) first drains the old file, then restarts at 0 of the new one.
  * - A line longer than `maxLineBytes` is skipped without being buffered whole (memory stays bounded)
- *   and reported as `oversized`.
+ *   and reported as `oversized`. A UTF-8 byte-order mark at the start of the file is skipped.
  */
 import * as fs from 'node:fs';
 import { mergeMap, Observable, Subscription } from 'rxjs';
@@ -170,7 +170,9 @@ class LineReader {
   /** Emits the lines of `buf[0, end)`, which ends with a newline. */
   private split(end: number, bufStart: number, emit: Emit): void {
     const buf = this.buf;
-    for (let lineStart = 0; lineStart < end; ) {
+    // A byte-order mark some editors put at the start of a file is not part of the first line.
+    const bom = bufStart === 0 && this.skipped < 0 && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    for (let lineStart = bom ? 3 : 0; lineStart < end; ) {
       const nl = buf.indexOf(NEWLINE, lineStart);
       const offset = bufStart + nl + 1;
       if (this.skipped >= 0) {

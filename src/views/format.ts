@@ -3,6 +3,7 @@
  * progress bar, wall-clock times, and ANSI colour that turns into a no-op when colour is off.
  * Pure: no clock, no environment; the caller says whether colour is on and which zone to use.
  */
+import { printable } from '../events/printable';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -135,7 +136,7 @@ export const padStart = (s: string, width: number): string => ' '.repeat(Math.ma
 
 /** One line of at most `max` visible characters: newlines folded to spaces, an ellipsis when cut. */
 export function oneLine(s: string, max: number): string {
-  const flat = s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const flat = printable(s).replace(/\s*[\r\n]+\s*/g, ' ').trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

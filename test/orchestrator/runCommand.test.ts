@@ -48,6 +48,11 @@ run('explains a failure with the exit code and the last line of output', async (
   assert.equal({ ok: r.ok, exitCode: r.exitCode, error: r.error }, { ok: false, exitCode: 3, error: 'exit 3: boom: it broke' });
 });
 
+run('the last line of output is plain text: colours and terminal titles are removed', async () => {
+  const r = await runCommand(`printf '\\033[31mred failure\\033[0m\\033]0;pwned\\007 bell\\n' >&2; exit 3`, { cwd: dir, timeoutMs: 10_000 }).result;
+  assert.is(r.error, 'exit 3: red failure bell');
+});
+
 run('a failure without output is just the exit code', async () => {
   const r = await runCommand('exit 7', { cwd: dir, timeoutMs: 10_000 }).result;
   assert.is(r.error, 'exit 7');

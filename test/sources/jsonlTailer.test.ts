@@ -113,6 +113,18 @@ Reading('decodes UTF-8 characters split across read boundaries', () =>
   }),
 );
 
+Reading('skips a byte-order mark at the start of the file, and only there', () =>
+  withLog('\ufeff{"a":1}\n\ufeff{"b":2}\n', async (file) => {
+    const items = await readAll(file);
+    assert.equal(items, [
+      { kind: 'line', line: '{"a":1}', offset: 11 },
+      { kind: 'line', line: '\ufeff{"b":2}', offset: 22 },
+      { kind: 'caught_up', offset: 22 },
+    ]);
+    assert.equal(lines(await readAll(file, { chunkBytes: 4 })), ['{"a":1}', '\ufeff{"b":2}'], 'a first line longer than a read');
+  }),
+);
+
 Reading('skips blank lines but keeps offsets exact', () =>
   withLog('{"a":1}\n\n  \r\n{"b":2}\r\n', async (file) => {
     const items = await readAll(file);
