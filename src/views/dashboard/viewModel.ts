@@ -643,6 +643,9 @@ function workerTasksOf(snapshot: RunSnapshot, workerId: number): WorkerTasks {
   return tasks;
 }
 
+/** An error in a worker's task list: one line of plain text (the box clips what does not fit). */
+const ERROR_CHARS = 160;
+
 function listWorkerTasks(snapshot: RunSnapshot, workerId: number): WorkerTasks {
   const lines: string[] = [];
   const current = new Map<string, number | null>();
@@ -652,13 +655,13 @@ function listWorkerTasks(snapshot: RunSnapshot, workerId: number): WorkerTasks {
     const level = typeof t.level === 'number' ? `L${t.level}` : 'L?';
     const took = t.status === 'complete' ? formatDuration(t.executionDurationMs) : '';
     const attempts = (t.attempts ?? 0) > 1 ? `  ${t.attempts} attempts` : '';
-    const error = t.status !== 'complete' && t.error ? `  ${t.error}` : '';
+    const error = t.status !== 'complete' && t.error ? `  ${oneLine(t.error, ERROR_CHARS)}` : '';
     lines.push(`${t.taskId.padEnd(14)} ${level.padEnd(4)} ${(t.status ?? '-').padEnd(13)} ${took.padStart(7)}${attempts}${error}`);
   }
   // Attempts that failed here although another worker has the task now.
   for (const f of snapshot.failures) {
     if (f.workerId !== workerId || current.get(f.taskId) === workerId) continue;
-    lines.push(`${f.taskId.padEnd(14)} ${(f.level === null ? 'L?' : `L${f.level}`).padEnd(4)} ${'failed here'.padEnd(13)} ${''.padStart(7)}  attempt ${f.attempt}${f.error ? `  ${f.error}` : ''}`);
+    lines.push(`${f.taskId.padEnd(14)} ${(f.level === null ? 'L?' : `L${f.level}`).padEnd(4)} ${'failed here'.padEnd(13)} ${''.padStart(7)}  attempt ${f.attempt}${f.error ? `  ${oneLine(f.error, ERROR_CHARS)}` : ''}`);
   }
   return {
     workerId,

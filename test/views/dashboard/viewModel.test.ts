@@ -181,6 +181,14 @@ workers('lists the selected worker’s tasks, with attempts that failed on it', 
   assert.match(three?.lines[0] ?? '', /^L2-C\s+L2\s+failed here\s+attempt 1\s+exit 1$/);
 });
 
+workers('shows a task’s error on one line of plain text, whatever its command printed', () => {
+  const error = '\u001b[31mAssertionError\u001b[0m: expected 1\n    at test.js:3';
+  const failed = midway(T0 + 7_000, [{ kind: 'event', event: { type: 'task_failed', ts: T0 + 6_900, data: { taskId: 'L2-C', workerId: 1, error } } }]);
+  const line = model(failed, { selectedWorker: 1 }).workerTasks?.lines.find((l) => l.startsWith('L2-C')) ?? '';
+  assert.match(line, /failed\s+.*AssertionError: expected 1 at test\.js:3$/);
+  assert.not.match(line, /\u001b|\n/);
+});
+
 workers('keeps the selected worker in view when they do not all fit', () => {
   const many = manyWorkers(40);
   const w = model(many, { width: 80, height: 24, selectedWorker: 35 }).workers;
