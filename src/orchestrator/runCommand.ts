@@ -108,7 +108,7 @@ export function runCommand(command: string, options: CommandOptions): RunningCom
 }
 
 function describeFailure(code: number | null, signal: NodeJS.Signals | null, timedOut: boolean, timeoutMs: number, output: string): string {
-  if (timedOut) return `timed out after ${formatSeconds(timeoutMs)}`;
+  if (timedOut) return `timed out after ${formatTimeout(timeoutMs)}`;
   const why = signal !== null ? `killed by ${signal}` : `exit ${code ?? '?'}`;
   const last = lastLine(output);
   return last ? `${why}: ${last}` : why;
@@ -121,4 +121,4 @@ function lastLine(output: string): string {
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
-const formatSeconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`);
+const formatTimeout = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`);

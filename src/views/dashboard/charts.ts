@@ -4,7 +4,7 @@
  * they stay visible without colour (NO_COLOR).
  */
 import { BAR_FULL, formatDuration } from '../format';
-import { formatSeconds } from './time';
+import { formatWholeSeconds } from './time';
 
 export interface Bucket {
   /** Inclusive lower bound, ms. */
@@ -88,7 +88,7 @@ export function throughputSeries(completions: readonly number[], startMs: number
     const i = Math.max(0, Math.min(n - 1, Math.floor((at - startMs) / bucketMs)));
     counts[i] = (counts[i] ?? 0) + 1;
   }
-  return { bucketMs, labels: counts.map((_, i) => formatSeconds(i * bucketMs)), counts };
+  return { bucketMs, labels: counts.map((_, i) => formatWholeSeconds(i * bucketMs)), counts };
 }
 
 export interface BarLine {

@@ -6,7 +6,7 @@
 import { formatDuration } from '../format';
 
 /** `0s`, `42s`, `1m`, `1m05s`, `1h`, `1h05m`; `-` when unknown. Truncated to the second. */
-export function formatSeconds(ms: number | null | undefined): string {
+export function formatWholeSeconds(ms: number | null | undefined): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '-';
   const s = Math.max(0, Math.floor(ms / 1000));
   // From a minute on, whole seconds read as `formatDuration` prints them.

@@ -10,7 +10,7 @@ import { currentLevelOf, levelLinesOf, type LevelPhase, WARNING_COUNTERS, worker
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
-import { formatSeconds } from './time';
+import { formatWholeSeconds } from './time';
 
 export interface DashboardModelOptions {
   /** The clock (epoch ms): elapsed time, ages and running durations are measured to it. */
@@ -295,7 +295,7 @@ function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | 
   const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
   // Whole seconds, rounded up: an estimate has no tenths, and a clock that changes every frame
   // would redraw every frame. Never `~0s` while tasks remain: the estimate ran out, the work has not.
-  return `~${formatSeconds(Math.max(1000, Math.ceil(left / 1000) * 1000))} (est.)`;
+  return `~${formatWholeSeconds(Math.max(1000, Math.ceil(left / 1000) * 1000))} (est.)`;
 }
 
 function headerOf(
@@ -310,7 +310,7 @@ function headerOf(
   const m = snapshot.metrics;
   const feature = snapshot.feature ?? '(no feature yet)';
   const elapsedMs = snapshot.startedAt === null ? null : Math.max(0, clockEnd - snapshot.startedAt);
-  const elapsed = formatSeconds(elapsedMs);
+  const elapsed = formatWholeSeconds(elapsedMs);
   const done = m.tasksCompleted;
   const failed = m.tasksFailed;
   const total = m.tasksTotal;
@@ -417,7 +417,7 @@ function levelRowsOf(snapshot: RunSnapshot, now: number): LevelRow[] {
   return lines.map((l) => {
     // A level still going shows a clock (whole seconds); a finished one a measured figure.
     const clock = l.phase !== 'done' && !measured.has(l.level);
-    const duration = l.durationMs === null ? '-' : clock ? formatSeconds(l.durationMs) : formatDuration(l.durationMs);
+    const duration = l.durationMs === null ? '-' : clock ? formatWholeSeconds(l.durationMs) : formatDuration(l.durationMs);
     return {
       level: l.level,
       status: LEVEL_WORD[l.phase],
@@ -462,7 +462,7 @@ function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: Dashboard
     failed: w.tasksFailed,
     avg: formatDuration(workerAvgMs(w)),
     utilization: formatPercent(w.utilization ?? null),
-    lastEvent: formatSeconds(age),
+    lastEvent: formatWholeSeconds(age),
     // Once the run has ended nobody is waiting on the worker: no alarm on a finished run.
     stalled: live && busy && age !== null && age > options.stallAfterMs,
   };
@@ -544,7 +544,7 @@ function throughputChart(snapshot: RunSnapshot, layout: Layout, clockEnd: number
   const times = completionTimes(snapshot);
   const series = throughputSeries(times, snapshot.startedAt, clockEnd, maxPoints);
   const total = series.counts.reduce((a, b) => a + b, 0);
-  return { ...series, title: `Throughput (tasks per ${formatSeconds(series.bucketMs)})`, total };
+  return { ...series, title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`, total };
 }
 
 /**

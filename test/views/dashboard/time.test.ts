@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatSeconds } from '../../../src/views/dashboard/time';
+import { formatWholeSeconds } from '../../../src/views/dashboard/time';
 
-const seconds = suite('formatSeconds');
+const seconds = suite('formatWholeSeconds');
 
 seconds('shows whole seconds, minutes and hours, truncated', () => {
   const cases: readonly (readonly [number | null, string])[] = [
@@ -17,7 +17,7 @@ seconds('shows whole seconds, minutes and hours, truncated', () => {
     [-5, '0s'],
     [null, '-'],
   ];
-  for (const [ms, expected] of cases) assert.is(formatSeconds(ms), expected, String(ms));
+  for (const [ms, expected] of cases) assert.is(formatWholeSeconds(ms), expected, String(ms));
 });
 
 seconds.run();
