@@ -213,6 +213,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const quarantine = options.persist
     ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {
         now,
+        resumeFrom: startOffset,
         onProblem: (m) => warner.warn(m),
         ...(options.rejectedCapBytes !== undefined ? { capBytes: options.rejectedCapBytes } : {}),
       })

@@ -3,6 +3,10 @@
  * `{feature}.rejected.jsonl` as `{at, reason, detail, line}`, so nothing read is lost. The file is
  * size-capped: past the cap, rejections are only counted (by the reducer). Appends are batched —
  * one write per burst, never one per line — and a failed append is reported, not thrown.
+ *
+ * A restarted processor replays the log from its checkpoint, so it meets again the bad lines it
+ * quarantined after that checkpoint, before it stopped: those are recognised (same position, same
+ * line) and written once.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +22,14 @@ export interface RejectedLinesOptions {
   readonly now?: () => number;
   /** Called once when the cap is reached, and on a failed append. */
   readonly onProblem?: (message: string) => void;
+  /** The replay restarts at this byte offset of the log: entries already there past it are not written again. */
+  readonly resumeFrom?: number;
 }
+
+/** What identifies a quarantined line: its position in the log and its text (as quoted). */
+const keyOf = (offset: number, line: string | null): string => `${offset}\n${line ?? ''}`;
+
+const quote = (line: string | null): string | null => (line !== null && line.length > MAX_QUOTED_LINE ? `${line.slice(0, MAX_QUOTED_LINE)}…` : line);
 
 export class RejectedLinesWriter {
   private size: number;
@@ -29,6 +40,8 @@ export class RejectedLinesWriter {
   private writing: Promise<void> = Promise.resolve();
   private readonly capBytes: number;
   private readonly now: () => number;
+  /** Entries past the resume offset already in the file (see `resumeFrom`). */
+  private readonly alreadyThere: Set<string>;
 
   constructor(
     readonly file: string,
@@ -43,11 +56,13 @@ export class RejectedLinesWriter {
       // no quarantine yet
     }
     this.size = size;
+    this.alreadyThere = size > 0 && options.resumeFrom !== undefined ? entriesAfter(file, options.resumeFrom) : new Set();
   }
 
   /** Queues a rejected input; false once the cap is reached (it is then only counted). */
   add(input: RejectedInput): boolean {
-    const line = input.line === null ? null : input.line.length > MAX_QUOTED_LINE ? `${input.line.slice(0, MAX_QUOTED_LINE)}…` : input.line;
+    const line = quote(input.line);
+    if (input.offset !== undefined && this.alreadyThere.delete(keyOf(input.offset, line))) return true;
     const entry = `${JSON.stringify({ at: formatTimestamp(this.now()), reason: input.reason, detail: input.detail, offset: input.offset ?? null, line })}\n`;
     const bytes = Buffer.byteLength(entry);
     if (this.size + this.pendingBytes + bytes > this.capBytes) {
@@ -83,4 +98,24 @@ export class RejectedLinesWriter {
     }
     return this.writing;
   }
+}
+
+/** Keys of the entries of `file` whose offset is past `offset` (a file we cannot read has none). */
+function entriesAfter(file: string, offset: number): Set<string> {
+  const keys = new Set<string>();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return keys;
+  }
+  for (const row of text.split('\n')) {
+    try {
+      const entry = JSON.parse(row) as { offset?: unknown; line?: unknown };
+      if (typeof entry.offset === 'number' && entry.offset > offset) keys.add(keyOf(entry.offset, typeof entry.line === 'string' ? entry.line : null));
+    } catch {
+      // not an entry of ours (or a torn last one): nothing to recognise
+    }
+  }
+  return keys;
 }

@@ -125,6 +125,31 @@ Processor('bad lines are counted, quarantined with their reason, and do not stop
   }),
 );
 
+Processor('a restart that replays bad lines it had quarantined before it stopped writes each of them once', () =>
+  withTempDir(async (dir) => {
+    const lines = toJsonl(run(4)).trimEnd().split('\n');
+    const half = Math.floor(lines.length / 2);
+    const first = [...lines.slice(0, half), 'bad one'];
+    const second = [...lines.slice(half), 'bad two', '{"truncated":'];
+    fs.writeFileSync(eventsPath(dir, FEATURE), `${first.join('\n')}\n`);
+    await replay(dir);
+    const savedEarly = fs.readFileSync(statePath(dir, FEATURE));
+    fs.appendFileSync(eventsPath(dir, FEATURE), `${second.join('\n')}\n`);
+    await replay(dir);
+    // Killed after quarantining the second half's bad lines, before saving: the state is the earlier one.
+    fs.writeFileSync(statePath(dir, FEATURE), savedEarly);
+    const restarted = await replay(dir);
+    const quarantined = fs
+      .readFileSync(rejectedPath(dir, FEATURE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { line: string }).line);
+    assert.equal(quarantined, ['bad one', 'bad two', '{"truncated":']);
+    assert.equal(restarted.snapshot().ingest.invalidLines, { invalid_json: 3 });
+    assert.is(restarted.snapshot().metrics.tasksCompleted, 9);
+  }),
+);
+
 Processor('with the in-process emitter: replays the log first, then folds emitted events, each counted once', () =>
   withTempDir(async (dir) => {
     const events = run(5);

@@ -47,6 +47,29 @@ Quarantine('stops writing at the cap, says so once, and keeps what was there', (
   }),
 );
 
+Quarantine('resuming at an offset, the entries already written past it are not written again', () =>
+  withTempDir(async (dir) => {
+    const file = path.join(dir, 'f.rejected.jsonl');
+    const before = new RejectedLinesWriter(file, { now: () => NOW });
+    for (const [line, offset] of [['early', 10], ['late', 50], ['later', 90]] as const) before.add(rejected(line, offset));
+    await before.flush();
+    // A replay from offset 40 meets `late` and `later` again, then a new bad line, and a different one at 90.
+    const resumed = new RejectedLinesWriter(file, { now: () => NOW, resumeFrom: 40 });
+    for (const [line, offset] of [['late', 50], ['later', 90], ['new', 120], ['other', 90]] as const) assert.ok(resumed.add(rejected(line, offset)));
+    await resumed.flush();
+    assert.equal(
+      readEntries(file).map((e) => (e as { line: string }).line),
+      ['early', 'late', 'later', 'new', 'other'],
+    );
+    // Once met, an entry is new again: a second truncated-and-rewritten log may repeat it.
+    const again = new RejectedLinesWriter(file, { now: () => NOW, resumeFrom: 100 });
+    again.add(rejected('new', 120));
+    again.add(rejected('new', 120));
+    await again.flush();
+    assert.equal(readEntries(file).length, 6);
+  }),
+);
+
 Quarantine('a failed append is reported, not thrown', () =>
   withTempDir(async (dir) => {
     const problems: string[] = [];
