@@ -90,7 +90,12 @@ function canonicalReader(fields: ReadonlyMap<string, Field>): PayloadReader | nu
     ...optional.map((e) => `if (${e.value} !== undefined) { if (!${e.is}(${e.value})) return undefined; out.${e.name} = ${e.value}; present += 1; }`),
     `return keys === present ? out : undefined;`,
   ];
-  const make = new Function(...entries.map((e) => e.is), `return (data) => {\n${body.join('\n')}\n};`) as (...is: t.Is<unknown>[]) => PayloadReader;
+  let make: (...is: t.Is<unknown>[]) => PayloadReader;
+  try {
+    make = new Function(...entries.map((e) => e.is), `return (data) => {\n${body.join('\n')}\n};`) as typeof make;
+  } catch {
+    return null; // code generation disallowed (node --disallow-code-generation-from-strings): `fastData` reads every payload
+  }
   return make(...entries.map((e) => e.field.codec.is.bind(e.field.codec)));
 }
 

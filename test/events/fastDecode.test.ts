@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -118,6 +120,15 @@ Equivalence('decodes the lines we write', () => {
   const decoded = decodeLineFast(l.trimEnd());
   assert.equal(decoded, decodeLine(l.trimEnd()));
   assert.is(decoded._tag, 'Right');
+});
+
+Equivalence('still decodes where code generation is disallowed (the built package, node --disallow-code-generation-from-strings)', () => {
+  const dist = path.join(__dirname, '..', '..', 'dist', 'events', 'fastDecode.js');
+  const l = eventLine({ type: 'task_failed', ts: Date.UTC(2026, 0, 27), producer: 'p', seq: 4, data: { taskId: 'T-1', workerId: 2, error: 'exit 1' } }).trimEnd();
+  const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(dist)}).decodeLineFast(${JSON.stringify(l)})))`;
+  const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' });
+  assert.is(child.status, 0, child.stderr);
+  assert.equal(JSON.parse(child.stdout), JSON.parse(JSON.stringify(decodeLine(l))));
 });
 
 Equivalence('has a fast path for every canonical event type', () => {
