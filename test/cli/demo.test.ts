@@ -4,19 +4,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEMO_GRAPH } from '../../src/orchestrator/demo';
 import { parseGraph } from '../../src/orchestrator/readGraph';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 import { readEvents, readState, runCli } from '../orchestrator/cliHarness';
 
 const DEMO_TASKS = ['WM-001', 'WM-002', 'WM-003', 'WM-004', 'WM-005', 'WM-006', 'WM-007', 'WM-008'];
 
 let dir = '';
 const demo = suite('demoCommand');
-demo.before.each(() => {
-  dir = makeTempDir('mahabharatha-demo-test-');
-});
-demo.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(demo, 'mahabharatha-demo-test-', (d) => (dir = d));
 
 demo('without a terminal: runs the bundled graph with progress lines, then prints the final status', async () => {
   // The demo promises to finish within 45 s; the harness fails the test past that.

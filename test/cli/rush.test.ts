@@ -5,19 +5,14 @@ import * as assert from 'uvu/assert';
 import { EVENT_TYPES } from '../../src/events/codecs';
 import { FeatureMetrics } from '../../src/metrics/types';
 import { MetricsCollector } from '../../src/state/metricsCollector';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 import { copyGraph, readEvents, readState, runCli, runsOf } from '../orchestrator/cliHarness';
 
 const SMALL_TASKS = ['SM-L0-001', 'SM-L1-001', 'SM-L1-002', 'SM-L1-003', 'SM-L2-001', 'SM-L2-002'];
 
 let dir = '';
 const rush = suite('rushCommand');
-rush.before.each(() => {
-  dir = makeTempDir('mahabharatha-rush-');
-});
-rush.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(rush, 'mahabharatha-rush-', (d) => (dir = d));
 
 rush('runs a 3-level graph with a flaky task on 2 workers and records every moment', async () => {
   copyGraph('small.task-graph.json', dir);

@@ -2,17 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 import { copyGraph, listTree, runCli } from '../orchestrator/cliHarness';
 
 let dir = '';
 const invalid = suite('rushCommand (refusals)');
-invalid.before.each(() => {
-  dir = makeTempDir('mahabharatha-rush-invalid-');
-});
-invalid.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(invalid, 'mahabharatha-rush-invalid-', (d) => (dir = d));
 
 const cases: [string, RegExp][] = [
   ['invalid-unknown-dependency.task-graph.json', /task T-2 depends on unknown task T-9/],

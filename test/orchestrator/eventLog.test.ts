@@ -6,16 +6,11 @@ import * as assert from 'uvu/assert';
 import { decodeLine } from '../../src/events/decode';
 import { EventLogAppender, newProducerId } from '../../src/orchestrator/eventLog';
 import { OrchestratorEvents, PositionedEvent } from '../../src/sources/inProcess';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
 const log = suite('EventLogAppender');
-log.before.each(() => {
-  dir = makeTempDir('mahabharatha-eventlog-');
-});
-log.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(log, 'mahabharatha-eventlog-', (d) => (dir = d));
 
 const open = (file: string, now = () => 1_700_000_000_123.75) => {
   const emitter = new OrchestratorEvents();

@@ -3,16 +3,11 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCommand } from '../../src/orchestrator/runCommand';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
 const run = suite('runCommand');
-run.before.each(() => {
-  dir = makeTempDir('mahabharatha-cmd-');
-});
-run.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(run, 'mahabharatha-cmd-', (d) => (dir = d));
 
 /** Gone, or a zombie waiting to be reaped: either way it runs no more. */
 function isDead(pid: number): boolean {

@@ -4,16 +4,11 @@ import * as fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { acquireRunLock, lockPath } from '../../src/orchestrator/runLock';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
 const lock = suite('acquireRunLock');
-lock.before.each(() => {
-  dir = makeTempDir('mahabharatha-lock-');
-});
-lock.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(lock, 'mahabharatha-lock-', (d) => (dir = d));
 
 lock('takes a free lock and releases it', () => {
   const r = acquireRunLock(dir, 'feat');

@@ -4,16 +4,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FromWorker } from '../../src/orchestrator/protocol';
 import { startWorker, workerEntry } from '../../src/orchestrator/workerProcess';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
 const worker = suite('startWorker');
-worker.before.each(() => {
-  dir = makeTempDir('mahabharatha-worker-');
-});
-worker.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(worker, 'mahabharatha-worker-', (d) => (dir = d));
 
 /** A worker whose messages are queued for the test to await one by one. */
 function spawnWorker(id: number) {

@@ -3,16 +3,11 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeDirs } from '../../src/state/makeDirs';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
 const makeDirsSuite = suite('makeDirs');
-makeDirsSuite.before.each(() => {
-  dir = makeTempDir('mahabharatha-makedirs-');
-});
-makeDirsSuite.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(makeDirsSuite, 'mahabharatha-makedirs-', (d) => (dir = d));
 
 const codeOf = (f: () => void): string | undefined => {
   try {
