@@ -1,8 +1,10 @@
 /**
  * Reads a task-graph file: the file, its JSON, the upstream format (decoded, never cast), then the
  * checks of `validateGraph`. Every failure is one readable message naming the file and the task(s).
+ * `status` reads graphs through `readGraphFile` too, so both commands word a bad graph the same way.
  */
 import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
 import * as fs from 'node:fs';
 import type * as t from 'io-ts';
 import { TaskGraph } from './taskGraph';
@@ -12,6 +14,33 @@ import { validateGraph, ValidGraph } from './validateGraph';
 const MAX_PROBLEMS = 6;
 
 export function parseGraph(text: string, file: string, options: { feature?: string } = {}): E.Either<string, ValidGraph> {
+  return pipe(decodeGraph(text, file), E.chain(checked(file, options)));
+}
+
+export function readGraph(file: string, options: { feature?: string } = {}): E.Either<string, ValidGraph> {
+  return pipe(readGraphFile(file), E.mapLeft((problem) => problem.message), E.chain(checked(file, options)));
+}
+
+/**
+ * The task graph in `file` as upstream wrote it, decoded but not validated (a reader of its levels
+ * needs no more). Left: why not, with `missing` when there is no such file.
+ */
+export function readGraphFile(file: string): E.Either<{ readonly missing: boolean; readonly message: string }, TaskGraph> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
+    return E.left({ missing: e.code === 'ENOENT', message: `cannot read task graph ${file}: ${why}` });
+  }
+  return pipe(
+    decodeGraph(text, file),
+    E.mapLeft((message) => ({ missing: false, message })),
+  );
+}
+
+function decodeGraph(text: string, file: string): E.Either<string, TaskGraph> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -19,23 +48,16 @@ export function parseGraph(text: string, file: string, options: { feature?: stri
     return E.left(`${file} is not valid JSON: ${(err as Error).message}`);
   }
   const decoded = TaskGraph.decode(json);
-  if (E.isLeft(decoded)) return E.left(`${file} is not a task graph: ${describeGraphErrors(decoded.left)}`);
-  const valid = validateGraph(decoded.right, options);
-  if (E.isLeft(valid)) return E.left(`invalid task graph ${file}: ${summarize(valid.left)}`);
-  return valid;
+  return E.isLeft(decoded) ? E.left(`${file} is not a task graph: ${describeGraphErrors(decoded.left)}`) : decoded;
 }
 
-export function readGraph(file: string, options: { feature?: string } = {}): E.Either<string, ValidGraph> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    return E.left(`cannot read task graph ${file}: ${why}`);
-  }
-  return parseGraph(text, file, options);
-}
+const checked =
+  (file: string, options: { feature?: string }) =>
+  (graph: TaskGraph): E.Either<string, ValidGraph> =>
+    pipe(
+      validateGraph(graph, options),
+      E.mapLeft((problems) => `invalid task graph ${file}: ${summarize(problems)}`),
+    );
 
 function summarize(problems: readonly string[]): string {
   const shown = problems.slice(0, MAX_PROBLEMS).join('; ');
