@@ -41,7 +41,7 @@ export interface DemoOptions {
   stateDir?: string;
 }
 
-export function buildProgram(run: (task: () => Promise<number>) => void): Command {
+function buildProgram(run: (task: () => Promise<number>) => void): Command {
   const program = new Command('mahabharatha')
     .description('Run a feature’s tasks on parallel workers and see where the time goes.')
     .version(require('../../package.json').version as string)

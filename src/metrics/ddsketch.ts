@@ -18,7 +18,7 @@ import { describeErrors } from '../codecs/snakeCase';
 
 export const DEFAULT_ALPHA = 0.01;
 /** Smaller values (0 included) go to the zero bin: a nanosecond is nothing when the unit is a ms. */
-export const MIN_INDEXABLE = 1e-9;
+const MIN_INDEXABLE = 1e-9;
 /** Free slots added beyond a needed index when the bins grow, so growth is rare. */
 const GROWTH_SLACK = 64;
 

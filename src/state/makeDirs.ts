@@ -9,15 +9,11 @@ import * as path from 'node:path';
 import { isDirectory } from './layout';
 
 export function makeDirs(dir: string): void {
+  // Up to the first path that exists (at the latest the root), then down again, making each one.
   const missing: string[] = [];
   let existing = path.resolve(dir);
-  while (!fs.existsSync(existing)) {
-    missing.push(existing);
-    const parent = path.dirname(existing);
-    if (parent === existing) break;
-    existing = parent;
-  }
-  if (fs.existsSync(existing) && !isDirectory(existing)) throw inTheWay(existing);
+  for (; !fs.existsSync(existing) && path.dirname(existing) !== existing; existing = path.dirname(existing)) missing.push(existing);
+  if (!isDirectory(existing)) throw inTheWay(existing);
   for (const d of missing.reverse()) {
     try {
       fs.mkdirSync(d);

@@ -143,7 +143,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
   const { metrics } = snapshot;
   const graph = options.graph ?? null;
   const tasksByLevel = groupByLevel(snapshot.tasks);
-  const levels = levelLinesOf(snapshot, options.now, graph, options.totalKnown === true);
+  const levels = levelLinesOf(snapshot, options.now, { graph, totalKnown: options.totalKnown === true, tasksByLevel });
 
   const unleveledTasks = tasksByLevel.get(null) ?? [];
   const unleveled = {
@@ -221,17 +221,23 @@ function levelTaskFigures(lm: LevelMetrics): { readonly avgMs: number | null; re
  * Each level's line: its phase, duration and task figures. The one reading of a level's state,
  * shared by the printer and the dashboard, so both say the same of the same run.
  */
-export function levelLinesOf(snapshot: RunSnapshot, now: number, graph: TaskGraph | null = null, totalKnown = false): LevelLine[] {
+export function levelLinesOf(
+  snapshot: RunSnapshot,
+  now: number,
+  { graph = null, totalKnown = false, tasksByLevel = groupByLevel(snapshot.tasks) }: { graph?: TaskGraph | null; totalKnown?: boolean; tasksByLevel?: TasksByLevel } = {},
+): LevelLine[] {
   const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
   const sizeKnown = graph !== null || totalKnown || snapshot.status === 'complete';
-  return levelLines(snapshot, groupByLevel(snapshot.tasks), graphLevelSizes(graph), endOfClock, sizeKnown);
+  return levelLines(snapshot, tasksByLevel, graphLevelSizes(graph), endOfClock, sizeKnown);
 }
 
 /** The first level not done yet (the run's own current level once all are). */
 export const currentLevelOf = (lines: readonly LevelLine[], snapshot: RunSnapshot): number | null =>
   lines.find((l) => l.phase !== 'done')?.level ?? snapshot.currentLevel;
 
-function groupByLevel(tasks: readonly TaskMetrics[]): Map<number | null, TaskMetrics[]> {
+type TasksByLevel = Map<number | null, TaskMetrics[]>;
+
+function groupByLevel(tasks: readonly TaskMetrics[]): TasksByLevel {
   const out = new Map<number | null, TaskMetrics[]>();
   for (const task of tasks) {
     const key = typeof task.level === 'number' ? task.level : null;
@@ -266,7 +272,7 @@ interface LevelFacts {
 
 function levelLines(
   snapshot: RunSnapshot,
-  tasksByLevel: Map<number | null, TaskMetrics[]>,
+  tasksByLevel: TasksByLevel,
   graphLevels: Map<number, number>,
   endOfClock: number,
   sizeKnown: boolean,
