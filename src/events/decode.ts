@@ -81,15 +81,23 @@ export const MAX_LINE_BYTES = 1 << 20;
 
 /** Decodes one JSONL line. */
 export function decodeLine(line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
-  if (line.length > MAX_LINE_BYTES) return reject('line_too_long', `line of ${line.length} characters`, line.slice(0, 200));
+  if (line.length > MAX_LINE_BYTES) return tooLong(line);
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    return reject('invalid_json', printableLine((err as Error).message), line);
+    return notJson(line, err);
   }
-  return E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
+  return decodeParsedLine(parsed, line, options);
 }
+
+/** The rejections of a line before its JSON is looked at (shared with `decodeLineFast`). */
+export const tooLong = (line: string): E.Either<Rejection, never> => reject('line_too_long', `line of ${line.length} characters`, line.slice(0, 200));
+export const notJson = (line: string, err: unknown): E.Either<Rejection, never> => reject('invalid_json', printableLine((err as Error).message), line);
+
+/** `decodeEvent` of a line's JSON, its rejection quoting the line. */
+export const decodeParsedLine = (parsed: unknown, line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> =>
+  E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
 
 /** The wire form of an event (snake_case payload, UTC `Z` timestamp). */
 export function encodeEvent(event: LifecycleEvent): WireEvent {
