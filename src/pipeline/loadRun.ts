@@ -15,6 +15,7 @@ import type { TaskGraph } from '../orchestrator/taskGraph';
 import type { StateFile } from '../state/codecs';
 import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { readStateFile } from '../state/stateManager';
+import { preferredInput } from './preferredInput';
 import { createMetricsProcessor } from './processor';
 import { readTaskGraph } from './taskGraphLevels';
 
@@ -43,11 +44,6 @@ export type LoadRunError =
 
 /** Warnings kept in full; the rest are counted (bad lines are also counted under `ingest`). */
 const MAX_WARNINGS = 10;
-
-const hasCheckpoint = (state: StateFile | null): boolean => {
-  const metrics = state?.metrics as { checkpoint?: unknown } | null | undefined;
-  return metrics?.checkpoint !== undefined && metrics.checkpoint !== null;
-};
 
 export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRunError, LoadedRun>> {
   const { feature, stateDir } = options;
@@ -80,14 +76,12 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
     // A corrupt state with a log beside it: the processor warns and rebuilds from the log.
   }
 
+  const fromLog = preferredInput(hasLog, state) === 'log';
   const graphRead = readTaskGraph(upstreamGraphPath(stateDir, feature));
-  if (graphRead.warning) warn(graphRead.warning);
+  // Folding a state file, the processor reads the graph for its levels, and says what is wrong with it.
+  if (graphRead.warning && fromLog) warn(graphRead.warning);
 
   const now = options.now ?? Date.now();
-  // An upstream orchestrator's state (content, no checkpoint) is the full record; its events log
-  // holds only a few event types, so folding the log instead would lose tasks, workers and levels.
-  const upstreamState = state !== null && !hasCheckpoint(state) && (Object.keys(state.tasks ?? {}).length > 0 || Object.keys(state.workers ?? {}).length > 0);
-  const fromLog = !upstreamState && (hasLog || hasCheckpoint(state));
   const processor = createMetricsProcessor({
     feature,
     stateDir,

@@ -46,6 +46,7 @@ import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { holdUntil } from './holdUntil';
 import { fromStateItem, fromTailItem, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from './inputs';
 import { persistThrottled } from './persistThrottled';
+import { preferredInput, storedCheckpoint, type InputMode } from './preferredInput';
 import { RejectedLinesWriter } from './rejectedLines';
 import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots';
 import { levelsOf, readTaskGraph } from './taskGraphLevels';
@@ -112,14 +113,6 @@ function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources 
   return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true };
 }
 
-/**
- * Which input describes the run when both the events log and the state file are asked for (a
- * dashboard that does not know who runs the feature): the log when there is one or the state holds
- * our checkpoint, the state file when only an upstream state is there, else whichever speaks first.
- * Never both: state-file events carry no `seq` and would count every event twice.
- */
-type InputMode = 'log' | 'state' | 'undecided';
-
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
 interface StartingPoint {
   readonly prev: StateFile | null;
@@ -130,11 +123,10 @@ interface StartingPoint {
   readonly mode: InputMode;
 }
 
-function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null, checkpoint: unknown): InputMode {
+function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null): InputMode {
   if (!sources.stateFile) return 'log';
   if (!sources.log) return 'state';
-  if (logExists || (checkpoint !== undefined && checkpoint !== null)) return 'log';
-  return prev !== null ? 'state' : 'undecided';
+  return preferredInput(logExists, prev);
 }
 
 function startingPoint(options: MetricsProcessorOptions, sources: Sources, warner: Warner): StartingPoint {
@@ -157,11 +149,10 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
     else prev = read.right;
   }
-  const stored = (prev?.metrics as { checkpoint?: unknown } | null | undefined)?.checkpoint;
-  const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev, stored);
+  const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
-  const checkpoint = mode === 'log' ? stored : undefined;
-  if (checkpoint === undefined || checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered, mode };
+  const checkpoint = mode === 'log' ? storedCheckpoint(prev) : null;
+  if (checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
     warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);

@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { eventLine } from '../../src/events/decode';
+import { loadRun } from '../../src/pipeline/loadRun';
 import { createMetricsProcessor, MetricsProcessorOptions } from '../../src/pipeline/processor';
 import { OrchestratorEvents } from '../../src/sources/inProcess';
 import type { StateFile } from '../../src/state/codecs';
@@ -259,6 +260,32 @@ Processor('asked for both the log and the state file, uses the log when there is
     const both = await replay(dir, { persist: false, sources: { eventsLog: { follow: true }, stateFile: true }, pollIntervalMs: 20 });
     assert.is(both.snapshot().metrics.tasksCompleted, 9);
     assert.is(both.snapshot().metrics.workersUsed, 3);
+  }),
+);
+
+Processor('asked for both, folds an upstream state (tasks, no checkpoint) rather than the few events its log holds — as status does', () =>
+  withTempDir(async (dir) => {
+    const iso = (s: number) => new Date(Date.UTC(2026, 0, 27, 8, 0, s)).toISOString();
+    const state = {
+      feature: FEATURE,
+      started_at: iso(0),
+      tasks: {
+        'X-L1-001': { status: 'complete', worker_id: 1, claimed_at: iso(2), started_at: iso(2), completed_at: iso(12), duration_ms: 10_000 },
+        'X-L1-002': { status: 'complete', worker_id: 2, claimed_at: iso(3), started_at: iso(4), completed_at: iso(9), duration_ms: 5_000 },
+      },
+      workers: { '1': { worker_id: 1, status: 'running', started_at: iso(0) }, '2': { worker_id: 2, status: 'running', started_at: iso(0) } },
+    };
+    fs.writeFileSync(statePath(dir, FEATURE), JSON.stringify(state));
+    // Upstream's log: only a task start, no worker or level events.
+    fs.writeFileSync(eventsPath(dir, FEATURE), `{"timestamp":"${iso(2)}","type":"task_started","data":{"task_id":"X-L1-001","worker_id":1}}\n`);
+    const sources = { eventsLog: { follow: true }, stateFile: true };
+    const watched = await replay(dir, { persist: false, sources, pollIntervalMs: 20 });
+    const loaded = await loadRun({ feature: FEATURE, stateDir: dir, now: NOW });
+    assert.ok(E.isRight(loaded));
+    for (const metrics of [watched.snapshot().metrics, E.isRight(loaded) ? loaded.right.snapshot.metrics : null]) {
+      assert.is(metrics?.tasksCompleted, 2);
+      assert.is(metrics?.workersUsed, 2);
+    }
   }),
 );
 
