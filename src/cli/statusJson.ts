@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/Either';
 import { createRunState, snapshotOf } from '../metrics/reducer';
 import { loadRun, type LoadedRun } from '../pipeline/loadRun';
+import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
 import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './main';
@@ -37,8 +38,9 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
     io.stdout.write(renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph }));
     return EXIT.ok;
   }
-  const { snapshot, graph, warnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot, graph, warnings, moreWarnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
   for (const w of warnings) io.stderr.write(`mahabharatha: ${w}\n`);
+  if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);
   io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph }));
   return EXIT.ok;
 }

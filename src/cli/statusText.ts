@@ -99,7 +99,7 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
   const now = io.now();
   const loaded = await loadRun({ feature: resolved.feature, stateDir: resolved.stateDir, naiveTz: opts.naiveTz, now });
   if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
-  const { snapshot, state, graph, warnings } = loaded.right;
+  const { snapshot, state, graph, warnings, moreWarnings } = loaded.right;
 
   let model;
   try {
@@ -108,6 +108,7 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
       graph,
       totalKnown: runSizeKnown(snapshot, state),
       warnings,
+      moreWarnings,
       ...(opts.level !== undefined ? { level: opts.level } : {}),
     });
   } catch (err) {

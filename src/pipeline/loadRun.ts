@@ -33,8 +33,10 @@ export interface LoadedRun {
   readonly state: StateFile | null;
   /** The feature's task graph, when found beside the state dir. */
   readonly graph: TaskGraph | null;
-  /** Problems met while reading (a corrupt file, bad lines...), one line each. */
+  /** Problems met while reading (a corrupt file, bad lines...), one line each; the first few. */
   readonly warnings: readonly string[];
+  /** How many more there were. */
+  readonly moreWarnings: number;
 }
 
 export type LoadRunError =
@@ -99,6 +101,5 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   } finally {
     await processor.close();
   }
-  if (extra > 0) warnings.push(`(${extra} more warning${extra === 1 ? '' : 's'})`);
-  return E.right({ snapshot: processor.snapshot(), state, graph: graphRead.graph, warnings });
+  return E.right({ snapshot: processor.snapshot(), state, graph: graphRead.graph, warnings, moreWarnings: extra });
 }

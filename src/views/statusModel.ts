@@ -102,6 +102,7 @@ export interface StatusModel {
   readonly failures: readonly FailureRow[];
   readonly ingest: IngestSummary;
   readonly warnings: readonly string[];
+  readonly moreWarnings: number;
   /** Set with the `level` option: that level's tasks. */
   readonly levelDetail: { readonly line: LevelLine; readonly tasks: readonly TaskRow[] } | null;
 }
@@ -117,8 +118,9 @@ export interface StatusModelOptions {
   readonly totalKnown?: boolean;
   /** Show one level's tasks. */
   readonly level?: number;
-  /** Messages from loading (unreadable graph, ...). */
+  /** Messages from loading (unreadable graph, ...), and how many more there were. */
   readonly warnings?: readonly string[];
+  readonly moreWarnings?: number;
 }
 
 /** Thrown for a `level` the run does not have; the CLI turns it into a one-line error. */
@@ -204,6 +206,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     failures: snapshot.failures.map((f) => failureRow(f, snapshot)),
     ingest: ingestSummary(snapshot.ingest),
     warnings: options.warnings ?? [],
+    moreWarnings: options.moreWarnings ?? 0,
     levelDetail,
   };
 }

@@ -238,7 +238,7 @@ function totalLine(model: StatusModel): string {
 }
 
 function warnings(model: StatusModel, options: RenderOptions, paint: Paint): string[] {
-  const lines = [...silence(model), ...ingestLines(model.ingest, options), ...loadWarnings(model.warnings)];
+  const lines = [...silence(model), ...ingestLines(model.ingest, options), ...loadWarnings(model.warnings, model.moreWarnings)];
   return lines.length ? ['', ...lines.map((l) => paint('yellow', l))] : [];
 }
 
@@ -251,9 +251,9 @@ function silence(model: StatusModel): string[] {
 const MAX_WARNINGS = 5;
 const WARNING_WIDTH = 160;
 
-function loadWarnings(warnings: readonly string[]): string[] {
+function loadWarnings(warnings: readonly string[], more: number): string[] {
   const shown = warnings.slice(0, MAX_WARNINGS).map((w) => `⚠ ${oneLine(w, WARNING_WIDTH)}`);
-  const rest = warnings.length - MAX_WARNINGS;
+  const rest = Math.max(0, warnings.length - MAX_WARNINGS) + more;
   return rest > 0 ? [...shown, `⚠ … ${plural(rest, 'more warning')}`] : shown;
 }
 

@@ -289,6 +289,19 @@ Processor('asked for both, folds an upstream state (tasks, no checkpoint) rather
   }),
 );
 
+Processor('loadRun keeps the first warnings and counts the rest', () =>
+  withTempDir(async (dir) => {
+    const lines = toJsonl(run(4)).trimEnd().split('\n');
+    fs.writeFileSync(eventsPath(dir, FEATURE), `${[...lines, ...Array.from({ length: 25 }, (_, i) => `bad ${i}`)].join('\n')}\n`);
+    const loaded = await loadRun({ feature: FEATURE, stateDir: dir, now: NOW });
+    assert.ok(E.isRight(loaded));
+    if (E.isLeft(loaded)) return;
+    assert.is(loaded.right.warnings.length, 10);
+    assert.is(loaded.right.moreWarnings, 15);
+    assert.equal(loaded.right.snapshot.ingest.invalidLines, { invalid_json: 25 });
+  }),
+);
+
 Processor('persisting and reading the state file as a source exclude each other', () => {
   assert.throws(() => createMetricsProcessor({ feature: FEATURE, stateDir: '.', persist: true, sources: { stateFile: true } }), /exclude/);
 });

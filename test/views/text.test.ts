@@ -153,6 +153,12 @@ render('adds load warnings after the ingest warnings, a few in full', () => {
   assert.not.match(out, /warning 6/);
 });
 
+render('counts the warnings the loader did not keep among the ones not shown', () => {
+  const kept = Array.from({ length: 10 }, (_, i) => `warning ${i + 1}`);
+  const out = renderStatus(statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: kept, moreWarnings: 15 }), { color: false });
+  assert.match(out, /⚠ warning 5\n⚠ … 20 more warnings\n$/);
+});
+
 render('adds load warnings after the ingest warnings', () => {
   const model = statusModel(snapshotOfEvents('w', [], 0), { now: 0, warnings: ['task graph unreadable: bad JSON'] });
   assert.match(renderStatus(model, { color: false }), /\n\n⚠ task graph unreadable: bad JSON\n$/);
