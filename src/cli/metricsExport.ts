@@ -9,8 +9,8 @@ import { writeFileAtomic } from '../state/atomicWrite';
 import { isDirectory } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
 import { EXIT, RuntimeError } from './exit';
-import { type JsonCommandIo, processIo, readRun } from './statusJson';
-import { checkNaiveTz, resolveFeature } from './statusText';
+import { type JsonCommandIo, processIo } from './statusJson';
+import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 
 export interface MetricsExportOptions {
   feature?: string;

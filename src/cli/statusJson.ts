@@ -3,14 +3,12 @@
  * written anywhere. Exit 1 (RuntimeError) when there is nothing to show, with what to do; exit 2
  * (UsageError) for a bad flag value.
  */
-import * as E from 'fp-ts/Either';
 import { createRunState, snapshotOf } from '../metrics/reducer';
-import { loadRun, type LoadedRun } from '../pipeline/loadRun';
 import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
-import { EXIT, RuntimeError } from './exit';
+import { EXIT } from './exit';
 import type { StatusOptions } from './main';
-import { checkNaiveTz, resolveFeature } from './statusText';
+import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 
 /** What the JSON commands (`status --json`, `metrics export`) touch of the outside world; tests pass their own. */
 export interface JsonCommandIo {
@@ -21,13 +19,6 @@ export interface JsonCommandIo {
 }
 
 export const processIo = (): JsonCommandIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now });
-
-/** The feature's run, read without writing; a RuntimeError (exit 1, one line) when it cannot be read. */
-export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number): Promise<LoadedRun> {
-  const loaded = await loadRun({ feature, stateDir, naiveTz, now });
-  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
-  return loaded.right;
-}
 
 export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
-import { loadRun } from '../pipeline/loadRun';
+import { loadRun, type LoadedRun } from '../pipeline/loadRun';
 import type { StateFile } from '../state/codecs';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
 import { DEFAULT_STATE_DIR, isDirectory, listFeatures, noStateDirMessage, rejectedPath, START_HINT, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
@@ -80,6 +80,13 @@ function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
   return tasks.length > 0 && tasks.every((t) => typeof t.level === 'number' && typeof t.created_at === 'string');
 }
 
+/** The feature's run, read without writing; a RuntimeError (exit 1, one line) when it cannot be read. */
+export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number): Promise<LoadedRun> {
+  const loaded = await loadRun({ feature, stateDir, naiveTz, now });
+  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
+  return loaded.right;
+}
+
 export function checkNaiveTz(naiveTz: string | undefined): void {
   if (naiveTz !== undefined && !isValidZone(naiveTz)) {
     throw new UsageError(`--naive-tz: unknown time zone ${JSON.stringify(naiveTz)} (use an IANA name like Europe/Berlin, UTC, or an offset like +02:00)`);
@@ -97,9 +104,7 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
   }
 
   const now = io.now();
-  const loaded = await loadRun({ feature: resolved.feature, stateDir: resolved.stateDir, naiveTz: opts.naiveTz, now });
-  if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
-  const { snapshot, state, graph, warnings, moreWarnings } = loaded.right;
+  const { snapshot, state, graph, warnings, moreWarnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
 
   let model;
   try {
