@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { parseTimestamp } from '../events/timestamp';
+import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { eventsPath, statePath } from '../state/layout';
@@ -213,7 +213,7 @@ class RunInProgress {
   private closePreviousWorkers(previous: RunSnapshot): void {
     for (const w of previous.metrics.workerMetrics) {
       if (w.stoppedAt !== null && w.stoppedAt !== undefined) continue;
-      const at = (w.lastEventAt ? Date.parse(w.lastEventAt) : null) ?? previous.lastEventAt ?? Date.now();
+      const at = toEpochMs(w.lastEventAt) ?? previous.lastEventAt ?? Date.now();
       this.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
     }
   }
@@ -301,18 +301,13 @@ class RunInProgress {
 /** The levels still to run: from the lowest level not recorded complete, skipping complete tasks. */
 function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: ReadonlySet<string>): LevelPlan[] {
   const recorded = new Map(previous.metrics.levelMetrics.map((l) => [l.level, l]));
-  const stamp = (s: string | null | undefined): number | null => {
-    if (s === null || s === undefined) return null;
-    const parsed = parseTimestamp(s);
-    return E.isRight(parsed) ? parsed.right : null;
-  };
   const plans: LevelPlan[] = [];
   for (const level of graph.levels) {
     const tasks = graph.tasks.filter((t) => t.level === level);
     const info = recorded.get(level);
-    const finished = tasks.every((t) => complete.has(t.id)) && stamp(info?.completedAt) !== null;
+    const finished = tasks.every((t) => complete.has(t.id)) && toEpochMs(info?.completedAt) !== null;
     if (finished && plans.length === 0) continue;
-    plans.push({ level, tasks, startedAt: stamp(info?.startedAt) });
+    plans.push({ level, tasks, startedAt: toEpochMs(info?.startedAt) });
   }
   return plans;
 }

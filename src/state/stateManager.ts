@@ -12,7 +12,8 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeErrors } from '../codecs/snakeCase';
-import { formatTimestamp, parseTimestamp } from '../events/timestamp';
+import { formatTimestamp } from '../events/timestamp';
+import { toEpochMs } from '../metrics/duration';
 import { FeatureMetrics } from '../metrics/types';
 import { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { initialState, LevelState, StateFile, TaskState, WorkerState } from './codecs';
@@ -233,9 +234,7 @@ export class StateManager {
 
   /** A stored stamp (naive upstream or UTC) as epoch ms, or null when absent or unreadable. */
   epochOf(stamp: string | null | undefined): number | null {
-    if (stamp === null || stamp === undefined) return null;
-    const parsed = parseTimestamp(stamp, this.naiveTz === undefined ? {} : { naiveTz: this.naiveTz });
-    return E.isRight(parsed) ? parsed.right : null;
+    return toEpochMs(stamp, this.naiveTz === undefined ? {} : { naiveTz: this.naiveTz });
   }
 
   // ---- the seed's API (seed §3.4) -------------------------------------------------------------
