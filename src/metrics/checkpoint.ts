@@ -9,8 +9,7 @@ import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
-import type { LifecycleEvent } from '../events/codecs';
-import { createRunState, RECENT_EVENTS, type RunState } from './reducer';
+import { createRunState, pushRecent, recentEvents, type RunState } from './reducer';
 import { Series } from './series';
 
 const N = t.union([t.number, t.null]);
@@ -93,11 +92,7 @@ export const RunCheckpoint = t.type({
 export type RunCheckpoint = t.TypeOf<typeof RunCheckpoint>;
 
 export function checkpointOf(state: RunState): RunCheckpoint {
-  const recent: unknown[] = [];
-  for (let i = 0; i < RECENT_EVENTS; i++) {
-    const e = state.recent[(state.recentNext + i) % RECENT_EVENTS];
-    if (e) recent.push(encodeEvent(e));
-  }
+  const recent = recentEvents(state).map(encodeEvent);
   return {
     version: 1,
     feature: state.feature,
@@ -147,14 +142,10 @@ function build(cp: RunCheckpoint): RunState {
   for (const w of cp.workers) state.workers.set(w.id, { ...w });
   for (const l of cp.levels) state.levels.set(l.level, { ...l, durations: seriesFrom(l.durations) });
   state.durations = seriesFrom(cp.durations);
-  const recent = cp.recent.flatMap((w) => {
+  for (const w of cp.recent) {
     const e = decodeEvent(w);
-    return E.isRight(e) ? [e.right] : [];
-  });
-  recent.slice(-RECENT_EVENTS).forEach((e: LifecycleEvent, i) => {
-    state.recent[i] = e;
-  });
-  state.recentNext = recent.length % RECENT_EVENTS;
+    if (E.isRight(e)) pushRecent(state, e.right);
+  }
   state.failures.push(...cp.failures);
   for (const [k, v] of Object.entries(cp.ingest)) {
     if (k === 'invalidLines' && typeof v === 'object' && v !== null) Object.assign(state.ingest.invalidLines, v);

@@ -162,8 +162,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
   if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
   if (e.producer !== undefined && e.seq !== undefined) noteSeq(state, e.producer, e.seq);
-  state.recent[state.recentNext] = e;
-  state.recentNext = (state.recentNext + 1) % RECENT_EVENTS;
+  pushRecent(state, e);
   // New work after the run ended means it was resumed: it is running again, and its duration grows.
   if (state.endKind !== null && RESUMES_RUN.has(e.type)) {
     state.endKind = null;
@@ -247,6 +246,22 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       return;
     }
   }
+}
+
+/** Keeps `e` among the latest events (a ring of `RECENT_EVENTS`). */
+export function pushRecent(state: RunState, e: LifecycleEvent): void {
+  state.recent[state.recentNext] = e;
+  state.recentNext = (state.recentNext + 1) % RECENT_EVENTS;
+}
+
+/** The latest events, oldest first. */
+export function recentEvents(state: RunState): LifecycleEvent[] {
+  const out: LifecycleEvent[] = [];
+  for (let i = 0; i < RECENT_EVENTS; i++) {
+    const e = state.recent[(state.recentNext + i) % RECENT_EVENTS];
+    if (e) out.push(e);
+  }
+  return out;
 }
 
 /** Most logs have one producer: its high-water mark is kept at hand, the map updated on a change. */

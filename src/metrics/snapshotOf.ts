@@ -6,7 +6,7 @@
 import type { LifecycleEvent } from '../events/codecs';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
-import { RECENT_EVENTS } from './reducer';
+import { recentEvents } from './reducer';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus } from './snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
@@ -223,14 +223,7 @@ function ingestOf(state: RunState): IngestCounters {
   return { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } };
 }
 
-function recentEventsOf(state: RunState): RecentEvent[] {
-  const out: RecentEvent[] = [];
-  for (let i = 0; i < RECENT_EVENTS; i++) {
-    const e = state.recent[(state.recentNext + i) % RECENT_EVENTS];
-    if (e) out.push(describe(e));
-  }
-  return out;
-}
+const recentEventsOf = (state: RunState): RecentEvent[] => recentEvents(state).map(describe);
 
 /** A one-line account of an event, for logs. */
 function describe(e: LifecycleEvent): RecentEvent {
