@@ -2,6 +2,7 @@
  * What leaves `metrics/`: immutable snapshots of a run, read by every sink (persistence, the
  * one-shot printer, `--json`, the dashboard, the public API). One computation, many readers.
  */
+import { toSnake } from '../codecs/snakeCase';
 import type { RejectionReason } from '../events/decode';
 import type { EventType } from '../events/codecs';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
@@ -99,15 +100,5 @@ export type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics };
 
 /** The counters as written in JSON (`--json` `ingest`, the state file): snake_case keys. */
 export function encodeIngest(ingest: IngestCounters): Record<string, unknown> {
-  return {
-    invalid_lines: { ...ingest.invalidLines },
-    unknown_events: ingest.unknownEvents,
-    duplicate_events: ingest.duplicateEvents,
-    out_of_order: ingest.outOfOrder,
-    negative_durations: ingest.negativeDurations,
-    future_timestamps: ingest.futureTimestamps,
-    torn_tail: ingest.tornTail,
-    log_truncations: ingest.logTruncations,
-    state_recoveries: ingest.stateRecoveries,
-  };
+  return Object.fromEntries(Object.entries(ingest).map(([key, value]) => [toSnake(key), key === 'invalidLines' ? { ...value } : value]));
 }
