@@ -88,6 +88,12 @@ export interface RunSnapshot {
   readonly currentLevel: number | null;
   /** The seed's FeatureMetrics (with worker and level lists, sorted by id/level), extended. */
   readonly metrics: FeatureMetrics;
+  /**
+   * Whether `metrics.tasksTotal` is the run's size: declared (`rush_started` `total_tasks`) or the
+   * run is complete. Otherwise it counts only the tasks seen so far (an upstream state lists only
+   * those it touched), and a progress fraction or an ETA from it would be made up.
+   */
+  readonly sizeKnown: boolean;
   /** Every task seen, sorted by level then id. */
   readonly tasks: readonly TaskMetrics[];
   /** Last events, oldest first (at most 50). */

@@ -42,6 +42,7 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
     lastEventAt: state.lastEventAt,
     currentLevel: currentLevel(levels),
     metrics: featureMetricsOf(state, { now, startedAt, status, tasks, workers, workerMetrics, levelMetrics, tasksFailed }),
+    sizeKnown: state.declaredTasks > 0 || status === 'complete',
     tasks: tasks.map(taskMetricsOf),
     recentEvents: recentEventsOf(state),
     failures: state.failures.map((f): FailureRecord => {

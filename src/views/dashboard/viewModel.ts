@@ -314,9 +314,11 @@ function headerOf(
   const done = m.tasksCompleted;
   const failed = m.tasksFailed;
   const total = m.tasksTotal;
-  const fraction = total > 0 ? Math.min(1, done / total) : state === 'complete' ? 1 : 0;
-  const progress = total > 0 ? `${done}/${total} (${formatPercent(fraction)})` : `${done}/?`;
-  const eta = etaText(snapshot, state, options.now);
+  // A total that only counts the tasks seen so far is no size: no fraction, no ETA from it.
+  const sized = snapshot.sizeKnown && total > 0;
+  const fraction = sized ? Math.min(1, done / total) : state === 'complete' ? 1 : 0;
+  const progress = sized ? `${done}/${total} (${formatPercent(fraction)})` : `${done}/?`;
+  const eta = snapshot.sizeKnown ? etaText(snapshot, state, options.now) : null;
   const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
   const levelCount = levels.length;

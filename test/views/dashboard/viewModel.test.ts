@@ -28,6 +28,17 @@ header('names the feature, the run state and the progress', () => {
   assert.is(h.total, 8);
 });
 
+header('without a declared size, shows what is done but no fraction and no ETA (as status says "total unknown")', () => {
+  // The same run as an upstream state would give it: no rush_started, so no total_tasks.
+  const undeclared = fold(fixtureInputs('run-midway.jsonl').filter((i) => i.kind !== 'event' || i.event.type !== 'rush_started'), T0 + 7_000);
+  assert.is(undeclared.sizeKnown, false);
+  const h = model(undeclared).header;
+  assert.is(h.progress, '4/?');
+  assert.is(h.fraction, 0);
+  assert.is(h.eta, null);
+  assert.is(model(midway()).header.progress, '4/8 (50%)', 'declared: as before');
+});
+
 header('measures elapsed time from the run start, not from when the view opened', () => {
   // The snapshot was computed 7 s in; the view draws 95 s after the start.
   assert.is(model(midway(), { now: T0 + 95_000 }).header.elapsed, '1m35s');
