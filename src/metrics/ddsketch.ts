@@ -271,7 +271,8 @@ export class DDSketch {
   }
 }
 
-const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
+/** A count: a non-negative safe integer. */
+export const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
 
 function firstNonZero(a: Float64Array): number {
   for (let s = 0; s < a.length; s++) if (a[s] !== 0) return s;

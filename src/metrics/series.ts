@@ -13,7 +13,7 @@
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import { describeErrors } from '../codecs/snakeCase';
-import { DDSketch, DDSketchJson, DEFAULT_ALPHA, SketchFormatError } from './ddsketch';
+import { DDSketch, DDSketchJson, DEFAULT_ALPHA, isCount, SketchFormatError } from './ddsketch';
 import { percentileOfSorted } from './percentile';
 import type { PercentileMethod } from './types';
 
@@ -238,4 +238,3 @@ export class Series {
   }
 }
 
-const isCount = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;

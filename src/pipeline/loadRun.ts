@@ -17,6 +17,7 @@ import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, un
 import { readStateFile } from '../state/stateManager';
 import { preferredInput } from './preferredInput';
 import { createMetricsProcessor } from './processor';
+import { describeError } from './warnings';
 import { readTaskGraph } from './taskGraphLevels';
 
 export interface LoadRunOptions {
@@ -97,7 +98,7 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
     await processor.ready;
   } catch (err) {
     const file = fromLog ? logFile : stateFile;
-    return E.left({ kind: 'unreadable', file, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return E.left({ kind: 'unreadable', file, message: `cannot read ${file}: ${describeError(err)}` });
   } finally {
     await processor.close();
   }

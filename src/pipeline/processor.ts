@@ -50,7 +50,7 @@ import { preferredInput, storedCheckpoint, type InputMode } from './preferredInp
 import { RejectedLinesWriter } from './rejectedLines';
 import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots';
 import { levelsOf, readTaskGraph } from './taskGraphLevels';
-import { stderrWarner, type Warner } from './warnings';
+import { describeError, stderrWarner, type Warner } from './warnings';
 
 export interface MetricsProcessorOptions {
   readonly feature: string;
@@ -216,7 +216,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   let sourceError: unknown = null;
   const sourceFailed = (what: string) => (err: unknown) => {
     sourceError ??= err;
-    warner.warn(`cannot read ${what}: ${describe(err)}`);
+    warner.warn(`cannot read ${what}: ${describeError(err)}`);
     return EMPTY;
   };
 
@@ -380,7 +380,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
         // A level completed in a replay of old events needs no write of its own: the throttled ones cover it.
         .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: (c) => live && completesALevel(c) }))
         .subscribe((outcome) => {
-          if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describe(outcome.error)}); will retry`);
+          if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describeError(outcome.error)}); will retry`);
         })
     : null;
 
@@ -432,4 +432,3 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   };
 }
 
-const describe = (err: unknown): string => (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err);

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatTimestamp } from '../events/timestamp';
 import type { RejectedInput } from './inputs';
+import { describeError } from './warnings';
 
 const DEFAULT_REJECTED_CAP_BYTES = 10 * 1024 * 1024;
 /** Longest line quoted in the quarantine file. */
@@ -61,6 +62,7 @@ export class RejectedLinesWriter {
 
   /** Queues a rejected input; false once the cap is reached (it is then only counted). */
   add(input: RejectedInput): boolean {
+    if (this.capped) return false;
     const line = quote(input.line);
     if (input.offset !== undefined && this.alreadyThere.delete(keyOf(input.offset, line))) return true;
     const entry = `${JSON.stringify({ at: formatTimestamp(this.now()), reason: input.reason, detail: input.detail, offset: input.offset ?? null, line })}\n`;
@@ -92,7 +94,7 @@ export class RejectedLinesWriter {
       this.size += bytes;
       this.writing = this.writing.then(() =>
         fs.promises.appendFile(this.file, text).catch((err: NodeJS.ErrnoException) => {
-          this.options.onProblem?.(`cannot append to ${this.file}: ${err.code ?? err.message}`);
+          this.options.onProblem?.(`cannot append to ${this.file}: ${describeError(err)}`);
         }),
       );
     }

@@ -29,4 +29,7 @@ export class RateLimitedWarner implements Warner {
   }
 }
 
+/** An I/O error in a message: its code (`ENOENT`), else its text. */
+export const describeError = (err: unknown): string => (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.message ?? String(err);
+
 export const stderrWarner = (): RateLimitedWarner => new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${line}\n`));
