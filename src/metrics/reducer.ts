@@ -201,16 +201,16 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       if (e.data.level !== undefined) setLevel(state, task, e.data.level);
       return;
     }
-    case 'task_claimed':
-      return claim(state, e, ts);
+    case 'task_claimed': {
+      const task = openTask(state, e.data.taskId);
+      if (task !== null) claim(state, task, e.data.workerId, ts);
+      return;
+    }
     case 'task_started': {
-      const task = taskOf(state, e.data.taskId);
-      if (task.status === 'complete') {
-        state.ingest.outOfOrder += 1;
-        return;
-      }
+      const task = openTask(state, e.data.taskId);
+      if (task === null) return;
       // Upstream logs report starts without claims: the start is then the claim.
-      if (!task.running) claim(state, { ...e, type: 'task_claimed' }, ts);
+      if (!task.running) claim(state, task, e.data.workerId, ts);
       task.startedAt = ts;
       task.status = 'in_progress';
       return;
@@ -341,14 +341,17 @@ function setLevel(state: RunState, task: TaskAcc, n: number): void {
   task.level = n;
 }
 
-function claim(state: RunState, e: EventOf<'task_claimed'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId);
-  if (task.status === 'complete') {
-    state.ingest.outOfOrder += 1;
-    return;
-  }
+/** The task an attempt event is about, or null when it is already complete (counted: out of order). */
+function openTask(state: RunState, id: string): TaskAcc | null {
+  const task = taskOf(state, id);
+  if (task.status !== 'complete') return task;
+  state.ingest.outOfOrder += 1;
+  return null;
+}
+
+function claim(state: RunState, task: TaskAcc, workerId: number, ts: number): void {
   if (task.running) endAttempt(state, task, ts);
-  const w = workerOf(state, e.data.workerId, ts);
+  const w = workerOf(state, workerId, ts);
   task.workerId = w.id;
   task.claimedAt = ts;
   if (task.firstClaimedAt === null) task.firstClaimedAt = ts;
@@ -384,11 +387,8 @@ function endAttempt(state: RunState, task: TaskAcc, ts: number): void {
 }
 
 function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId);
-  if (task.status === 'complete') {
-    state.ingest.outOfOrder += 1;
-    return;
-  }
+  const task = openTask(state, e.data.taskId);
+  if (task === null) return;
   if (!task.running) state.ingest.outOfOrder += 1;
   const measured = e.data.durationMs ?? (task.startedAt === null ? null : ts - task.startedAt);
   let duration: number | null = null;
@@ -415,11 +415,8 @@ function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): voi
 }
 
 function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
-  const task = taskOf(state, e.data.taskId);
-  if (task.status === 'complete') {
-    state.ingest.outOfOrder += 1;
-    return;
-  }
+  const task = openTask(state, e.data.taskId);
+  if (task === null) return;
   // A failure with no attempt in flight (upstream logs failures without their claims, and a task
   // can fail before it starts) is still an attempt that failed.
   if (!task.running) task.attempts += 1;
