@@ -425,24 +425,26 @@ type Reason = (typeof REJECTION_REASONS)[number];
  */
 type IngestCounterKey = Exclude<keyof IngestCounters, 'invalidLines' | 'duplicateEvents'>;
 
-const NOTES: readonly (readonly [IngestCounterKey, string, string])[] = [
-  ['unknownEvents', 'event of an unknown type skipped', 'events of unknown types skipped'],
-  ['outOfOrder', 'event out of order', 'events out of order'],
-  ['negativeDurations', 'negative duration left out', 'negative durations left out'],
-  ['futureTimestamps', 'timestamp in the future', 'timestamps in the future'],
-  ['tornTail', 'partial last line', 'partial last lines'],
-  ['logTruncations', 'events log truncation', 'events log truncations'],
-  ['stateRecoveries', 'corrupt state file set aside', 'corrupt state files set aside'],
-];
+/** What each counter means, one and many, in the order they are listed. */
+const NOTES: Readonly<Record<IngestCounterKey, readonly [string, string]>> = {
+  unknownEvents: ['event of an unknown type skipped', 'events of unknown types skipped'],
+  outOfOrder: ['event out of order', 'events out of order'],
+  negativeDurations: ['negative duration left out', 'negative durations left out'],
+  futureTimestamps: ['timestamp in the future', 'timestamps in the future'],
+  tornTail: ['partial last line', 'partial last lines'],
+  logTruncations: ['events log truncation', 'events log truncations'],
+  stateRecoveries: ['corrupt state file set aside', 'corrupt state files set aside'],
+};
 
-/** The ingest counters, besides rejected lines, that signal bad input. */
-export const WARNING_COUNTERS: readonly IngestCounterKey[] = NOTES.map(([key]) => key);
+/** The non-zero counters, besides rejected lines, that signal bad input (for the printer and the dashboard). */
+export const anomalies = (ingest: IngestCounters): (readonly [IngestCounterKey, number])[] =>
+  (Object.keys(NOTES) as IngestCounterKey[]).filter((key) => ingest[key] > 0).map((key) => [key, ingest[key]] as const);
 
-function ingestSummary(ingest: IngestCounters): IngestSummary {
+export function ingestSummary(ingest: IngestCounters): IngestSummary {
   const byReason = (Object.entries(ingest.invalidLines) as [Reason, number | undefined][])
     .filter((e): e is [Reason, number] => typeof e[1] === 'number' && e[1] > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const rejected = byReason.reduce((sum, [, n]) => sum + n, 0);
-  const notes = NOTES.filter(([key]) => ingest[key] > 0).map(([key, one, many]) => [ingest[key] === 1 ? one : many, ingest[key]] as const);
+  const notes = anomalies(ingest).map(([key, n]) => [NOTES[key][n === 1 ? 0 : 1], n] as const);
   return { rejected, byReason, notes };
 }

@@ -6,7 +6,7 @@
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import { currentLevelOf, levelLinesOf, type LevelPhase, WARNING_COUNTERS, workerAvgMs } from '../statusModel';
+import { anomalies, currentLevelOf, ingestSummary, levelLinesOf, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -267,24 +267,12 @@ const STATE_TONE: Readonly<Record<RunState, Tone>> = {
 };
 
 /** Counters of bad input (DESIGN §8), snake_case as `--json` names them. */
+/** `ingestSummary` as the `--json` counters name it (`invalid_lines.invalid_json 2`). */
 function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[] } {
-  const detail: string[] = [];
-  let total = 0;
-  const invalid = Object.entries(snapshot.ingest.invalidLines).sort(([a], [b]) => a.localeCompare(b));
-  for (const [reason, n] of invalid) {
-    if (typeof n === 'number' && n > 0) {
-      detail.push(`invalid_lines.${reason} ${n}`);
-      total += n;
-    }
-  }
-  for (const key of WARNING_COUNTERS) {
-    const n = snapshot.ingest[key];
-    if (n > 0) {
-      detail.push(`${toSnake(key)} ${n}`);
-      total += n;
-    }
-  }
-  return { total, detail };
+  const { rejected, byReason } = ingestSummary(snapshot.ingest);
+  const others = anomalies(snapshot.ingest);
+  const detail = [...byReason.map(([reason, n]) => `invalid_lines.${reason} ${n}`), ...others.map(([key, n]) => `${toSnake(key)} ${n}`)];
+  return { total: others.reduce((sum, [, n]) => sum + n, rejected), detail };
 }
 
 function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | null {
