@@ -48,11 +48,21 @@ export function canonicalType(name: string): EventType | undefined {
 function liftWorkerLog(u: Record<string, unknown>): Record<string, unknown> {
   if (u.type !== undefined || typeof u.event !== 'string' || u.ts === undefined) return u;
   const { ts, event, feature, producer, seq, level: _logLevel, message: _message, ...data } = u;
-  const lifted: Record<string, unknown> = { timestamp: ts, type: event, data };
-  if (feature !== undefined) lifted.feature = feature;
-  if (producer !== undefined) lifted.producer = producer;
-  if (seq !== undefined) lifted.seq = seq;
-  return lifted;
+  return withOrigin<Record<string, unknown>>({ timestamp: ts, type: event, data }, { feature, producer, seq });
+}
+
+interface Origin {
+  feature?: unknown;
+  producer?: unknown;
+  seq?: unknown;
+}
+
+/** `to` with the `feature`, `producer` and `seq` that `from` has (an absent one stays absent, not undefined). */
+export function withOrigin<T extends Origin>(to: T, from: Origin): T {
+  if (from.feature !== undefined) to.feature = from.feature;
+  if (from.producer !== undefined) to.producer = from.producer;
+  if (from.seq !== undefined) to.seq = from.seq;
+  return to;
 }
 
 export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
@@ -69,11 +79,7 @@ export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Eith
   const codec: t.Mixed = EventData[type];
   const data = codec.decode(env.data ?? {});
   if (E.isLeft(data)) return reject('bad_data', `${type}: ${describeErrors(data.left)}`, input);
-  const event: Record<string, unknown> = { type, ts: ts.right, data: data.right };
-  if (env.feature !== undefined) event.feature = env.feature;
-  if (env.producer !== undefined) event.producer = env.producer;
-  if (env.seq !== undefined) event.seq = env.seq;
-  return E.right(event as unknown as LifecycleEvent);
+  return E.right(withOrigin<Record<string, unknown>>({ type, ts: ts.right, data: data.right }, env) as unknown as LifecycleEvent);
 }
 
 /** Longest line we try to parse; anything longer is a broken writer, not an event. */
@@ -102,11 +108,7 @@ export const decodeParsedLine = (parsed: unknown, line: string, options: DecodeO
 /** The wire form of an event (snake_case payload, UTC `Z` timestamp). */
 export function encodeEvent(event: LifecycleEvent): WireEvent {
   const codec: t.Mixed = EventData[event.type];
-  const wire: WireEvent = { timestamp: formatTimestamp(event.ts), type: event.type, data: codec.encode(event.data) as Record<string, unknown> };
-  if (event.feature !== undefined) wire.feature = event.feature;
-  if (event.producer !== undefined) wire.producer = event.producer;
-  if (event.seq !== undefined) wire.seq = event.seq;
-  return wire;
+  return withOrigin<WireEvent>({ timestamp: formatTimestamp(event.ts), type: event.type, data: codec.encode(event.data) as Record<string, unknown> }, event);
 }
 
 /** One JSONL line (with its newline) for an event. */

@@ -21,7 +21,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { isRecord, NonNegativeInt, SnakeCasedType, toCamel, toSnake, WithDefaultsType } from '../codecs/snakeCase';
 import { EventData, EVENT_TYPES, type EventType, type LifecycleEvent } from './codecs';
-import { decodeParsedLine, MAX_LINE_BYTES, notJson, tooLong, type DecodeOptions, type Rejection } from './decode';
+import { decodeParsedLine, MAX_LINE_BYTES, notJson, tooLong, withOrigin, type DecodeOptions, type Rejection } from './decode';
 
 interface Field {
   readonly required: boolean;
@@ -222,11 +222,7 @@ function fastEvent(u: unknown): LifecycleEvent | undefined {
   if (ts === undefined) return undefined;
   const decoded = spec.canonical?.(data) ?? fastData(spec, data);
   if (decoded === undefined) return undefined;
-  const event: Record<string, unknown> = { type: spec.type, ts, data: decoded };
-  if (feature !== undefined) event.feature = feature;
-  if (producer !== undefined) event.producer = producer;
-  if (seq !== undefined) event.seq = seq;
-  return event as unknown as LifecycleEvent;
+  return withOrigin<Record<string, unknown>>({ type: spec.type, ts, data: decoded }, u) as unknown as LifecycleEvent;
 }
 
 /** Same result as `decodeLine(line, options)`, several times faster on canonical lines. */
