@@ -25,23 +25,22 @@ const byId = new Intl.Collator('en', { numeric: true }).compare;
 export function snapshotOf(state: RunState, now: number): RunSnapshot {
   const tasks = [...state.tasks.values()].sort((a, b) => (a.level ?? Infinity) - (b.level ?? Infinity) || byId(a.id, b.id));
   const workers = [...state.workers.values()].sort((a, b) => a.id - b.id);
-  const tally = tallyLevels(tasks);
-  const levels = [...state.levels.values()].filter((l) => tally.has(l.level) || l.startedAt !== null).sort((a, b) => a.level - b.level);
+  const tally = tallyTasks(tasks);
+  const levels = [...state.levels.values()].filter((l) => tally.byLevel.has(l.level) || l.startedAt !== null).sort((a, b) => a.level - b.level);
   const startedAt = state.rushStartedAt ?? state.firstEventAt;
-  const tasksFailed = tasks.filter(hasFailed).length;
-  const status = runStatus(state, tasksFailed);
+  const status = runStatus(state, tally.failed);
   const workerMetrics = workers.map((w) => workerMetricsOf(w, now));
-  const levelMetrics = levels.map((l) => levelMetricsOf(l, tally.get(l.level) ?? EMPTY_TALLY, status, workers.length));
+  const levelMetrics = levels.map((l) => levelMetricsOf(l, tally.byLevel.get(l.level) ?? EMPTY_TALLY, status, workers.length));
 
   return {
     feature: state.feature,
     status,
     startedAt,
     endedAt: state.endedAt,
-    error: status === 'failed' ? failureMessage(tasks) : null,
+    error: status === 'failed' ? failureMessage(tally.firstFailed) : null,
     lastEventAt: state.lastEventAt,
     currentLevel: currentLevel(levels),
-    metrics: featureMetricsOf(state, { now, startedAt, status, tasks, workers, workerMetrics, levelMetrics, tasksFailed }),
+    metrics: featureMetricsOf(state, { now, startedAt, status, workers, workerMetrics, levelMetrics, tasksCompleted: tally.completed, tasksFailed: tally.failed }),
     sizeKnown: state.declaredTasks > 0 || status === 'complete',
     tasks: tasks.map(taskMetricsOf),
     recentEvents: recentEventsOf(state),
@@ -62,19 +61,35 @@ interface LevelTally {
 }
 const EMPTY_TALLY: LevelTally = { tasks: 0, completed: 0, failed: 0, attempted: false };
 
+/** The tasks counted, over the run and per level, in one pass. */
+interface TaskTally {
+  readonly byLevel: Map<number, LevelTally>;
+  completed: number;
+  failed: number;
+  /** The first failed task in the snapshot's order (the run's error names it). */
+  firstFailed: TaskAcc | null;
+}
+
 /** Counted here, once per snapshot, so that the reducer keeps no per-level task sets. */
-function tallyLevels(tasks: readonly TaskAcc[]): Map<number, LevelTally> {
-  const tally = new Map<number, LevelTally>();
+function tallyTasks(tasks: readonly TaskAcc[]): TaskTally {
+  const tally: TaskTally = { byLevel: new Map(), completed: 0, failed: 0, firstFailed: null };
   for (const t of tasks) {
+    const complete = t.status === 'complete';
+    const failed = !complete && hasFailed(t);
+    if (complete) tally.completed += 1;
+    else if (failed) {
+      tally.failed += 1;
+      tally.firstFailed ??= t;
+    }
     if (t.level === null) continue;
-    let l = tally.get(t.level);
+    let l = tally.byLevel.get(t.level);
     if (l === undefined) {
-      l = { tasks: 0, completed: 0, failed: 0, attempted: false };
-      tally.set(t.level, l);
+      l = { ...EMPTY_TALLY };
+      tally.byLevel.set(t.level, l);
     }
     l.tasks += 1;
-    if (t.status === 'complete') l.completed += 1;
-    else if (hasFailed(t)) l.failed += 1;
+    if (complete) l.completed += 1;
+    else if (failed) l.failed += 1;
     if (t.attempts > 0) l.attempted = true;
   }
   return tally;
@@ -87,8 +102,7 @@ function runStatus(state: RunState, tasksFailed: number): RunStatus {
   return state.endKind === 'completed' ? 'complete' : 'stopped';
 }
 
-function failureMessage(tasks: readonly TaskAcc[]): string | null {
-  const failed = tasks.find(hasFailed);
+function failureMessage(failed: TaskAcc | null): string | null {
   if (!failed) return null;
   const attempts = `${failed.attempts} attempt${failed.attempts === 1 ? '' : 's'}`;
   return `task ${failed.id} failed after ${attempts}${failed.error ? `: ${failed.error}` : ''}`;
@@ -181,17 +195,17 @@ interface FeatureInputs {
   now: number;
   startedAt: number | null;
   status: RunStatus;
-  tasks: readonly TaskAcc[];
   workers: readonly WorkerAcc[];
   workerMetrics: WorkerMetrics[];
   levelMetrics: LevelMetrics[];
+  tasksCompleted: number;
   tasksFailed: number;
 }
 
 function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
   const totalDurationMs = span(x.startedAt, state.endedAt ?? x.now);
   const tasksTotal = Math.max(state.declaredTasks, state.tasks.size);
-  const tasksCompleted = x.tasks.reduce((n, t) => n + (t.status === 'complete' ? 1 : 0), 0);
+  const { tasksCompleted } = x;
   const dist = distribution(state.durations);
   return {
     computedAt: formatTimestamp(x.now),
