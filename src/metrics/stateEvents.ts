@@ -76,8 +76,8 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
   };
 
   const log = state.execution_log ?? [];
-  const logged = (name: string) => log.filter((entry) => entry.event === name);
-  const runStart = logged('rush_started')[0];
+  const first = (name: string) => log.find((entry) => entry.event === name);
+  const runStart = first('rush_started');
   const startedAt = at(runStart?.timestamp ?? state.started_at);
   if (startedAt !== null) {
     const total = runStart?.data?.total_tasks;
@@ -98,7 +98,8 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
   }
 
   const failuresByTask = new Map<string, Record<string, unknown>[]>();
-  for (const entry of logged('task_failed')) {
+  for (const entry of log) {
+    if (entry.event !== 'task_failed') continue;
     const taskId = entry.data?.task_id;
     if (typeof taskId !== 'string') continue;
     const list = failuresByTask.get(taskId) ?? [];
@@ -108,7 +109,8 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 
   for (const [taskId, task] of Object.entries(state.tasks ?? {})) {
     const level = task.level ?? options.levelOf?.(taskId) ?? levelFromId(taskId);
-    const created = at(task.created_at) ?? startedAt ?? firstStamp(task, at);
+    const stamps = stampsOf(task, at);
+    const created = at(task.created_at) ?? startedAt ?? firstStamp(stamps);
     if (created !== null) push(PHASE.created, { type: 'task_created', ts: created, data: level === undefined ? { taskId } : { taskId, level } });
 
     const failures = failuresByTask.get(taskId) ?? [];
@@ -122,7 +124,7 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
       if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
       push(endPhase(failedAt, started ?? claimed), { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
     }
-    pushLastAttempt(task, taskId, failures.length > 0, { at, workerOf, push });
+    pushLastAttempt(task, taskId, stamps, failures.length > 0, { workerOf, push });
   }
 
   for (const [key, l] of Object.entries(state.levels ?? {})) {
@@ -134,7 +136,7 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
     if (completed !== null && l.status === 'complete') push(PHASE.levelComplete, { type: 'level_complete', ts: completed, data: { level } });
   }
 
-  const end = logged('rush_completed')[0] ?? logged('rush_stopped')[0];
+  const end = first('rush_completed') ?? first('rush_stopped');
   const endedAt = at(end?.timestamp);
   if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: {} });
 
@@ -146,22 +148,40 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 type Push = (phase: Phase, e: LifecycleEvent) => void;
 
 interface Emit {
-  at: (stamp: string | null | undefined) => number | null;
   workerOf: (id: unknown) => number | null;
   push: Push;
 }
 
+/** A task's stamps, each read once (an unreadable one is counted once). */
+interface TaskStamps {
+  readonly claimed: number | null;
+  readonly started: number | null;
+  readonly completed: number | null;
+  readonly updated: number | null;
+  readonly failedAt: number | null;
+}
+
+const stampsOf = (task: TaskState, at: (stamp: string | null | undefined) => number | null): TaskStamps => ({
+  claimed: at(task.claimed_at),
+  started: at(task.started_at),
+  completed: at(task.completed_at),
+  updated: at(task.updated_at),
+  failedAt: at(task.failed_at),
+});
+
+const present = (stamp: string | null | undefined): boolean => stamp !== null && stamp !== undefined;
+
 /** The attempt the task fields describe (its failures, if logged, were replayed already). */
-function pushLastAttempt(task: TaskState, taskId: string, failuresLogged: boolean, { at, workerOf, push }: Emit): void {
+function pushLastAttempt(task: TaskState, taskId: string, stamps: TaskStamps, failuresLogged: boolean, { workerOf, push }: Emit): void {
   const workerId = workerOf(task.worker_id);
-  const claimed = at(task.claimed_at);
-  const started = at(task.started_at);
-  const completed = at(task.completed_at);
-  const failed = at(task.failed_at ?? (task.status === 'failed' || task.status === 'waiting_retry' ? (task.updated_at ?? task.completed_at) : null));
+  const { claimed, started, completed } = stamps;
   const status = task.status;
+  const failedStatus = status === 'failed' || status === 'waiting_retry';
+  // Upstream records no failure time: a failed task's last update (else its completion field) is it.
+  const failed = present(task.failed_at) ? stamps.failedAt : !failedStatus ? null : present(task.updated_at) ? stamps.updated : completed;
   // A failed last attempt is in the log when we wrote the file; upstream files only have the task.
   if ((status === 'failed' || status === 'waiting_retry') && failuresLogged) {
-    if (status === 'waiting_retry') pushRetry(task, taskId, at, push);
+    if (status === 'waiting_retry') pushRetry(task, taskId, stamps, push);
     return;
   }
   if (workerId === null) return;
@@ -177,17 +197,17 @@ function pushLastAttempt(task: TaskState, taskId: string, failuresLogged: boolea
     push(phase, { type: 'task_complete', ts: completed, data: typeof duration === 'number' ? { taskId, workerId, durationMs: duration } : { taskId, workerId } });
   } else if ((status === 'failed' || status === 'waiting_retry') && failed !== null) {
     push(endPhase(failed, begun), { type: 'task_failed', ts: failed, data: { taskId, workerId, error: task.error ?? null } });
-    if (status === 'waiting_retry') pushRetry(task, taskId, at, push);
+    if (status === 'waiting_retry') pushRetry(task, taskId, stamps, push);
   }
 }
 
-function pushRetry(task: TaskState, taskId: string, at: Emit['at'], push: Emit['push']): void {
-  const ts = at(task.updated_at) ?? at(task.failed_at);
+function pushRetry(task: TaskState, taskId: string, stamps: TaskStamps, push: Push): void {
+  const ts = stamps.updated ?? stamps.failedAt;
   if (ts !== null) push(PHASE.attemptEnd, { type: 'task_retry_scheduled', ts, data: { taskId, retryCount: task.retry_count ?? 1 } });
 }
 
 /** The earliest stamp a task carries, for a creation time when the file has none. */
-function firstStamp(task: TaskState, at: Emit['at']): number | null {
-  const stamps = [task.claimed_at, task.started_at, task.completed_at, task.updated_at].map(at).filter((n): n is number => n !== null);
-  return stamps.length > 0 ? Math.min(...stamps) : null;
+function firstStamp({ claimed, started, completed, updated }: TaskStamps): number | null {
+  const known = [claimed, started, completed, updated].filter((n): n is number => n !== null);
+  return known.length > 0 ? Math.min(...known) : null;
 }
