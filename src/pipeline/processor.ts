@@ -115,7 +115,6 @@ function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources 
 
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
 interface StartingPoint {
-  readonly prev: StateFile | null;
   readonly manager: StateManager | null;
   readonly checkpoint: unknown;
   readonly restored: RunState | null;
@@ -152,13 +151,13 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
   const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
   const checkpoint = mode === 'log' ? storedCheckpoint(prev) : null;
-  if (checkpoint === null) return { prev, manager, checkpoint: null, restored: null, recovered, mode };
+  if (checkpoint === null) return { manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
     warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);
-    return { prev, manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
+    return { manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
   }
-  return { prev, manager, checkpoint, restored: restored.right, recovered, mode };
+  return { manager, checkpoint, restored: restored.right, recovered, mode };
 }
 
 const completesALevel = (c: RunCursor): boolean => c.batch.some((i) => i.kind === 'event' && i.event.type === 'level_complete');
@@ -356,8 +355,9 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   if (pendingReplays === 0) markReady();
 
   const snapshot = (): RunSnapshot => {
-    // `latest` is set synchronously by the driver's first emission (the initial cursor).
-    if (latest === null) return snapshotOf(createState(), now());
+    // `latest` is set synchronously by the driver's first emission (the initial cursor); should it
+    // not be, an empty run — never `createState()`, which would take the restored state.
+    if (latest === null) return snapshotOf(createRunState(feature), now());
     return snapshotOf(latest.run, now());
   };
 
