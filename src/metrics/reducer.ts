@@ -11,11 +11,14 @@ import type { RejectionReason } from '../events/decode';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
 
-/** What flows into `scan`: a decoded event, a rejected input, or a counter bumped upstream of it. */
+/**
+ * What flows into `scan`: a decoded event, a rejected input, or a counter bumped upstream of it;
+ * `offset`, when it came from the events log, is the byte offset after its line.
+ */
 export type ReducerInput =
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; /** byte offset after this event's line */ readonly offset?: number }
-  | { readonly kind: 'rejected'; readonly reason: RejectionReason }
-  | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number };
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number }
+  | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly offset?: number }
+  | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number; readonly offset?: number };
 
 export type TaskStatus = 'pending' | 'claimed' | 'in_progress' | 'verifying' | 'complete' | 'failed' | 'waiting_retry';
 export type WorkerStatus = 'initializing' | 'ready' | 'running' | 'idle' | 'stopped' | 'crashed';
@@ -142,10 +145,11 @@ export function createRunState(feature: string | null = null): RunState {
 }
 
 export function reduce(state: RunState, input: ReducerInput): RunState {
+  // Where the fold stands in the log: a rejected or duplicate line moves it too.
+  if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
   switch (input.kind) {
     case 'event':
       applyEvent(state, input.event);
-      if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
       return state;
     case 'rejected':
       if (input.reason === 'unknown_type') state.ingest.unknownEvents += 1;

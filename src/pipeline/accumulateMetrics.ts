@@ -25,10 +25,7 @@ export function foldInput(run: RunState, input: FoldInput): RunState {
     run.eventsOffset = 0;
     return reduce(run, { kind: 'count', counter: 'logTruncations' });
   }
-  const next = reduce(run, input);
-  // The reducer tracks the position of events; a rejected or duplicate line moves it too.
-  if (input.kind !== 'event' && input.offset !== undefined && input.offset > next.eventsOffset) next.eventsOffset = input.offset;
-  return next;
+  return reduce(run, input);
 }
 
 /** A batch into the cursor. */
