@@ -86,6 +86,8 @@ export class Scheduler {
   private levelIndex = -1;
   private levelStartedAt = 0;
   private readonly runs = new Map<string, TaskRun>();
+  /** The runs of the current level, in plan order. */
+  private levelRuns: TaskRun[] = [];
   private readonly complete: Set<string>;
   private readonly workers = new Map<number, WorkerSlot>();
   private readonly timers = new Set<() => void>();
@@ -201,7 +203,11 @@ export class Scheduler {
     }
     const now = this.deps.now();
     const pending = plan.tasks.filter((t) => !this.complete.has(t.id));
-    for (const task of pending) this.runs.set(task.id, { task, status: 'queued', attempts: 0, workerId: null, lastError: null });
+    this.levelRuns = pending.map((task) => {
+      const run: TaskRun = { task, status: 'queued', attempts: 0, workerId: null, lastError: null };
+      this.runs.set(task.id, run);
+      return run;
+    });
     if (plan.startedAt === null) {
       this.deps.record('level_started', { level: plan.level, tasks: plan.tasks.map((t) => t.id) }, now);
       this.levelStartedAt = now;
@@ -218,7 +224,7 @@ export class Scheduler {
     this.dispatch();
     const plan = this.level;
     if (plan === undefined) return;
-    const runs = plan.tasks.map((t) => this.runs.get(t.id)).filter((r): r is TaskRun => r !== undefined);
+    const runs = this.levelRuns;
     if (runs.some((r) => r.status === 'running' || r.status === 'retry_wait')) return;
     if (runs.some((r) => r.status === 'queued' && this.claimable(r.task))) return;
     // Nothing can move in this level any more.
@@ -241,12 +247,14 @@ export class Scheduler {
 
   /** Gives every idle worker the next claimable task of the current level, lowest worker id first. */
   private dispatch(): void {
-    const plan = this.level;
-    if (plan === undefined) return;
+    if (this.level === undefined) return;
     const idle = [...this.workers.entries()].filter(([, w]) => w.state === 'idle').map(([id]) => id).sort((a, b) => a - b);
-    for (const workerId of idle) {
-      const run = plan.tasks.map((t) => this.runs.get(t.id)).find((r): r is TaskRun => r?.status === 'queued' && this.claimable(r.task));
-      if (run === undefined) return;
+    // One walk over the level: claiming a task never makes another one claimable or not.
+    let next = 0;
+    for (const run of this.levelRuns) {
+      if (next === idle.length) return;
+      if (run.status !== 'queued' || !this.claimable(run.task)) continue;
+      const workerId = idle[next++] as number;
       run.status = 'running';
       run.attempts += 1;
       run.workerId = workerId;
