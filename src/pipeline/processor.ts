@@ -34,7 +34,7 @@ import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
 import { tailJsonlBatches } from '../sources/jsonlTailer';
-import { stateSnapshots } from '../sources/stateSnapshots';
+import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
 import { applySnapshot } from '../state/fromSnapshot';
 import { eventsPath, rejectedPath, statePath, upstreamGraphPath } from '../state/layout';
@@ -251,11 +251,11 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   if (graph?.warning) warner.warn(graph.warning);
   const levelOf = levelsOf(graph?.graph ?? null);
   const stateFile$: Observable<SourceInput[]> = readState
-    ? stateSnapshots(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
-        tap((item) => {
-          if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
+    ? stateSnapshotBatches(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
+        tap((items) => {
+          for (const item of items) if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
         }),
-        map((item) => batchOf([item], fromStateItem, (i) => i.kind === 'caught_up' || admits('state'))),
+        map((items) => batchOf(items, fromStateItem, (i) => i.kind === 'caught_up' || admits('state'))),
         catchError(sourceFailed(statePath(stateDir, feature))),
       )
     : EMPTY;

@@ -10,8 +10,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
-import { EMPTY, merge, Observable, of, takeUntil } from 'rxjs';
-import { concatMap } from 'rxjs/operators';
+import { EMPTY, filter, map, merge, mergeMap, Observable, of, takeUntil } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { eventsFromState, type StateEventsOptions } from '../metrics/stateEvents';
 import { readStateFile } from '../state/stateManager';
@@ -85,15 +84,22 @@ export class StateFileDiffer {
   }
 }
 
+/** The items of a state file's snapshots, one at a time (see `stateSnapshotBatches`). */
 export function stateSnapshots(file: string, options: StateSnapshotsOptions = {}): Observable<StateSnapshotItem> {
+  return stateSnapshotBatches(file, options).pipe(mergeMap((batch) => batch));
+}
+
+/** The items of each read of the state file, as one batch (a first read of a big state is thousands). */
+export function stateSnapshotBatches(file: string, options: StateSnapshotsOptions = {}): Observable<readonly StateSnapshotItem[]> {
   const { follow = true, pollIntervalMs, stop, ...eventOptions } = options;
-  return new Observable<StateSnapshotItem>((subscriber) => {
+  return new Observable<readonly StateSnapshotItem[]>((subscriber) => {
     const differ = new StateFileDiffer(file, eventOptions);
     const changes$ = follow ? fileChanges(file, pollIntervalMs === undefined ? {} : { pollIntervalMs }) : EMPTY;
     // Reads are synchronous, so a change notice never interleaves with a read in progress.
     return merge(of(undefined), changes$)
       .pipe(
-        concatMap(() => differ.read()),
+        map(() => differ.read()),
+        filter((items) => items.length > 0),
         stop ? takeUntil(stop) : (s) => s,
       )
       .subscribe(subscriber);
