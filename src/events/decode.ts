@@ -85,25 +85,22 @@ export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Eith
 /** Longest line we try to parse; anything longer is a broken writer, not an event. */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** Decodes one JSONL line. */
-export function decodeLine(line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
-  if (line.length > MAX_LINE_BYTES) return tooLong(line);
+/**
+ * Decodes one JSONL line. `fast` may recognise the parsed JSON first (`decodeLineFast`): when it
+ * returns an event, that is the result; when it returns undefined, `decodeEvent` decides.
+ */
+export function decodeLine(line: string, options: DecodeOptions = {}, fast?: (parsed: unknown) => LifecycleEvent | undefined): E.Either<Rejection, LifecycleEvent> {
+  if (line.length > MAX_LINE_BYTES) return reject('line_too_long', `line of ${line.length} characters`, line.slice(0, 200));
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    return notJson(line, err);
+    return reject('invalid_json', printableLine((err as Error).message), line);
   }
-  return decodeParsedLine(parsed, line, options);
+  const event = fast?.(parsed);
+  if (event !== undefined) return E.right(event);
+  return E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
 }
-
-/** The rejections of a line before its JSON is looked at (shared with `decodeLineFast`). */
-export const tooLong = (line: string): E.Either<Rejection, never> => reject('line_too_long', `line of ${line.length} characters`, line.slice(0, 200));
-export const notJson = (line: string, err: unknown): E.Either<Rejection, never> => reject('invalid_json', printableLine((err as Error).message), line);
-
-/** `decodeEvent` of a line's JSON, its rejection quoting the line. */
-export const decodeParsedLine = (parsed: unknown, line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> =>
-  E.mapLeft((r: Rejection) => ({ ...r, input: line }))(decodeEvent(parsed, options));
 
 /** The wire form of an event (snake_case payload, UTC `Z` timestamp). */
 export function encodeEvent(event: LifecycleEvent): WireEvent {

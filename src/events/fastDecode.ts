@@ -21,7 +21,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { isRecord, NonNegativeInt, SnakeCasedType, toCamel, toSnake, WithDefaultsType } from '../codecs/snakeCase';
 import { EventData, EVENT_TYPES, type EventType, type LifecycleEvent } from './codecs';
-import { decodeParsedLine, MAX_LINE_BYTES, notJson, tooLong, withOrigin, type DecodeOptions, type Rejection } from './decode';
+import { decodeLine, withOrigin, type DecodeOptions, type Rejection } from './decode';
 
 interface Field {
   readonly required: boolean;
@@ -226,18 +226,7 @@ function fastEvent(u: unknown): LifecycleEvent | undefined {
 }
 
 /** Same result as `decodeLine(line, options)`, several times faster on canonical lines. */
-export function decodeLineFast(line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
-  // `decodeLine`'s steps, with no Either around the parse: this runs for every line of a log.
-  if (line.length > MAX_LINE_BYTES) return tooLong(line);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch (err) {
-    return notJson(line, err);
-  }
-  const fast = fastEvent(parsed);
-  return fast !== undefined ? E.right(fast) : decodeParsedLine(parsed, line, options);
-}
+export const decodeLineFast = (line: string, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> => decodeLine(line, options, fastEvent);
 
 /** Event types whose payload has a fast path (for tests: every canonical type should). */
 export const FAST_TYPES: readonly string[] = [...SPECS.keys()];
