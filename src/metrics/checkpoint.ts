@@ -9,7 +9,7 @@ import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
-import { createRunState, pushRecent, recentEvents, type RunState } from './reducer';
+import { createRunState, pushRecent, recentEvents, seqHighWaterMarks, type RunState } from './reducer';
 import { Series } from './series';
 
 const N = t.union([t.number, t.null]);
@@ -110,7 +110,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     failures: state.failures.map((f) => ({ ...f })),
     ingest: { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } },
     eventsOffset: state.eventsOffset,
-    seqHwm: Object.fromEntries(state.seqHwm),
+    seqHwm: seqHighWaterMarks(state),
   };
 }
 

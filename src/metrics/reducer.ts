@@ -110,6 +110,10 @@ export interface RunState {
   readonly ingest: MutableIngest;
   /** Where the folded input stands (restart replays after it). */
   eventsOffset: number;
+  /**
+   * Highest `seq` folded per producer, but for `lastProducer`, whose mark is `lastProducerSeq`
+   * and reaches the map when another producer comes: read them with `seqHighWaterMarks`.
+   */
   readonly seqHwm: Map<string, number>;
   lastProducer: string | null;
   lastProducerSeq: number;
@@ -271,13 +275,18 @@ export function recentEvents(state: RunState): LifecycleEvent[] {
 /** Most logs have one producer: its high-water mark is kept at hand, the map updated on a change. */
 function noteSeq(state: RunState, producer: string, seq: number): void {
   if (producer !== state.lastProducer) {
+    if (state.lastProducer !== null) state.seqHwm.set(state.lastProducer, state.lastProducerSeq);
     state.lastProducer = producer;
     state.lastProducerSeq = state.seqHwm.get(producer) ?? -1;
   }
-  if (seq > state.lastProducerSeq) {
-    state.lastProducerSeq = seq;
-    state.seqHwm.set(producer, seq);
-  }
+  if (seq > state.lastProducerSeq) state.lastProducerSeq = seq;
+}
+
+/** Highest `seq` folded per producer. */
+export function seqHighWaterMarks(state: RunState): Record<string, number> {
+  const marks = new Map(state.seqHwm);
+  if (state.lastProducer !== null) marks.set(state.lastProducer, state.lastProducerSeq);
+  return Object.fromEntries(marks);
 }
 
 function workerOf(state: RunState, id: number, ts: number): WorkerAcc {

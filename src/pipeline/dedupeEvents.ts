@@ -47,7 +47,10 @@ class RecentLines {
 
 /** The dedupe state of one subscription. */
 class Deduper {
+  /** Marks per producer, but for `producer`'s, kept at hand in `mark` (most logs have one producer). */
   private readonly hwm: Map<string, number>;
+  private producer: string | undefined;
+  private mark = -1;
   private readonly recent: RecentLines;
 
   constructor(options: DedupeOptions = {}) {
@@ -59,9 +62,13 @@ class Deduper {
     if (input.kind !== 'event') return false;
     const { producer, seq } = input.event;
     if (producer !== undefined && seq !== undefined) {
-      const mark = this.hwm.get(producer);
-      if (mark !== undefined && seq <= mark) return true;
-      this.hwm.set(producer, seq);
+      if (producer !== this.producer) {
+        if (this.producer !== undefined) this.hwm.set(this.producer, this.mark);
+        this.producer = producer;
+        this.mark = this.hwm.get(producer) ?? -1;
+      }
+      if (seq <= this.mark) return true;
+      this.mark = seq;
       return false;
     }
     return input.line !== undefined && this.recent.has(input.line);

@@ -29,7 +29,7 @@ import {
   catchError,
 } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
-import { checkpointOf, createRunState, restoreRunState, snapshotOf, type RunState } from '../metrics/reducer';
+import { checkpointOf, createRunState, restoreRunState, seqHighWaterMarks, snapshotOf, type RunState } from '../metrics/reducer';
 import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
@@ -198,7 +198,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     return E.isRight(restored) ? restored.right : createRunState(feature);
   };
   const startOffset = start.restored?.eventsOffset ?? 0;
-  const seqHwm = start.restored ? Object.fromEntries(start.restored.seqHwm) : {};
+  const seqHwm = start.restored ? seqHighWaterMarks(start.restored) : {};
 
   const quarantine = options.persist
     ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EVENT_ALIASES, EVENT_TYPES } from '../../src/events/codecs';
+import { EVENT_ALIASES, EVENT_TYPES, type LifecycleEvent } from '../../src/events/codecs';
 import { decodeLine, eventLine } from '../../src/events/decode';
-import { decodeLineFast, FAST_TYPES, fastUtcTimestamp } from '../../src/events/fastDecode';
+import { decodeLineFast, FAST_TYPES } from '../../src/events/fastDecode';
 import { parseTimestamp } from '../../src/events/timestamp';
+import { fastUtcTimestamp } from '../../src/events/utcTimestamp';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 
@@ -113,6 +114,73 @@ Equivalence('gives what decodeLine gives on the lines of real runs, as written a
     }
   }
   assert.ok(fast > events.length * 3, 'most edited lines still decode');
+});
+
+/** Lines as we write them: every type of a run, with and without `feature`, and a failure with an error text. */
+const writtenLines = (() => {
+  const events = generateRun(mulberry32(9), { workers: 3, tasksPerLevel: [3, 2], failRate: 0.4, verifyRate: 0.5, producer: 'p' });
+  const extra: LifecycleEvent[] = [
+    { type: 'task_failed', ts: Date.UTC(2026, 0, 27), feature: 'auth', producer: 'p', seq: 900, data: { taskId: 'T-1', workerId: 2, error: 'exit 1: "quoted" \\ path' } },
+    { type: 'worker_crashed', ts: Date.UTC(2026, 0, 27, 1), data: { workerId: 0, error: null } },
+    { type: 'level_started', ts: Date.UTC(2026, 0, 27, 2), data: { level: 2, tasks: ['A', 'B'] } },
+    { type: 'rush_completed', ts: Date.UTC(2026, 0, 27, 3), seq: 7, data: {} },
+  ];
+  return [...events, ...events.slice(0, 10).map((e) => ({ ...e, feature: 'auth' })), ...extra].map((e) => eventLine(e).trimEnd());
+})();
+
+/** Characters that make or break a line: structure, escapes, whitespace, control and non-ASCII ones. */
+const EDIT_CHARS = ['"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '9', '-', '.', 'e', 'E', 'a', 'Z', ' ', '\t', '\u0001', 'é', '\u2028'];
+
+Equivalence('gives what decodeLine gives on lines as we write them with any one character cut, removed or replaced', () => {
+  const oneOfEachType = [...new Map(writtenLines.map((l) => [`${/"type":"(\w+)"/.exec(l)?.[1]}${l.includes('"feature"')}`, l])).values()];
+  for (const line of oneOfEachType) {
+    for (let i = 0; i <= line.length; i++) {
+      const edited = [line.slice(0, i), line.slice(0, i) + line.slice(i + 1), ...EDIT_CHARS.map((c) => line.slice(0, i) + c + line.slice(i + 1))];
+      for (const l of edited) assert.equal(decodeLineFast(l), decodeLine(l), l);
+    }
+  }
+});
+
+Equivalence('gives what decodeLine gives on lines as we write them with characters inserted or edited anywhere', () => {
+  const edit = fc.record({ kind: fc.constantFrom('insert', 'replace', 'delete'), at: fc.nat(300), char: fc.constantFrom(...EDIT_CHARS) });
+  const apply = (line: string, { kind, at, char }: { kind: string; at: number; char: string }): string => {
+    const i = at % (line.length + 1);
+    if (kind === 'insert') return line.slice(0, i) + char + line.slice(i);
+    if (kind === 'replace') return line.slice(0, i) + char + line.slice(i + 1);
+    return line.slice(0, i) + line.slice(i + 1);
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...writtenLines), fc.array(edit, { minLength: 1, maxLength: 3 }), (line, edits) => {
+      const l = edits.reduce(apply, line);
+      assert.equal(decodeLineFast(l), decodeLine(l), l);
+    }),
+    { numRuns: 20000, seed: 8 },
+  );
+});
+
+Equivalence('reads the lines we write in place, without JSON.parse, whatever the key order of other lines', () => {
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = ((text: string, reviver?: (key: string, value: unknown) => unknown) => {
+    parsed += 1;
+    return parse(text, reviver);
+  }) as typeof JSON.parse;
+  const decoded = (() => {
+    try {
+      return writtenLines.map((l) => decodeLineFast(l));
+    } finally {
+      JSON.parse = parse;
+    }
+  })();
+  assert.equal(decoded, writtenLines.map((l) => decodeLine(l)));
+  // The line with an escaped error text, and the one with a task list, are parsed.
+  assert.is(parsed, 2);
+  // Keys in another order: parsed, same event.
+  for (const l of writtenLines) {
+    const { data, ...envelope } = JSON.parse(l) as Record<string, unknown>;
+    const reordered = JSON.stringify({ data, ...envelope });
+    assert.equal(decodeLineFast(reordered), decodeLine(l));
+  }
 });
 
 Equivalence('decodes the lines we write', () => {
