@@ -34,6 +34,22 @@ export function terminalProblem(environment: WatchEnvironment): string | null {
   return null;
 }
 
+/**
+ * The feature to watch: `--feature`, else `MAHABHARATHA_FEATURE`, else the newest run in the state
+ * dir; a blank name counts as none and a name is trimmed, as `status` reads them. A feature with
+ * no run yet is fine: the dashboard waits for its events.
+ */
+export function featureToWatch(asked: string | undefined, stateDir: string, env: NodeJS.ProcessEnv): string {
+  const feature = asked?.trim() || detectFeature(stateDir, env);
+  if (feature !== undefined) return feature;
+  const known = listFeatures(stateDir);
+  throw new RuntimeError(
+    known.length === 0
+      ? `no feature found in ${path.resolve(stateDir)}; start a run, or name one with --feature (the dashboard then waits for its events)`
+      : `no feature given; known: ${known.map((f) => f.feature).join(', ')}`,
+  );
+}
+
 export async function watchCommand(opts: StatusOptions, environment: WatchEnvironment = processEnvironment()): Promise<number> {
   const problem = terminalProblem(environment);
   if (problem) {
@@ -43,15 +59,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
   if (opts.level !== undefined) throw new UsageError('--level is for the one-shot status; the dashboard shows every level');
 
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
-  const feature = opts.feature ?? detectFeature(stateDir, environment.env);
-  if (feature === undefined) {
-    const known = listFeatures(stateDir);
-    throw new RuntimeError(
-      known.length === 0
-        ? `no feature found in ${path.resolve(stateDir)}; start a run, or name one with --feature (the dashboard then waits for its events)`
-        : `no feature given; known: ${known.map((f) => f.feature).join(', ')}`,
-    );
-  }
+  const feature = featureToWatch(opts.feature, stateDir, environment.env);
 
   // stderr is the dashboard's terminal too: warnings go to its events log while it is open and
   // are printed after it closed.

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
-import { terminalProblem, watchCommand } from '../../src/cli/watch';
+import { featureToWatch, terminalProblem, watchCommand } from '../../src/cli/watch';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -62,6 +62,18 @@ command('says so when the state dir has no feature to show', async () => {
         assert.match(err.message, /no feature found in .*--feature/);
       },
     );
+  } finally {
+    removeTempDir(dir);
+  }
+});
+
+command('watches the feature named, trimmed, and takes a blank name as none, as status does', () => {
+  const { dir, stateDir } = stateDirWithRun();
+  try {
+    assert.is(featureToWatch(' dash-demo ', stateDir, {}), 'dash-demo');
+    assert.is(featureToWatch('  ', stateDir, {}), 'dash-demo');
+    assert.is(featureToWatch(undefined, stateDir, { MAHABHARATHA_FEATURE: ' planned ' }), 'planned');
+    assert.throws(() => featureToWatch(' ', dir, {}), (err: Error) => err instanceof RuntimeError && /no feature found/.test(err.message));
   } finally {
     removeTempDir(dir);
   }
