@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { Subject } from 'rxjs';
 import { createMetricsProcessor } from '../pipeline/processor';
 import { RateLimitedWarner } from '../pipeline/warnings';
-import { DEFAULT_STATE_DIR, detectFeature, listFeatures } from '../state/layout';
+import { readTaskGraph } from '../pipeline/taskGraphLevels';
+import { DEFAULT_STATE_DIR, detectFeature, listFeatures, upstreamGraphPath } from '../state/layout';
 import { openDashboard } from '../views/dashboard';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import type { StatusOptions } from './main';
@@ -98,6 +99,9 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
       intervalMs: opts.interval ?? DEFAULT_INTERVAL_MS,
       signal: stop.signal,
       notices$,
+      // Read once: a graph is written before its run starts. One that cannot be read is left out
+      // (the processor says why, when it folds the state file beside it).
+      graph: readTaskGraph(upstreamGraphPath(stateDir, feature)).graph,
     });
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);

@@ -141,6 +141,25 @@ const COMPLETE = 'complete';
 const SILENT_AFTER_MS = 30 * 60_000;
 const FAILED = 'failed';
 
+/**
+ * How many tasks the run has: the graph's count (or more, if more were seen), else the metrics'
+ * total when it is the run's size (`totalKnown`, or the run is complete); null when unknown.
+ * Shared by the printer and the dashboard, so both give the same fraction of the same run.
+ */
+export function runTotal(snapshot: RunSnapshot, graph: TaskGraph | null, totalKnown: boolean): number | null {
+  const seen = snapshot.metrics.tasksTotal;
+  if (graph !== null) return Math.max(graph.tasks.length, seen);
+  return totalKnown || snapshot.status === 'complete' ? seen : null;
+}
+
+/**
+ * The metrics' estimate of the time left, while the run is running and only when the tasks it
+ * counts down are the run's `total`: an estimate over the tasks seen so far, when the graph
+ * declares more, would be too short. Null otherwise.
+ */
+export const runEtaMs = (snapshot: RunSnapshot, total: number | null): number | null =>
+  snapshot.status === 'running' && total !== null && total === snapshot.metrics.tasksTotal ? (snapshot.metrics.etaMs ?? null) : null;
+
 export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
   const { metrics } = snapshot;
   const graph = options.graph ?? null;
@@ -156,11 +175,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
 
   const completed = metrics.tasksCompleted;
   const failed = metrics.tasksFailed;
-  const total = graph
-    ? Math.max(graph.tasks.length, metrics.tasksTotal)
-    : options.totalKnown || snapshot.status === 'complete'
-      ? metrics.tasksTotal
-      : null;
+  const total = runTotal(snapshot, graph, options.totalKnown === true);
   const fraction = total !== null && total > 0 ? Math.min(1, completed / total) : total === 0 ? 1 : null;
 
   const workers: WorkerRow[] = metrics.workerMetrics.map((w) => ({
@@ -197,7 +212,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
       failed,
       total,
       fraction,
-      etaMs: snapshot.status === 'running' && total !== null ? (metrics.etaMs ?? null) : null,
+      etaMs: runEtaMs(snapshot, total),
     },
     levels,
     unleveled,

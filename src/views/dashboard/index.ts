@@ -8,6 +8,7 @@ import blessed from 'blessed';
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { createRunState, snapshotOf } from '../../metrics/reducer';
 import type { RunSnapshot } from '../../metrics/snapshot';
+import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { frameTicks } from './frames';
 import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
 import { themeFor } from './theme';
@@ -34,6 +35,8 @@ export interface OpenDashboardOptions {
   readonly timeZone?: string;
   /** Messages about the inputs (an unreadable file, a skipped line), shown in the events log. */
   readonly notices$?: Observable<string>;
+  /** The feature's task graph, when there is one: the run's size, and each level's (as `status` reads them). */
+  readonly graph?: TaskGraph | null;
   /** Closes the dashboard from outside (a signal, the end of the embedding program). */
   readonly signal?: AbortSignal;
   /** Called after each rendered frame (embedding and tests read what is shown). */
@@ -108,6 +111,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
         height: screen.height as number,
         ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
         notices,
+        graph: options.graph ?? null,
       });
     };
 

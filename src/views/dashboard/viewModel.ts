@@ -4,9 +4,10 @@
  * figure on screen is tested here, and the widgets only place and paint it.
  */
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
+import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import { anomalies, currentLevelOf, ingestSummary, levelLinesOf, type LevelPhase, workerAvgMs } from '../statusModel';
+import { anomalies, currentLevelOf, ingestSummary, levelLinesOf, runEtaMs, runTotal, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -27,6 +28,8 @@ export interface DashboardModelOptions {
   readonly timeZone?: string;
   /** Messages about the inputs (an unreadable file, a skipped line), shown in the log as warnings. */
   readonly notices?: readonly Notice[];
+  /** The feature's task graph, when there is one: the run's size, and each level's. */
+  readonly graph?: TaskGraph | null;
 }
 
 export interface Notice {
@@ -48,7 +51,8 @@ export interface HeaderModel {
   readonly elapsed: string;
   readonly done: number;
   readonly failed: number;
-  readonly total: number;
+  /** The run's size (`runTotal`); null while unknown. */
+  readonly total: number | null;
   /** 0..1. */
   readonly fraction: number;
   /** `12/20 (60%)`. */
@@ -186,7 +190,7 @@ const HINTS: readonly string[] = [
 
 export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
   const { now } = options;
-  const levelRows = levelRowsOf(snapshot, now);
+  const levelRows = levelRowsOf(snapshot, now, options.graph ?? null);
   const layout = layoutFor(options.width, options.height, levelRows.length);
   const hint = HINTS.find((h) => h.length <= options.width) ?? '';
   if (layout.mode === 'too-small') {
@@ -275,9 +279,8 @@ function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[
   return { total: others.reduce((sum, [, n]) => sum + n, rejected), detail };
 }
 
-function etaText(snapshot: RunSnapshot, state: RunState, now: number): string | null {
-  const eta = snapshot.metrics.etaMs;
-  if (state !== 'running' || eta === null || eta === undefined) return null;
+function etaText(snapshot: RunSnapshot, eta: number | null, now: number): string | null {
+  if (eta === null) return null;
   // Counted down from when the snapshot was computed.
   const computedAt = epochOf(snapshot.metrics.computedAt);
   const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
@@ -301,12 +304,12 @@ function headerOf(
   const elapsed = formatWholeSeconds(elapsedMs);
   const done = m.tasksCompleted;
   const failed = m.tasksFailed;
-  const total = m.tasksTotal;
   // A total that only counts the tasks seen so far is no size: no fraction, no ETA from it.
-  const sized = snapshot.sizeKnown && total > 0;
+  const total = runTotal(snapshot, options.graph ?? null, snapshot.sizeKnown);
+  const sized = total !== null && total > 0;
   const fraction = sized ? Math.min(1, done / total) : state === 'complete' ? 1 : 0;
   const progress = sized ? `${done}/${total} (${formatPercent(fraction)})` : `${done}/?`;
-  const eta = snapshot.sizeKnown ? etaText(snapshot, state, options.now) : null;
+  const eta = etaText(snapshot, runEtaMs(snapshot, total), options.now);
   const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
   const levelCount = levels.length;
@@ -400,8 +403,8 @@ export function cutSegments(segments: readonly Segment[], width: number): Segmen
 }
 
 /** The printer's reading of each level (`levelLinesOf`), in the dashboard's words. */
-function levelRowsOf(snapshot: RunSnapshot, now: number): LevelRow[] {
-  const lines = levelLinesOf(snapshot, now);
+function levelRowsOf(snapshot: RunSnapshot, now: number, graph: TaskGraph | null): LevelRow[] {
+  const lines = levelLinesOf(snapshot, now, { graph, totalKnown: snapshot.sizeKnown });
   const current = currentLevelOf(lines, snapshot);
   const measured = new Set(snapshot.metrics.levelMetrics.filter((l) => l.durationMs !== null).map((l) => l.level));
   return lines.map((l) => {

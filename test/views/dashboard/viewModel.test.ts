@@ -39,6 +39,24 @@ header('without a declared size, shows what is done but no fraction and no ETA (
   assert.is(model(midway()).header.progress, '4/8 (50%)', 'declared: as before');
 });
 
+header('takes the run size from the task graph, as status does, and gives no ETA over the tasks seen so far', () => {
+  const undeclared = fold(fixtureInputs('run-midway.jsonl').filter((i) => i.kind !== 'event' || i.event.type !== 'rush_started'), T0 + 7_000);
+  // The graph has the tasks seen, and two more in a level not started yet.
+  const graph = { feature: 'dash-demo', tasks: [...undeclared.tasks.map((t) => ({ id: t.taskId, level: t.level ?? 1 })), { id: 'X-1', level: 9 }, { id: 'X-2', level: 9 }] };
+  const m = model(undeclared, { graph });
+  const total = undeclared.tasks.length + 2;
+  assert.is(m.header.total, total);
+  assert.is(m.header.progress, `4/${total} (${Math.round(400 / total)}%)`);
+  assert.is(m.header.eta, null);
+  const notStarted = m.levels.rows.find((r) => r.level === 9);
+  assert.is(notStarted?.total, 2);
+  assert.is(notStarted?.done, 0);
+  // What status prints of the same run and graph.
+  const printed = statusModel(undeclared, { now: T0 + 7_000, graph });
+  assert.is(printed.progress.total, total);
+  assert.is(printed.progress.etaMs, null);
+});
+
 header('measures elapsed time from the run start, not from when the view opened', () => {
   // The snapshot was computed 7 s in; the view draws 95 s after the start.
   assert.is(model(midway(), { now: T0 + 95_000 }).header.elapsed, '1m35s');
