@@ -22,12 +22,12 @@ export interface PayloadSpec {
   readonly required: number;
   /** Reads the payload when it has exactly the codec's fields, snake_case; null: no such reader. */
   readonly canonical: PayloadReader | null;
-  /** Reads the payload in place in the line (`readLine`); null: no such reader. */
+  /** Reads the payload in place in the line's bytes (`readLine`); null: no such reader. */
   readonly inLine: LinePayloadReader | null;
 }
 
 type PayloadReader = (data: unknown) => Record<string, unknown> | undefined;
-type LinePayloadReader = (s: string, i: number) => Record<string, unknown> | undefined;
+type LinePayloadReader = (b: Buffer, i: number) => Record<string, unknown> | undefined;
 
 function collectFields(codec: t.Mixed, into: Map<string, Field>): boolean {
   if (codec instanceof SnakeCasedType || codec instanceof WithDefaultsType) return false; // nested renaming: not flat
@@ -108,32 +108,30 @@ const canonicalReader = (fields: ReadonlyMap<string, Field>): PayloadReader | nu
   ]);
 
 /**
- * The same reader for the payload still in the line: `s[i]` is just after its opening brace. It
- * reads the fields in the codec's order (the order we write them in), each optional one present
- * or not, leaves `cursor.at` after the closing brace, and declines (undefined) anything else: a
- * key out of order, twice or unknown, an array, an escape — `JSON.parse` reads those.
+ * The same reader for the payload still in the line's bytes: `b[i]` is just after its opening
+ * brace. It reads the fields in the codec's order (the order we write them in), each optional
+ * one present or not, leaves `cursor.at` after the closing brace, and declines (undefined)
+ * anything else: a key out of order, twice or unknown, an array, an escape — `JSON.parse` reads those.
  */
 const lineReader = (fields: ReadonlyMap<string, Field>): LinePayloadReader | null =>
   generated<LinePayloadReader>(
     fields,
-    's, i',
+    'b, i',
     (entries) => [
       `let ${entries.map((e) => e.value).join(', ') || '_'};`,
       // Whether another field follows (i is then on its key); else i is on the closing brace.
-      `let more = s.charCodeAt(i) !== 125;`,
-      ...entries.flatMap((e) => {
-        return [
-          `if (more && ${literalCode(`"${e.wire}":`, 'i')}) {`,
-          `  ${e.value} = readScalar(s, i + ${e.wire.length + 3});`,
-          `  if (${e.value} === NOT_READ) return undefined;`,
-          `  i = cursor.at;`,
-          `  const c = s.charCodeAt(i);`,
-          `  if (c === 44) i += 1;`,
-          `  else if (c === 125) more = false;`,
-          `  else return undefined;`,
-          `}`,
-        ];
-      }),
+      `let more = b[i] !== 125;`,
+      ...entries.flatMap((e) => [
+        `if (more && ${literalCode(`"${e.wire}":`, 'i')}) {`,
+        `  ${e.value} = readScalar(b, i + ${e.wire.length + 3});`,
+        `  if (${e.value} === NOT_READ) return undefined;`,
+        `  i = cursor.at;`,
+        `  const c = b[i];`,
+        `  if (c === 44) i += 1;`,
+        `  else if (c === 125) more = false;`,
+        `  else return undefined;`,
+        `}`,
+      ]),
       `if (more) return undefined;`,
       `cursor.at = i + 1;`,
     ],

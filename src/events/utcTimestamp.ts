@@ -8,8 +8,8 @@
 const DIGIT_0 = 48;
 /** A non-digit makes any field it is part of negative, hence out of range. */
 const NOT_A_DIGIT = -1e5;
-const digit = (s: string, i: number): number => {
-  const c = s.charCodeAt(i) - DIGIT_0;
+const digit = (b: Uint8Array, i: number): number => {
+  const c = (b[i] as number) - DIGIT_0;
   return c >= 0 && c <= 9 ? c : NOT_A_DIGIT;
 };
 
@@ -36,28 +36,32 @@ const DOT = 46;
 const Z = 90;
 
 /**
- * The stamp `s[i, i + n)`, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, → epoch ms exactly as `parseTimestamp`
+ * The stamp in the bytes `b[i, i + n)`, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, → epoch ms exactly as `parseTimestamp`
  * computes it, or undefined for any other form (which then goes through `parseTimestamp`): a
  * year before 100 (which `Date.UTC` reads as 19xx), a day the month does not have, anything out
- * of range. Read in place, so that the line reader needs no copy of the stamp.
+ * of range. Read in place, so that the line reader makes no string of the stamp.
  */
-export function utcTimestampIn(s: string, i: number, n: number): number | undefined {
-  if ((n !== 24 && n !== 20) || s.charCodeAt(i + n - 1) !== Z) return undefined;
-  if (s.charCodeAt(i + 4) !== MINUS || s.charCodeAt(i + 7) !== MINUS || s.charCodeAt(i + 10) !== T || s.charCodeAt(i + 13) !== COLON || s.charCodeAt(i + 16) !== COLON) return undefined;
-  const year = digit(s, i) * 1000 + digit(s, i + 1) * 100 + digit(s, i + 2) * 10 + digit(s, i + 3);
-  const month = digit(s, i + 5) * 10 + digit(s, i + 6);
-  const day = digit(s, i + 8) * 10 + digit(s, i + 9);
-  const hour = digit(s, i + 11) * 10 + digit(s, i + 12);
-  const minute = digit(s, i + 14) * 10 + digit(s, i + 15);
-  const second = digit(s, i + 17) * 10 + digit(s, i + 18);
+export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | undefined {
+  if ((n !== 24 && n !== 20) || b[i + n - 1] !== Z) return undefined;
+  if (b[i + 4] !== MINUS || b[i + 7] !== MINUS || b[i + 10] !== T || b[i + 13] !== COLON || b[i + 16] !== COLON) return undefined;
+  const year = digit(b, i) * 1000 + digit(b, i + 1) * 100 + digit(b, i + 2) * 10 + digit(b, i + 3);
+  const month = digit(b, i + 5) * 10 + digit(b, i + 6);
+  const day = digit(b, i + 8) * 10 + digit(b, i + 9);
+  const hour = digit(b, i + 11) * 10 + digit(b, i + 12);
+  const minute = digit(b, i + 14) * 10 + digit(b, i + 15);
+  const second = digit(b, i + 17) * 10 + digit(b, i + 18);
   if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
   if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
   const wholeSeconds = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000;
   if (n === 20) return wholeSeconds;
-  const frac = digit(s, i + 20) * 100 + digit(s, i + 21) * 10 + digit(s, i + 22);
-  if (s.charCodeAt(i + 19) !== DOT || frac < 0) return undefined;
+  const frac = digit(b, i + 20) * 100 + digit(b, i + 21) * 10 + digit(b, i + 22);
+  if (b[i + 19] !== DOT || frac < 0) return undefined;
   return wholeSeconds + (MS_OF_FRACTION[frac] as number);
 }
 
-/** `utcTimestampIn` of a whole string. */
-export const fastUtcTimestamp = (s: string): number | undefined => utcTimestampIn(s, 0, s.length);
+/** `utcTimestampIn` of a whole string (a stamp with a character that is not ASCII has more bytes than characters: not this form). */
+export function fastUtcTimestamp(s: string): number | undefined {
+  if (s.length !== 24 && s.length !== 20) return undefined;
+  const b = Buffer.from(s, 'utf8');
+  return b.length === s.length ? utcTimestampIn(b, 0, s.length) : undefined;
+}

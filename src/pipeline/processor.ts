@@ -29,11 +29,12 @@ import {
   catchError,
 } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
+import { readLine } from '../events/fastDecode';
 import { checkpointOf, createRunState, restoreRunState, seqHighWaterMarks, snapshotOf, type RunState } from '../metrics/reducer';
 import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
-import { tailJsonlBatches } from '../sources/jsonlTailer';
+import { tailJsonlBatches, type LineDecoder } from '../sources/jsonlTailer';
 import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
 import { applySnapshot } from '../state/fromSnapshot';
@@ -172,6 +173,16 @@ const batchOf = <T>(items: readonly T[], toInput: (item: T) => SourceInput | nul
   return out;
 };
 
+/**
+ * Lines as we write them are read in place, in the tailer, and become events without a string of
+ * the line ever made (`readLine`). An event without `producer`+`seq` keeps its line's text: the
+ * dedupe recognises such an event by its line.
+ */
+const decodeInPlace: LineDecoder = (b, start, end) => {
+  const event = readLine(b, start, end);
+  return event?.producer !== undefined && event.seq !== undefined ? event : undefined;
+};
+
 export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
   const { feature, stateDir } = options;
   const now = options.now ?? Date.now;
@@ -231,7 +242,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   // Every source emits batches: per-input emissions through the pipeline would cost more than the inputs.
   const log$: Observable<SourceInput[]> = logSource
-    ? tailJsonlBatches(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, ...pollOptions }).pipe(
+    ? tailJsonlBatches(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, decode: decodeInPlace, ...pollOptions }).pipe(
         map((items) => batchOf(items, fromTailItem, (i) => i.kind === 'caught_up' || admits('log'))),
         catchError(sourceFailed(eventsPath(stateDir, feature))),
       )

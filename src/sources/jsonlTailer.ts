@@ -15,12 +15,15 @@
  */
 import * as fs from 'node:fs';
 import { mergeMap, Observable, Subscription } from 'rxjs';
+import type { LifecycleEvent } from '../events/codecs';
 import { MAX_LINE_BYTES } from '../events/decode';
 import { fileChanges } from './fileChanges';
 
 export type TailItem =
   /** A complete line (without its `\n`); `offset` is the byte offset just after its `\n`. */
   | { readonly kind: 'line'; readonly line: string; readonly offset: number }
+  /** A complete line read in place by the `decode` option: its event instead of its text. */
+  | { readonly kind: 'decoded'; readonly event: LifecycleEvent; readonly offset: number }
   /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
   | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
   /** The file shrank below our position: reading restarts at offset 0. */
@@ -48,7 +51,15 @@ export interface TailOptions {
    * reported then (its writer may be mid-write); a later reader resumes before it.
    */
   readonly stop?: Observable<unknown>;
+  /**
+   * Reads a line in place, while its bytes are at hand (`b[start, end)`, valid only during the
+   * call): its event, sent instead of the line's text, which is then never made; undefined: the
+   * text is sent.
+   */
+  readonly decode?: LineDecoder;
 }
+
+export type LineDecoder = (b: Buffer, start: number, end: number) => LifecycleEvent | undefined;
 
 const NEWLINE = 0x0a;
 /** 256 KiB: few syscalls, and a replay yields to timers (saves, snapshots) every few ms. */
@@ -97,6 +108,7 @@ class LineReader {
     start: number,
     chunkBytes: number,
     private readonly maxLineBytes: number,
+    private readonly decode: LineDecoder | undefined,
   ) {
     this.position = start;
     this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
@@ -186,7 +198,8 @@ class LineReader {
       } else if (nl - lineStart > this.maxLineBytes) {
         emit({ kind: 'oversized', bytes: nl - lineStart, offset });
       } else if (!isBlank(buf, lineStart, nl)) {
-        emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
+        const event = this.decode?.(buf, lineStart, nl);
+        emit(event !== undefined ? { kind: 'decoded', event, offset } : { kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
       }
       lineStart = nl + 1;
     }
@@ -301,7 +314,7 @@ export function tailJsonlBatches(file: string, options: TailOptions = {}): Obser
               emit({ kind: 'truncated', previousOffset: startAt });
               startAt = 0;
             }
-            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes);
+            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes, options.decode);
           }
         } else {
           await checkReplaced(reader);
@@ -341,7 +354,7 @@ export function tailJsonlBatches(file: string, options: TailOptions = {}): Obser
           return;
         }
         emit({ kind: 'rotated', previousOffset });
-        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes);
+        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes, options.decode);
         return;
       }
       // Same file (or its name is gone for now: keep reading what we hold open).

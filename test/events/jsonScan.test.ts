@@ -3,6 +3,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cursor, hashOf, literal, NOT_READ, readScalar, readString } from '../../src/events/jsonScan';
 
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
 const Scalars = suite('readScalar');
 
 /** What `JSON.parse` makes of the first `length` characters of `s`, or NOT_READ when it throws. */
@@ -14,13 +16,13 @@ function parsedPrefix(s: string, length: number): unknown {
   }
 }
 
-Scalars('reads every number, plain string and literal as JSON.parse does, up to its end', () => {
-  const plain = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '-', 'é', '\u2028', '😀', '}', ',', ':') });
+Scalars('reads every number, plain ASCII string and literal as JSON.parse does, up to its end', () => {
+  const plain = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '-', '~', '}', ',', ':') });
   const scalar = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true }), plain, fc.constantFrom(null, true, false, -0, 1e21, 5e-324));
   fc.assert(
-    fc.property(scalar, fc.constantFrom(',', '}', ''), (value, next) => {
+    fc.property(scalar, fc.constantFrom(',', '}', '\n', ''), (value, next) => {
       const text = JSON.stringify(value);
-      const read = readScalar(`${text}${next}`, 0);
+      const read = readScalar(bytes(`${text}${next}`), 0);
       assert.ok(read !== NOT_READ, text);
       assert.ok(Object.is(read, JSON.parse(text)), text);
       assert.is(cursor.at, text.length);
@@ -33,7 +35,7 @@ Scalars('gives what JSON.parse gives for the text it read, on any arrangement of
   const numberish = fc.string({ unit: fc.constantFrom('-', '+', '.', 'e', 'E', '0', '1', '9'), maxLength: 12 });
   fc.assert(
     fc.property(numberish, (s) => {
-      const read = readScalar(s, 0);
+      const read = readScalar(bytes(s), 0);
       const whole = parsedPrefix(s, s.length);
       if (read === NOT_READ) {
         assert.is(whole, NOT_READ, `${s} is a number: it must be read`);
@@ -46,9 +48,9 @@ Scalars('gives what JSON.parse gives for the text it read, on any arrangement of
   );
 });
 
-Scalars('declines what only JSON.parse reads: escapes, control characters, arrays, objects, unfinished strings', () => {
-  for (const s of ['"a\\"b"', '"\\u0041"', '"tab\there"', '"line\u0001"', '[1]', '{"a":1}', '"open', 'nul', 'True', '+1', '.5', '']) {
-    assert.is(readScalar(s, 0), NOT_READ, JSON.stringify(s));
+Scalars('declines what only JSON.parse reads: escapes, control and non-ASCII characters, arrays, objects, unfinished strings', () => {
+  for (const s of ['"a\\"b"', '"\\u0041"', '"tab\there"', '"line\u0001"', '"é"', '"\u2028"', '[1]', '{"a":1}', '"open', '"open\n"', 'nul', 'True', '+1', '.5', '']) {
+    assert.is(readScalar(bytes(s), 0), NOT_READ, JSON.stringify(s));
   }
 });
 
@@ -58,7 +60,7 @@ const Strings = suite('readString');
 
 Strings('gives each string its own value when strings share a hash, and the same object for a string read again', () => {
   assert.is(hashOf('Aa'), hashOf('BB'));
-  const line = '"Aa","BB","Aa","task-1","task-1"';
+  const line = bytes('"Aa","BB","Aa","task-1","task-1"');
   const values: unknown[] = [];
   for (let i = 0; i < line.length; i = cursor.at + 1) values.push(readString(line, i + 1));
   assert.equal(values, ['Aa', 'BB', 'Aa', 'task-1', 'task-1']);
@@ -66,8 +68,8 @@ Strings('gives each string its own value when strings share a hash, and the same
 
 Strings('computes, while scanning, the hash hashOf gives', () => {
   fc.assert(
-    fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '_', '-', '1', 'é') }), (text) => {
-      assert.is(readString(`${text}"`, 0), text);
+    fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '_', '-', '1', '~') }), (text) => {
+      assert.is(readString(bytes(`${text}"`), 0), text);
       assert.is(cursor.hash, hashOf(text));
     }),
     { numRuns: 500, seed: 5 },
@@ -82,7 +84,7 @@ Literals('matches where startsWith does', () => {
   const text = fc.string({ unit: fc.constantFrom('"', 'a', 'b', ':', '{'), maxLength: 4 });
   fc.assert(
     fc.property(text, text, fc.nat(5), (t, s, i) => {
-      assert.is(literal(t)(s, i), s.startsWith(t, i), `${t} in ${s} at ${i}`);
+      assert.is(literal(t)(bytes(s), i), s.startsWith(t, i), `${t} in ${s} at ${i}`);
     }),
     { numRuns: 2000, seed: 6 },
   );

@@ -69,6 +69,27 @@ Reading('emits each complete line with the byte offset after it, then completes'
   }),
 );
 
+Reading('sends the event of a line its decoder reads in place, with the line\'s offset, and the text of the others', () =>
+  withLog('{"a":1}\n{"b":22}\n{"a":3}\n', async (file) => {
+    const seen: string[] = [];
+    // Reads `{"a":N}` lines only; the bytes are only lent for the call.
+    const decode = (b: Buffer, start: number, end: number) => {
+      const text = b.toString('utf8', start, end);
+      seen.push(text);
+      const m = /^\{"a":(\d)\}$/.exec(text);
+      return m ? ({ type: 'rush_completed', ts: Number(m[1]), data: {} } as const) : undefined;
+    };
+    const items = await readAll(file, { decode, chunkBytes: 16 });
+    assert.equal(items, [
+      { kind: 'decoded', event: { type: 'rush_completed', ts: 1, data: {} }, offset: 8 },
+      { kind: 'line', line: '{"b":22}', offset: 17 },
+      { kind: 'decoded', event: { type: 'rush_completed', ts: 3, data: {} }, offset: 25 },
+      { kind: 'caught_up', offset: 25 },
+    ]);
+    assert.equal(seen, ['{"a":1}', '{"b":22}', '{"a":3}']);
+  }),
+);
+
 Reading('starts at the given offset', () =>
   withLog('{"a":1}\n{"b":22}\n{"c":3}\n', async (file) => {
     assert.equal(lines(await readAll(file, { fromOffset: 8 })), ['{"b":22}', '{"c":3}']);
