@@ -125,7 +125,7 @@ const WHOLE_PATH = '--whole-path';
  * `timeWholePath` in a process of its own, as `mahabharatha status` reads a log. In this one, on
  * the heap that generating the log leaves behind, V8 at times decides (allocation-site
  * pretenuring) to allocate the per-line objects in the old generation, and the same code then
- * runs a quarter slower: in about one run out of three, 0.78 instead of 1.06 M events/s.
+ * runs up to a quarter slower, in about one run out of three.
  */
 function wholePathInChild(dir: string): { seconds: number; peakRss: number } {
   const child = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), __filename, WHOLE_PATH, dir], { encoding: 'utf8' });

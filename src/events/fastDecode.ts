@@ -9,10 +9,12 @@
  * — goes through `decodeEvent` itself. Property tests check on generated lines, valid, broken and
  * cut about character by character, that both paths give equal results.
  *
- * It has two steps. A line exactly as we write it is read in place (`readLine`), without
- * `JSON.parse`, which costs more than everything else done to a line on its way to the metrics.
- * A line in another valid form (other key order, whitespace, escapes) is parsed, then recognised
- * (`fastEvent`). Both read the payload with the readers of `payloadSpecs`, built from the codecs.
+ * It has two ways in. The log tailer has a line's bytes: a line exactly as we write it is read
+ * there, in place (`readLine`), with no `JSON.parse` and no string of the line — the two cost
+ * more than everything else done to a line on its way to the metrics. A line that is a string
+ * already, or in another valid form (other key order, whitespace, escapes, non-ASCII text), is
+ * parsed, then recognised (`fastEvent`, `decodeLineFast`). Both read the payload with readers
+ * built from the codecs (`payloadSpecs`).
  */
 import * as E from 'fp-ts/Either';
 import { isRecord, NonNegativeInt } from '../codecs/snakeCase';
