@@ -58,9 +58,9 @@ interface Entry {
   readonly name: string;
   readonly wire: string;
   readonly field: Field;
-  /** Names in the generated code: the field's value, and its codec's `is`. */
+  /** Names in the generated code: the field's value, and its codec (passed in; `is` is called as its method). */
   readonly value: string;
-  readonly is: string;
+  readonly codec: string;
 }
 
 /**
@@ -74,18 +74,18 @@ interface Entry {
  * then `fastData` reads every payload.
  */
 function generated<F>(fields: ReadonlyMap<string, Field>, params: string, body: (entries: readonly Entry[]) => string[], helpers: Record<string, unknown> = {}): F | null {
-  const entries = [...fields].map(([name, field], i) => ({ name, wire: toSnake(name), field, value: `v${i}`, is: `c${i}.is` }));
+  const entries = [...fields].map(([name, field], i) => ({ name, wire: toSnake(name), field, value: `v${i}`, codec: `c${i}` }));
   if (!entries.every((e) => IDENTIFIER.test(e.name) && toCamel(e.wire) === e.name && !(e.wire in Object.prototype))) return null;
   const required = entries.filter((e) => e.field.required);
   const optional = entries.filter((e) => !e.field.required);
   const code = [
     ...body(entries),
-    ...required.map((e) => `if (${e.value} === undefined || !${e.is}(${e.value})) return undefined;`),
+    ...required.map((e) => `if (${e.value} === undefined || !${e.codec}.is(${e.value})) return undefined;`),
     `const out = { ${required.map((e) => `${e.name}: ${e.value}`).join(', ')} };`,
-    ...optional.map((e) => `if (${e.value} !== undefined) { if (!${e.is}(${e.value})) return undefined; out.${e.name} = ${e.value}; }`),
+    ...optional.map((e) => `if (${e.value} !== undefined) { if (!${e.codec}.is(${e.value})) return undefined; out.${e.name} = ${e.value}; }`),
     `return out;`,
   ];
-  const names = [...entries.map((_, i) => `c${i}`), ...Object.keys(helpers)];
+  const names = [...entries.map((e) => e.codec), ...Object.keys(helpers)];
   try {
     const make = new Function(...names, `return (${params}) => {\n${code.join('\n')}\n};`) as (...args: unknown[]) => F;
     return make(...entries.map((e) => e.field.codec), ...Object.values(helpers));
