@@ -70,12 +70,13 @@ export function resolveFeature(opts: { feature?: string; stateDir?: string }, en
 }
 
 /**
- * Whether the run's size is known without a graph: our own state files hold every task from the
- * start, each with its `level` and `created_at`; a declared total larger than the tasks seen is
- * one too. Upstream's state lists only the tasks it has touched, so there it stays unknown.
+ * Whether the run's size is known without a graph: as the snapshot says (a declared total, or the
+ * run is complete — what the dashboard goes by), or from our own state file, which holds every
+ * task from the start, each with its `level` and `created_at`. Upstream's state lists only the
+ * tasks it has touched, so there it stays unknown.
  */
 function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
-  if (snapshot.metrics.tasksTotal > snapshot.tasks.length) return true;
+  if (snapshot.sizeKnown) return true;
   const tasks = Object.values(state?.tasks ?? {});
   return tasks.length > 0 && tasks.every((t) => typeof t.level === 'number' && typeof t.created_at === 'string');
 }

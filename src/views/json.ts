@@ -3,10 +3,11 @@
  * `metrics` is the seed's FeatureMetrics dict (extended: p99, method and sample count of each
  * percentile figure, throughput, utilization...), `ingest` the DESIGN §8 counters. Pure.
  */
-import { formatTimestamp } from '../events/timestamp';
+import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { TaskGraph } from '../orchestrator/taskGraph';
+import { currentLevelOf, levelLinesOf, runTotal } from './statusModel';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
 const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -18,6 +19,8 @@ export interface StatusJsonOptions {
   readonly feature: string;
   /** The task graph, when known: tasks not seen yet are listed as pending. */
   readonly graph?: TaskGraph | null;
+  /** The clock (epoch ms): where a running level stands. */
+  readonly now: number;
 }
 
 function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
@@ -40,21 +43,19 @@ function unseenGraphTasks(snapshot: RunSnapshot, graph: TaskGraph | null | undef
 }
 
 export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
-  const metrics: FeatureMetrics = {
-    ...snapshot.metrics,
-    // The run's size is the graph's when known, not only the tasks seen so far.
-    tasksTotal: Math.max(snapshot.metrics.tasksTotal, options.graph?.tasks.length ?? 0),
-    workerMetrics: [...snapshot.metrics.workerMetrics].sort((a, b) => a.workerId - b.workerId),
-    levelMetrics: [...snapshot.metrics.levelMetrics].sort((a, b) => a.level - b.level),
-  };
-  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot, options.graph)];
+  const graph = options.graph ?? null;
+  // The run's size is the graph's when known (`runTotal`), not only the tasks seen so far; the
+  // metrics' estimate counts down the tasks seen, so it is no estimate of a larger total.
+  const tasksTotal = runTotal(snapshot, graph, true) ?? snapshot.metrics.tasksTotal;
+  const metrics: FeatureMetrics = { ...snapshot.metrics, tasksTotal, etaMs: tasksTotal === snapshot.metrics.tasksTotal ? snapshot.metrics.etaMs : null };
+  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot, graph)];
   return {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,
     status: snapshot.status,
-    current_level: snapshot.currentLevel,
-    started_at: snapshot.startedAt === null ? null : formatTimestamp(snapshot.startedAt),
-    last_event_at: snapshot.lastEventAt === null ? null : formatTimestamp(snapshot.lastEventAt),
+    current_level: currentLevelOf(levelLinesOf(snapshot, options.now, { graph }), snapshot),
+    started_at: formatTimestampOrNull(snapshot.startedAt),
+    last_event_at: formatTimestampOrNull(snapshot.lastEventAt),
     error: snapshot.error,
     tasks: tasks.map((t) => TaskMetrics.encode(t)),
     workers: metrics.workerMetrics.map((w) => WorkerMetrics.encode(w)),

@@ -245,8 +245,7 @@ export function levelLinesOf(
   { graph = null, totalKnown = false, tasksByLevel = groupByLevel(snapshot.tasks) }: { graph?: TaskGraph | null; totalKnown?: boolean; tasksByLevel?: TasksByLevel } = {},
 ): LevelLine[] {
   const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
-  const sizeKnown = graph !== null || totalKnown || snapshot.status === 'complete';
-  return levelLines(snapshot, tasksByLevel, graphLevelSizes(graph), endOfClock, sizeKnown);
+  return levelLines(snapshot, tasksByLevel, graphLevelSizes(graph), endOfClock, runTotal(snapshot, graph, totalKnown) !== null);
 }
 
 /** The first level not done yet (the run's own current level once all are). */

@@ -125,6 +125,9 @@ Json('reads an upstream state dir: naive stamps in the given zone, levels from t
     assert.equal(doc.metrics.level_metrics.map((l: { level: number; task_count: number }) => [l.level, l.task_count]), [[1, 1], [2, 1]]);
     assert.is(doc.metrics.worker_metrics[0].initialization_ms, 1200);
     assert.is(doc.metrics.tasks_total, 3, 'the graph gives the size of the run');
+    // The metrics' estimate counts down the 2 tasks seen, not the 3 of the graph: none is given, as status gives none.
+    assert.is(doc.metrics.eta_ms, null);
+    assert.is(doc.current_level, 2);
     assert.equal(listing(root), before);
   }),
 );

@@ -108,6 +108,16 @@ upstream('never writes to the state dir or the project', async () => {
 });
 upstream.run();
 
+upstream('a log whose run declared its total, and has created every task, shows the fraction, as the dashboard does', async () => {
+  await withTempDir(async (dir) => {
+    fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'dashboard', 'run-midway.jsonl'), path.join(dir, 'dash-demo-events.jsonl'));
+    const { code, out } = await run({ stateDir: dir });
+    assert.is(code, 0);
+    assert.match(out, /Progress: \S+ 50% \(4\/8 tasks, 1 failed\)/);
+    assert.not.match(out, /total unknown/);
+  });
+});
+
 const states = suite('statusTextCommand: finding the feature');
 
 states('auto-detects the newest feature, ignoring other JSON files in the state dir', async () => {
