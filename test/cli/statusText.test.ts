@@ -106,8 +106,6 @@ upstream('never writes to the state dir or the project', async () => {
     assert.equal(listing(dir), before);
   });
 });
-upstream.run();
-
 upstream('a log whose run declared its total, and has created every task, shows the fraction, as the dashboard does', async () => {
   await withTempDir(async (dir) => {
     fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'dashboard', 'run-midway.jsonl'), path.join(dir, 'dash-demo-events.jsonl'));
@@ -117,6 +115,8 @@ upstream('a log whose run declared its total, and has created every task, shows 
     assert.not.match(out, /total unknown/);
   });
 });
+
+upstream.run();
 
 const states = suite('statusTextCommand: finding the feature');
 
