@@ -59,9 +59,17 @@ export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | un
   return wholeSeconds + (MS_OF_FRACTION[frac] as number);
 }
 
-/** `utcTimestampIn` of a whole string (a stamp with a character that is not ASCII has more bytes than characters: not this form). */
+/** Where a stamp that is a string is copied to be read (one buffer, not one per stamp). */
+const scratch = new Uint8Array(24);
+
+/** `utcTimestampIn` of a whole string (a character that is not ASCII: not this form). */
 export function fastUtcTimestamp(s: string): number | undefined {
-  if (s.length !== 24 && s.length !== 20) return undefined;
-  const b = Buffer.from(s, 'utf8');
-  return b.length === s.length ? utcTimestampIn(b, 0, s.length) : undefined;
+  const n = s.length;
+  if (n !== 24 && n !== 20) return undefined;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 127) return undefined;
+    scratch[k] = c;
+  }
+  return utcTimestampIn(scratch, 0, n);
 }

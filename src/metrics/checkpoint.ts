@@ -9,7 +9,8 @@ import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
-import { createRunState, pushRecent, recentEvents, seqHighWaterMarks, type RunState } from './reducer';
+import { createRunState, pushRecent, recentEvents, type RunState } from './reducer';
+import { SeqMarks } from './seqMarks';
 import { Series } from './series';
 
 const N = t.union([t.number, t.null]);
@@ -110,7 +111,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     failures: state.failures.map((f) => ({ ...f })),
     ingest: { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } },
     eventsOffset: state.eventsOffset,
-    seqHwm: seqHighWaterMarks(state),
+    seqHwm: state.seqMarks.toRecord(),
   };
 }
 
@@ -152,6 +153,6 @@ function build(cp: RunCheckpoint): RunState {
     else if (k in state.ingest && typeof v === 'number') (state.ingest as unknown as Record<string, number>)[k] = v;
   }
   state.eventsOffset = cp.eventsOffset;
-  for (const [p, seq] of Object.entries(cp.seqHwm)) state.seqHwm.set(p, seq);
+  state.seqMarks = new SeqMarks(cp.seqHwm);
   return state;
 }

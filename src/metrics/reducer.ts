@@ -8,6 +8,7 @@
  */
 import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
+import { SeqMarks } from './seqMarks';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
 
@@ -110,13 +111,8 @@ export interface RunState {
   readonly ingest: MutableIngest;
   /** Where the folded input stands (restart replays after it). */
   eventsOffset: number;
-  /**
-   * Highest `seq` folded per producer, but for `lastProducer`, whose mark is `lastProducerSeq`
-   * and reaches the map when another producer comes: read them with `seqHighWaterMarks`.
-   */
-  readonly seqHwm: Map<string, number>;
-  lastProducer: string | null;
-  lastProducerSeq: number;
+  /** Highest `seq` folded per producer (restored from a checkpoint). */
+  seqMarks: SeqMarks;
 }
 
 export const RECENT_EVENTS = 50;
@@ -142,9 +138,7 @@ export function createRunState(feature: string | null = null): RunState {
     failures: [],
     ingest: { ...emptyIngest(), invalidLines: {} },
     eventsOffset: 0,
-    seqHwm: new Map(),
-    lastProducer: null,
-    lastProducerSeq: -1,
+    seqMarks: new SeqMarks(),
   };
 }
 
@@ -169,7 +163,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   const ts = e.ts;
   if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
   if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
-  if (e.producer !== undefined && e.seq !== undefined) noteSeq(state, e.producer, e.seq);
+  if (e.producer !== undefined && e.seq !== undefined) state.seqMarks.note(e.producer, e.seq);
   pushRecent(state, e);
   // New work after the run ended means it was resumed: it is running again, and its duration grows.
   if (state.endKind !== null && RESUMES_RUN.has(e.type)) {
@@ -270,23 +264,6 @@ export function recentEvents(state: RunState): LifecycleEvent[] {
     if (e) out.push(e);
   }
   return out;
-}
-
-/** Most logs have one producer: its high-water mark is kept at hand, the map updated on a change. */
-function noteSeq(state: RunState, producer: string, seq: number): void {
-  if (producer !== state.lastProducer) {
-    if (state.lastProducer !== null) state.seqHwm.set(state.lastProducer, state.lastProducerSeq);
-    state.lastProducer = producer;
-    state.lastProducerSeq = state.seqHwm.get(producer) ?? -1;
-  }
-  if (seq > state.lastProducerSeq) state.lastProducerSeq = seq;
-}
-
-/** Highest `seq` folded per producer. */
-export function seqHighWaterMarks(state: RunState): Record<string, number> {
-  const marks = new Map(state.seqHwm);
-  if (state.lastProducer !== null) marks.set(state.lastProducer, state.lastProducerSeq);
-  return Object.fromEntries(marks);
 }
 
 function workerOf(state: RunState, id: number, ts: number): WorkerAcc {

@@ -6,7 +6,7 @@
 import type { LifecycleEvent } from '../events/codecs';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
-import { recentEvents, seqHighWaterMarks } from './reducer';
+import { recentEvents } from './reducer';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus } from './snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
@@ -222,7 +222,7 @@ function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
     etaMs: eta(x, tasksTotal - tasksCompleted, dist.avgTaskDurationMs, dist.samples),
     startedAt: iso(x.startedAt),
-    source: { eventsOffset: state.eventsOffset, seqHwm: seqHighWaterMarks(state) },
+    source: { eventsOffset: state.eventsOffset, seqHwm: state.seqMarks.toRecord() },
   };
 }
 

@@ -11,6 +11,8 @@
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
+import { SeqMarks } from '../metrics/seqMarks';
+import { copyOnChange } from './copyOnChange';
 import type { FoldInput } from './inputs';
 
 export interface DedupeOptions {
@@ -47,30 +49,18 @@ class RecentLines {
 
 /** The dedupe state of one subscription. */
 class Deduper {
-  /** Marks per producer, but for `producer`'s, kept at hand in `mark` (most logs have one producer). */
-  private readonly hwm: Map<string, number>;
-  private producer: string | undefined;
-  private mark = -1;
+  private readonly marks: SeqMarks;
   private readonly recent: RecentLines;
 
   constructor(options: DedupeOptions = {}) {
-    this.hwm = new Map(Object.entries(options.seqHwm ?? {}));
+    this.marks = new SeqMarks(options.seqHwm);
     this.recent = new RecentLines(options.windowSize ?? DEFAULT_DEDUPE_WINDOW);
   }
 
   isDuplicate(input: FoldInput): boolean {
     if (input.kind !== 'event') return false;
     const { producer, seq } = input.event;
-    if (producer !== undefined && seq !== undefined) {
-      if (producer !== this.producer) {
-        if (this.producer !== undefined) this.hwm.set(this.producer, this.mark);
-        this.producer = producer;
-        this.mark = this.hwm.get(producer) ?? -1;
-      }
-      if (seq <= this.mark) return true;
-      this.mark = seq;
-      return false;
-    }
+    if (producer !== undefined && seq !== undefined) return !this.marks.note(producer, seq);
     return input.line !== undefined && this.recent.has(input.line);
   }
 }
@@ -86,6 +76,6 @@ export function dedupeEvents(options: DedupeOptions = {}): OperatorFunction<read
   return (source) =>
     defer(() => {
       const deduper = new Deduper(options);
-      return source.pipe(map((batch) => batch.map((input) => dedupeOne(deduper, input))));
+      return source.pipe(map((batch) => copyOnChange(batch, (input) => dedupeOne(deduper, input))));
     });
 }

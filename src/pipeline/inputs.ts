@@ -63,9 +63,8 @@ export type FoldInput = EventInput | RejectedInput | CountInput | ResetInput;
 export function fromTailItem(item: TailItem): SourceInput | null {
   switch (item.kind) {
     case 'line':
+    case 'event':
       return item;
-    case 'decoded':
-      return { kind: 'event', event: item.event, offset: item.offset };
     case 'oversized':
       return { kind: 'rejected', reason: 'line_too_long', detail: `line of ${item.bytes} bytes`, line: null, offset: item.offset };
     case 'truncated':

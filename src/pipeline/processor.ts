@@ -30,7 +30,7 @@ import {
 } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { readLine } from '../events/fastDecode';
-import { checkpointOf, createRunState, restoreRunState, seqHighWaterMarks, snapshotOf, type RunState } from '../metrics/reducer';
+import { checkpointOf, createRunState, restoreRunState, snapshotOf, type RunState } from '../metrics/reducer';
 import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
@@ -209,7 +209,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     return E.isRight(restored) ? restored.right : createRunState(feature);
   };
   const startOffset = start.restored?.eventsOffset ?? 0;
-  const seqHwm = start.restored ? seqHighWaterMarks(start.restored) : {};
+  const seqHwm = start.restored ? start.restored.seqMarks.toRecord() : {};
 
   const quarantine = options.persist
     ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {
@@ -308,12 +308,14 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   // Markers say where a replay ends; they are not folded. Anything they trigger runs after the
   // batch that carries them (a promise, an asap release), so never ahead of that batch's inputs.
   const takeMarkers = (batch: readonly SourceInput[]): (LineInput | FoldInput)[] => {
-    const out: (LineInput | FoldInput)[] = [];
+    let markers = 0;
     for (const input of batch) {
-      if (input.kind === 'caught_up') onCaughtUp(input);
-      else out.push(input);
+      if (input.kind !== 'caught_up') continue;
+      onCaughtUp(input);
+      markers += 1;
     }
-    return out;
+    // A marker comes about once per replay: most batches go on as they are.
+    return markers === 0 ? (batch as (LineInput | FoldInput)[]) : batch.filter((input): input is LineInput | FoldInput => input.kind !== 'caught_up');
   };
   const reportAll = (batch: readonly FoldInput[]): void => {
     for (const input of batch) if (input.kind === 'rejected') reportRejected(input);

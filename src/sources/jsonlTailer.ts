@@ -22,8 +22,8 @@ import { fileChanges } from './fileChanges';
 export type TailItem =
   /** A complete line (without its `\n`); `offset` is the byte offset just after its `\n`. */
   | { readonly kind: 'line'; readonly line: string; readonly offset: number }
-  /** A complete line read in place by the `decode` option: its event instead of its text. */
-  | { readonly kind: 'decoded'; readonly event: LifecycleEvent; readonly offset: number }
+  /** A complete line read in place by the `decode` option: its event instead of its text (the pipeline's own input). */
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number }
   /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
   | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
   /** The file shrank below our position: reading restarts at offset 0. */
@@ -199,7 +199,7 @@ class LineReader {
         emit({ kind: 'oversized', bytes: nl - lineStart, offset });
       } else if (!isBlank(buf, lineStart, nl)) {
         const event = this.decode?.(buf, lineStart, nl);
-        emit(event !== undefined ? { kind: 'decoded', event, offset } : { kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
+        emit(event !== undefined ? { kind: 'event', event, offset } : { kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
       }
       lineStart = nl + 1;
     }

@@ -81,9 +81,9 @@ Reading('sends the event of a line its decoder reads in place, with the line\'s 
     };
     const items = await readAll(file, { decode, chunkBytes: 16 });
     assert.equal(items, [
-      { kind: 'decoded', event: { type: 'rush_completed', ts: 1, data: {} }, offset: 8 },
+      { kind: 'event', event: { type: 'rush_completed', ts: 1, data: {} }, offset: 8 },
       { kind: 'line', line: '{"b":22}', offset: 17 },
-      { kind: 'decoded', event: { type: 'rush_completed', ts: 3, data: {} }, offset: 25 },
+      { kind: 'event', event: { type: 'rush_completed', ts: 3, data: {} }, offset: 25 },
       { kind: 'caught_up', offset: 25 },
     ]);
     assert.equal(seen, ['{"a":1}', '{"b":22}', '{"a":3}']);
