@@ -93,6 +93,7 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
     now: () => now,
     onWarning: warn,
     ...(options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {}),
+    ...(state !== null ? { stateFileRead: state } : {}),
   });
   try {
     await processor.ready;

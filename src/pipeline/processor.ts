@@ -80,6 +80,8 @@ export interface MetricsProcessorOptions {
   readonly onWarning?: (message: string) => void;
   /** Size cap of `{feature}.rejected.jsonl` (default 10 MB). */
   readonly rejectedCapBytes?: number;
+  /** `{feature}.json` as the caller has just read it, so that it is not read again (a large one takes a while). */
+  readonly stateFileRead?: StateFile;
 }
 
 export interface MetricsProcessor {
@@ -144,7 +146,10 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
       recovered = true;
       prev = manager.state;
     }
-  } else {
+  } else if (options.stateFileRead) {
+    prev = options.stateFileRead;
+  } else if (sources.log || !sources.stateFile) {
+    // Read for its checkpoint, or to choose the input; a run folded from the state file alone reads it as its source.
     const read = readStateFile(statePath(stateDir, feature));
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
     else prev = read.right;
