@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { describeErrors } from '../codecs/snakeCase';
+import { describeErrors, isRecord } from '../codecs/snakeCase';
 import { EVENT_ALIASES, EventData, EventEnvelope, EventType, LifecycleEvent, WireEvent } from './codecs';
 import { printableLine } from './printable';
 import { formatTimestamp, parseTimestamp, TimestampOptions } from './timestamp';
@@ -66,10 +66,8 @@ export function withOrigin<T extends Origin>(to: T, from: Origin): T {
 }
 
 export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return reject('not_an_object', 'an event must be a JSON object', input);
-  }
-  const envelope = EventEnvelope.decode(liftWorkerLog(input as Record<string, unknown>));
+  if (!isRecord(input)) return reject('not_an_object', 'an event must be a JSON object', input);
+  const envelope = EventEnvelope.decode(liftWorkerLog(input));
   if (E.isLeft(envelope)) return reject('bad_envelope', describeErrors(envelope.left), input);
   const env = envelope.right;
   const type = canonicalType(env.type);

@@ -25,7 +25,7 @@ export const NOT_READ: unique symbol = Symbol('not read');
 
 /**
  * Where the last read ended (an index into the line), and the hash of the last string scanned
- * (`hashOf`). One object, so that the generated readers of `fastDecode` share it.
+ * (`hashOf`). One object, so that the payload readers generated in `payloadSpecs` share it.
  */
 export const cursor = { at: 0, hash: 0 };
 
@@ -131,12 +131,6 @@ const RECENT_SLOTS = 4096;
 const RECENT_MAX_LENGTH = 64;
 const recentStrings = new Array<string>(RECENT_SLOTS).fill('');
 
-/** Whether the string `known` is the bytes `b[i, end)`. */
-function isText(known: string, b: Uint8Array, i: number, end: number): boolean {
-  if (known.length !== end - i) return false;
-  for (let k = 0; k < known.length; k++) if (known.charCodeAt(k) !== b[i + k]) return false;
-  return true;
-}
 
 /**
  * The JSON string whose text starts at `b[i]` when it is plain (`scanString`); NOT_READ otherwise.
@@ -150,7 +144,7 @@ export function readString(b: Buffer, i: number): string | typeof NOT_READ {
   if (end - i > RECENT_MAX_LENGTH) return b.toString('latin1', i, end);
   const slot = cursor.hash & (RECENT_SLOTS - 1);
   const recent = recentStrings[slot] as string;
-  if (isText(recent, b, i, end)) return recent;
+  if (recent.length === end - i && matches(b, i, recent)) return recent;
   return (recentStrings[slot] = b.toString('latin1', i, end));
 }
 

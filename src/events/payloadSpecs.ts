@@ -14,7 +14,7 @@ interface Field {
   readonly codec: t.Mixed;
 }
 
-/** A payload codec as fields by camelCase key; null when its shape is not a plain record of fields. */
+/** A payload codec as fields by camelCase key (`payloadSpec`: none when its shape is not a plain record of fields). */
 export interface PayloadSpec {
   /** The canonical type name: the module's own (internalized) string, so `switch`es compare pointers. */
   readonly type: EventType;

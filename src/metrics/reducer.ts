@@ -115,10 +115,10 @@ export interface RunState {
   seqMarks: SeqMarks;
 }
 
-export const RECENT_EVENTS = 50;
+const RECENT_EVENTS = 50;
 const RESUMES_RUN = new Set<LifecycleEvent['type']>(['rush_started', 'worker_started', 'level_started', 'task_claimed', 'task_started']);
 /** Failures kept for the failures section; older ones are still counted in the metrics. */
-export const MAX_FAILURES = 1000;
+const MAX_FAILURES = 1000;
 
 export function createRunState(feature: string | null = null): RunState {
   return {

@@ -18,7 +18,6 @@ const span = (a: number | null, b: number | null): number | null => (a === null 
 const iso = formatTimestampOrNull;
 
 /** A task whose latest outcome is a failure not followed by a success (DESIGN §4.3). */
-const hasFailed = (t: TaskAcc): boolean => t.failedAt !== null && t.status !== 'complete';
 
 const byId = new Intl.Collator('en', { numeric: true }).compare;
 
@@ -75,7 +74,7 @@ function tallyTasks(tasks: readonly TaskAcc[]): TaskTally {
   const tally: TaskTally = { byLevel: new Map(), completed: 0, failed: 0, firstFailed: null };
   for (const t of tasks) {
     const complete = t.status === 'complete';
-    const failed = !complete && hasFailed(t);
+    const failed = !complete && t.failedAt !== null;
     if (complete) tally.completed += 1;
     else if (failed) {
       tally.failed += 1;

@@ -180,7 +180,7 @@ function pushLastAttempt(task: TaskState, taskId: string, stamps: TaskStamps, fa
   // Upstream records no failure time: a failed task's last update (else its completion field) is it.
   const failed = present(task.failed_at) ? stamps.failedAt : !failedStatus ? null : present(task.updated_at) ? stamps.updated : completed;
   // A failed last attempt is in the log when we wrote the file; upstream files only have the task.
-  if ((status === 'failed' || status === 'waiting_retry') && failuresLogged) {
+  if (failedStatus && failuresLogged) {
     if (status === 'waiting_retry') pushRetry(task, taskId, stamps, push);
     return;
   }
@@ -195,7 +195,7 @@ function pushLastAttempt(task: TaskState, taskId: string, stamps: TaskStamps, fa
     if (typeof verification === 'number') push(phase, { type: 'verification_passed', ts: completed, data: { taskId, workerId, durationMs: verification } });
     const duration = task.duration_ms;
     push(phase, { type: 'task_complete', ts: completed, data: typeof duration === 'number' ? { taskId, workerId, durationMs: duration } : { taskId, workerId } });
-  } else if ((status === 'failed' || status === 'waiting_retry') && failed !== null) {
+  } else if (failedStatus && failed !== null) {
     push(endPhase(failed, begun), { type: 'task_failed', ts: failed, data: { taskId, workerId, error: task.error ?? null } });
     if (status === 'waiting_retry') pushRetry(task, taskId, stamps, push);
   }

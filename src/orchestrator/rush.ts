@@ -13,11 +13,11 @@ import * as fs from 'node:fs';
 import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
+import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
 import { eventsPath, statePath } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
 import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
-import { openRunProcessor, RunProcessor } from './metricsPort';
 import { formatElapsed, formatProgress, formatSeconds } from './progress';
 import { killGroup } from './runCommand';
 import { acquireRunLock } from './runLock';
@@ -55,7 +55,7 @@ export interface RushResult {
 export interface Rush {
   readonly feature: string;
   readonly stateDir: string;
-  readonly processor: RunProcessor;
+  readonly processor: MetricsProcessor;
   readonly done: Promise<RushResult>;
   /** Stops the run (on a signal). A second call kills the workers at once. */
   stop(signal: NodeJS.Signals): void;
@@ -84,9 +84,10 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const release = lock.right;
 
   const emitter = new OrchestratorEvents();
-  let processor: RunProcessor;
+  let processor: MetricsProcessor;
   try {
-    processor = openRunProcessor(feature, stateDir, emitter);
+    // Restores the checkpoint, replays the log after it, then folds what the emitter emits; the only writer of `{feature}.json`.
+    processor = createMetricsProcessor({ feature, stateDir, sources: { inProcess: emitter, eventsLog: { follow: false } }, persist: true });
     await processor.ready;
   } catch (err) {
     release();
@@ -146,7 +147,7 @@ class RunInProgress {
 
   constructor(
     private readonly options: RushOptions,
-    private readonly processor: RunProcessor,
+    private readonly processor: MetricsProcessor,
     emitter: OrchestratorEvents,
     previous: RunSnapshot,
     resumed: boolean,

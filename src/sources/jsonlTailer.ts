@@ -1,6 +1,7 @@
 /**
- * The JSONL tailer: `{feature}-events.jsonl` → an Observable of its lines with their byte
- * positions, plus signals for what happened to the file (truncated, rotated, a torn last line).
+ * The JSONL tailer: `{feature}-events.jsonl` → an Observable of batches of its lines (or their
+ * events, read in place by the `decode` option) with their byte positions, plus signals for what
+ * happened to the file (truncated, rotated, a torn last line).
  *
  * - Reads from a byte offset in large chunks into a Buffer and splits on `\n` bytes, so a UTF-8
  *   character split across two chunks is never decoded in halves and there is no syscall per line.

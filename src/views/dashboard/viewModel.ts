@@ -61,7 +61,7 @@ export interface HeaderModel {
   readonly eta: string | null;
   /** Ingest counters that signal bad input (duplicates are normal on a restart and not counted). */
   readonly warnings: number;
-  /** Non-zero counters, snake_case as in `--json` (`invalid_lines.bad_json 2`). */
+  /** Non-zero counters, snake_case as in `--json` (`invalid_lines.invalid_json 2`). */
   readonly warningDetail: readonly string[];
   readonly paused: boolean;
   readonly error: string | null;
@@ -270,8 +270,7 @@ const STATE_TONE: Readonly<Record<RunState, Tone>> = {
   failed: 'alert',
 };
 
-/** Counters of bad input (DESIGN §8), snake_case as `--json` names them. */
-/** `ingestSummary` as the `--json` counters name it (`invalid_lines.invalid_json 2`). */
+/** Counters of bad input (DESIGN §8), as the `--json` counters name them (`invalid_lines.invalid_json 2`). */
 function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[] } {
   const { rejected, byReason } = ingestSummary(snapshot.ingest);
   const others = anomalies(snapshot.ingest);
