@@ -163,8 +163,8 @@ export const runEtaMs = (snapshot: RunSnapshot, total: number | null): number | 
 export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions): StatusModel {
   const { metrics } = snapshot;
   const graph = options.graph ?? null;
-  const tasksByLevel = groupByLevel(snapshot.tasks);
-  const levels = levelLinesOf(snapshot, options.now, { graph, totalKnown: options.totalKnown === true, tasksByLevel });
+  const tasksByLevel = tasksByLevelOf(snapshot);
+  const levels = levelLinesOf(snapshot, options.now, { graph, totalKnown: options.totalKnown === true });
 
   const unleveledTasks = tasksByLevel.get(null) ?? [];
   const unleveled = {
@@ -242,10 +242,10 @@ function levelTaskFigures(lm: LevelMetrics): { readonly avgMs: number | null; re
 export function levelLinesOf(
   snapshot: RunSnapshot,
   now: number,
-  { graph = null, totalKnown = false, tasksByLevel = groupByLevel(snapshot.tasks) }: { graph?: TaskGraph | null; totalKnown?: boolean; tasksByLevel?: TasksByLevel } = {},
+  { graph = null, totalKnown = false }: { graph?: TaskGraph | null; totalKnown?: boolean } = {},
 ): LevelLine[] {
   const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
-  return levelLines(snapshot, tasksByLevel, graphLevelSizes(graph), endOfClock, runTotal(snapshot, graph, totalKnown) !== null);
+  return levelLines(snapshot, tasksByLevelOf(snapshot), graphLevelSizes(graph), endOfClock, runTotal(snapshot, graph, totalKnown) !== null);
 }
 
 /** The first level not done yet (the run's own current level once all are). */
@@ -253,6 +253,23 @@ export const currentLevelOf = (lines: readonly LevelLine[], snapshot: RunSnapsho
   lines.find((l) => l.phase !== 'done')?.level ?? snapshot.currentLevel;
 
 type TasksByLevel = Map<number | null, TaskMetrics[]>;
+
+/**
+ * What the level lines are made of is worked out once per snapshot (and graph), not per call:
+ * the dashboard asks for the level lines every frame, and only running levels' clocks move
+ * between its snapshots.
+ */
+const byLevelCache = new WeakMap<RunSnapshot, TasksByLevel>();
+const tasksByLevelOf = (snapshot: RunSnapshot): TasksByLevel => cached(byLevelCache, snapshot, () => groupByLevel(snapshot.tasks));
+
+function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
 
 function groupByLevel(tasks: readonly TaskMetrics[]): TasksByLevel {
   const out = new Map<number | null, TaskMetrics[]>();
@@ -266,10 +283,16 @@ function groupByLevel(tasks: readonly TaskMetrics[]): TasksByLevel {
 }
 
 /** Level → number of tasks, from the graph. */
+const NO_LEVELS = new Map<number, number>();
+const graphSizesCache = new WeakMap<TaskGraph, Map<number, number>>();
+
 function graphLevelSizes(graph: TaskGraph | null): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const task of graph?.tasks ?? []) out.set(task.level, (out.get(task.level) ?? 0) + 1);
-  return out;
+  if (graph === null) return NO_LEVELS;
+  return cached(graphSizesCache, graph, () => {
+    const out = new Map<number, number>();
+    for (const task of graph.tasks) out.set(task.level, (out.get(task.level) ?? 0) + 1);
+    return out;
+  });
 }
 
 interface LevelFacts {
@@ -386,18 +409,33 @@ function levelPhase(f: LevelFacts, laterActive: boolean, runStatus: RunStatus): 
  */
 function levelDuration(f: LevelFacts, phase: LevelPhase, endOfClock: number): number | null {
   if (f.durationMs !== null) return f.durationMs;
-  let start = f.startedAt;
-  let end: number | null = null;
-  for (const t of f.tasks) {
-    const begun = epochOf(t.claimedAt) ?? epochOf(t.startedAt);
-    if (f.startedAt === null && begun !== null && (start === null || begun < start)) start = begun;
-    const completed = epochOf(t.completedAt);
-    if (completed !== null && (end === null || completed > end)) end = completed;
-  }
+  const span = taskSpan(f.tasks);
+  const start = f.startedAt ?? span.firstBegun;
   if (start === null) return null;
-  const until = phase === 'done' ? end : endOfClock;
+  const until = phase === 'done' ? span.lastCompleted : endOfClock;
   return until === null ? null : Math.max(0, Math.trunc(until - start));
 }
+
+interface TaskSpan {
+  /** The earliest claim (or start) of the tasks, and their latest completion. */
+  readonly firstBegun: number | null;
+  readonly lastCompleted: number | null;
+}
+
+const spanCache = new WeakMap<readonly TaskMetrics[], TaskSpan>();
+
+const taskSpan = (tasks: readonly TaskMetrics[]): TaskSpan =>
+  cached(spanCache, tasks, () => {
+    let firstBegun: number | null = null;
+    let lastCompleted: number | null = null;
+    for (const t of tasks) {
+      const begun = epochOf(t.claimedAt) ?? epochOf(t.startedAt);
+      if (begun !== null && (firstBegun === null || begun < firstBegun)) firstBegun = begun;
+      const completed = epochOf(t.completedAt);
+      if (completed !== null && (lastCompleted === null || completed > lastCompleted)) lastCompleted = completed;
+    }
+    return { firstBegun, lastCompleted };
+  });
 
 function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level: number): TaskRow[] {
   const rows: TaskRow[] = tasks.map((t) => ({
