@@ -152,6 +152,13 @@ export function runTotal(snapshot: RunSnapshot, graph: TaskGraph | null, totalKn
   return totalKnown || snapshot.status === 'complete' ? seen : null;
 }
 
+/** The part of the run done, 0..1: none of no size, all of an empty one. */
+export const runFraction = (completed: number, total: number | null): number | null =>
+  total === null ? null : total > 0 ? Math.min(1, completed / total) : 1;
+
+/** Where the run's clock stops: its end, else now while it runs, else its last event. */
+export const endOfClock = (snapshot: RunSnapshot, now: number): number => snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
+
 /**
  * The metrics' estimate of the time left, while the run is running and only when the tasks it
  * counts down are the run's `total`: an estimate over the tasks seen so far, when the graph
@@ -176,7 +183,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
   const completed = metrics.tasksCompleted;
   const failed = metrics.tasksFailed;
   const total = runTotal(snapshot, graph, options.totalKnown === true);
-  const fraction = total !== null && total > 0 ? Math.min(1, completed / total) : total === 0 ? 1 : null;
+  const fraction = runFraction(completed, total);
 
   const workers: WorkerRow[] = metrics.workerMetrics.map((w) => ({
     workerId: w.workerId,
@@ -244,8 +251,7 @@ export function levelLinesOf(
   now: number,
   { graph = null, totalKnown = false }: { graph?: TaskGraph | null; totalKnown?: boolean } = {},
 ): LevelLine[] {
-  const endOfClock = snapshot.endedAt ?? (snapshot.status === 'running' ? now : snapshot.lastEventAt ?? now);
-  return levelLines(snapshot, tasksByLevelOf(snapshot), graphLevelSizes(graph), endOfClock, runTotal(snapshot, graph, totalKnown) !== null);
+  return levelLines(snapshot, tasksByLevelOf(snapshot), graphLevelSizes(graph), endOfClock(snapshot, now), runTotal(snapshot, graph, totalKnown) !== null);
 }
 
 /** The first level not done yet (the run's own current level once all are). */

@@ -7,7 +7,7 @@ import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetric
 import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import { anomalies, currentLevelOf, ingestSummary, levelLinesOf, runEtaMs, runTotal, type LevelPhase, workerAvgMs } from '../statusModel';
+import { anomalies, currentLevelOf, endOfClock, ingestSummary, levelLinesOf, runEtaMs, runFraction, runTotal, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -198,7 +198,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
   }
 
   const state = runState(snapshot);
-  const clockEnd = state === 'running' || state === 'waiting' ? now : (snapshot.endedAt ?? snapshot.lastEventAt ?? now);
+  const clockEnd = endOfClock(snapshot, now);
 
   const currentIndex = levelRows.findIndex((r) => r.current);
   const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
@@ -305,9 +305,9 @@ function headerOf(
   const failed = m.tasksFailed;
   // A total that only counts the tasks seen so far is no size: no fraction, no ETA from it.
   const total = runTotal(snapshot, options.graph ?? null, snapshot.sizeKnown);
-  const sized = total !== null && total > 0;
-  const fraction = sized ? Math.min(1, done / total) : state === 'complete' ? 1 : 0;
-  const progress = sized ? `${done}/${total} (${formatPercent(fraction)})` : `${done}/?`;
+  const shown = runFraction(done, total);
+  const fraction = shown ?? (state === 'complete' ? 1 : 0);
+  const progress = shown === null ? `${done}/?` : `${done}/${total} (${formatPercent(fraction)})`;
   const eta = etaText(snapshot, runEtaMs(snapshot, total), options.now);
   const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;

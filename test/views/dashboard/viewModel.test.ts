@@ -6,6 +6,7 @@ import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
 import { formatDuration } from '../../../src/views/format';
 import { statusModel } from '../../../src/views/statusModel';
+import { snapshotOfEvents } from '../textRuns';
 import { complete, fixtureInputs, fold, midway, T0 } from './helpers';
 
 const PHASE_WORD = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed' } as const;
@@ -55,6 +56,13 @@ header('takes the run size from the task graph, as status does, and gives no ETA
   const printed = statusModel(undeclared, { now: T0 + 7_000, graph });
   assert.is(printed.progress.total, total);
   assert.is(printed.progress.etaMs, null);
+});
+
+header('gives the progress of an empty run as status does: all of nothing', () => {
+  const empty = snapshotOfEvents('empty', [['rush_started', T0, { workers: 1, totalTasks: 0 }], ['rush_completed', T0 + 1000, {}]], T0 + 2000);
+  const h = model(empty).header;
+  assert.is(h.progress, '0/0 (100%)');
+  assert.is(h.fraction, statusModel(empty, { now: T0 + 2000 }).progress.fraction);
 });
 
 header('measures elapsed time from the run start, not from when the view opened', () => {
