@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { MAIN, requireBuild } from '../orchestrator/cliHarness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 const GRAPH = path.join(ROOT, 'test', 'fixtures', 'dashboard', 'task-graph.json');
 const TOTAL = 12;
 
@@ -60,7 +60,7 @@ const e2e = suite('status --watch in a terminal');
 e2e('follows a running rush, survives resizes, and q leaves the terminal as it was', async () => {
   const missing = tmuxMissing();
   if (missing) assert.unreachable(missing);
-  if (!fs.existsSync(MAIN)) assert.unreachable(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  requireBuild();
 
   const dir = makeTempDir('mahabharatha-watch-e2e-');
   const stateDir = path.join(dir, 'state');

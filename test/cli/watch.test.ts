@@ -6,14 +6,10 @@ import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
 import { featureToWatch, terminalProblem, watchCommand } from '../../src/cli/watch';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { MAIN, requireBuild } from '../orchestrator/cliHarness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dashboard');
-
-const requireBuild = (): void => {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-};
 
 /** A state dir holding the whole fixture run of feature `dash-demo` as its events log. */
 function stateDirWithRun(): { dir: string; stateDir: string } {

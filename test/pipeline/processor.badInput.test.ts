@@ -9,8 +9,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { eventLine, MAX_LINE_BYTES } from '../../src/events/decode';
 import type { IngestCounters } from '../../src/metrics/snapshot';
-import { createMetricsProcessor } from '../../src/pipeline/processor';
 import { eventsPath, rejectedPath } from '../../src/state/layout';
+import { replayLog } from '../helpers/processorRuns';
 import { consecutiveRuns } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
@@ -105,19 +105,7 @@ Bad('100k lines, 10% bad in every way: no crash, each bad line counted under exa
     fs.writeFileSync(eventsPath(cleanDir, FEATURE), `${goodLines.join('\n')}\n`);
 
     const warnings: string[] = [];
-    const runOn = async (stateDir: string) => {
-      const processor = createMetricsProcessor({
-        feature: FEATURE,
-        stateDir,
-        sources: { eventsLog: { follow: false } },
-        persist: true,
-        now: () => NOW,
-        onWarning: (m) => warnings.push(m),
-      });
-      await processor.ready;
-      await processor.close();
-      return processor.snapshot();
-    };
+    const runOn = async (stateDir: string) => (await replayLog(stateDir, { feature: FEATURE, now: NOW, onWarning: (m) => warnings.push(m) })).snapshot();
     const noisy = await runOn(dir);
     const clean = await runOn(cleanDir);
 

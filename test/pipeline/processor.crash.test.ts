@@ -6,13 +6,12 @@
  * The child runs the built package (`dist/`; `npm test` builds it first).
  */
 import { spawn } from 'node:child_process';
-import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { eventsPath, statePath } from '../../src/state/layout';
-import { readStateFile } from '../../src/state/stateManager';
+import { savedState } from '../helpers/processorRuns';
 import { consecutiveRuns, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
@@ -60,12 +59,7 @@ function runChild(stateDir: string, killAfterMs?: number): Promise<ChildRun> {
   });
 }
 
-const readMetrics = (stateDir: string): Record<string, unknown> => {
-  const read = readStateFile(statePath(stateDir, FEATURE));
-  if (E.isLeft(read)) throw new Error(`state file does not parse: ${read.left.reason}`);
-  if (read.right === null) throw new Error('no state file');
-  return read.right.metrics as Record<string, unknown>;
-};
+const readMetrics = (stateDir: string): Record<string, unknown> => savedState(stateDir, FEATURE).metrics as Record<string, unknown>;
 
 const Crash = suite('createMetricsProcessor (SIGKILL and restart)');
 

@@ -4,17 +4,16 @@
  * duplicating lines, inserting garbage lines, and cutting the file at a random byte and resuming
  * from the checkpoint.
  */
-import * as E from 'fp-ts/Either';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FeatureMetrics } from '../../src/metrics/types';
-import { createMetricsProcessor, type MetricsProcessor } from '../../src/pipeline/processor';
-import { eventsPath, statePath } from '../../src/state/layout';
+import type { MetricsProcessor } from '../../src/pipeline/processor';
+import { eventsPath } from '../../src/state/layout';
 import { MetricsCollector } from '../../src/state/metricsCollector';
-import { readStateFile } from '../../src/state/stateManager';
+import { replayLog, savedState } from '../helpers/processorRuns';
 import { generateRun, RunShape, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
@@ -45,24 +44,10 @@ const GARBAGE = [
 ];
 
 /** Runs a persisting processor over the log as it is now, to its end. */
-async function runProcessor(dir: string): Promise<MetricsProcessor> {
-  const processor = createMetricsProcessor({
-    feature: FEATURE,
-    stateDir: dir,
-    sources: { eventsLog: { follow: false } },
-    persist: true,
-    now: () => NOW,
-    onWarning: () => undefined,
-  });
-  await processor.ready;
-  await processor.close();
-  return processor;
-}
+const runProcessor = (dir: string): Promise<MetricsProcessor> => replayLog(dir, { feature: FEATURE, now: NOW });
 
 function batchOfSavedState(dir: string): FeatureMetrics {
-  const read = readStateFile(statePath(dir, FEATURE));
-  if (E.isLeft(read) || read.right === null) throw new Error('no readable state file');
-  const state = read.right;
+  const state = savedState(dir, FEATURE);
   return new MetricsCollector(() => state, { now: () => NOW }).snapshot().metrics;
 }
 

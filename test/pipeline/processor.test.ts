@@ -7,11 +7,11 @@ import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { eventLine } from '../../src/events/decode';
 import { loadRun } from '../../src/pipeline/loadRun';
-import { createMetricsProcessor, MetricsProcessorOptions } from '../../src/pipeline/processor';
+import { createMetricsProcessor, type MetricsProcessor, type MetricsProcessorOptions } from '../../src/pipeline/processor';
 import { OrchestratorEvents } from '../../src/sources/inProcess';
 import type { StateFile } from '../../src/state/codecs';
 import { eventsPath, rejectedPath, statePath } from '../../src/state/layout';
-import { readStateFile } from '../../src/state/stateManager';
+import { replayLog, replayOptions, savedState } from '../helpers/processorRuns';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
@@ -22,29 +22,10 @@ const FEATURE = 'f';
 const run = (seed: number, producer: string | null = 'orch-1'): LifecycleEvent[] =>
   generateRun(mulberry32(seed), { workers: 3, tasksPerLevel: [4, 3, 2], producer, feature: FEATURE });
 
-const options = (stateDir: string, extra: Partial<MetricsProcessorOptions> = {}): MetricsProcessorOptions => ({
-  feature: FEATURE,
-  stateDir,
-  sources: { eventsLog: { follow: false } },
-  persist: true,
-  now: () => NOW,
-  onWarning: () => undefined,
-  ...extra,
-});
-
-function readState(dir: string): StateFile {
-  const read = readStateFile(statePath(dir, FEATURE));
-  if (E.isLeft(read) || read.right === null) throw new Error('no readable state file');
-  return read.right;
-}
-
-/** Runs a processor over what the log holds now, to its end, and returns its final snapshot. */
-async function replay(dir: string, extra: Partial<MetricsProcessorOptions> = {}) {
-  const processor = createMetricsProcessor(options(dir, extra));
-  await processor.ready;
-  await processor.close();
-  return processor;
-}
+const options = (stateDir: string, extra: Omit<Partial<MetricsProcessorOptions>, 'now'> = {}): MetricsProcessorOptions => replayOptions(stateDir, { feature: FEATURE, now: NOW, ...extra });
+const readState = (dir: string): StateFile => savedState(dir, FEATURE);
+/** Runs a processor over what the log holds now, to its end. */
+const replay = (dir: string, extra: Omit<Partial<MetricsProcessorOptions>, 'now'> = {}): Promise<MetricsProcessor> => replayLog(dir, { feature: FEATURE, now: NOW, ...extra });
 
 const Processor = suite('createMetricsProcessor');
 
