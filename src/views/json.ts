@@ -7,7 +7,7 @@ import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { TaskGraph } from '../orchestrator/taskGraph';
-import { currentLevelOf, levelLinesOf, runTotal } from './statusModel';
+import { currentLevelOf, levelLinesOf, runTotal, unseenGraphTasks } from './statusModel';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
 const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -33,22 +33,13 @@ function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
   return out;
 }
 
-/** Tasks of the graph the run has not mentioned yet, as pending ones. */
-function unseenGraphTasks(snapshot: RunSnapshot, graph: TaskGraph | null | undefined): TaskMetrics[] {
-  if (!graph) return [];
-  const seen = new Set(snapshot.tasks.map((t) => t.taskId));
-  return graph.tasks
-    .filter((t) => !seen.has(t.id))
-    .map((t) => ({ taskId: t.id, level: t.level, status: 'pending', queueWaitMs: null, executionDurationMs: null, verificationDurationMs: null, totalDurationMs: null }));
-}
-
 export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
   const graph = options.graph ?? null;
   // The run's size is the graph's when known (`runTotal`), not only the tasks seen so far; the
   // metrics' estimate counts down the tasks seen, so it is no estimate of a larger total.
   const tasksTotal = runTotal(snapshot, graph, true) ?? snapshot.metrics.tasksTotal;
   const metrics: FeatureMetrics = { ...snapshot.metrics, tasksTotal, etaMs: tasksTotal === snapshot.metrics.tasksTotal ? snapshot.metrics.etaMs : null };
-  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot, graph)];
+  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot.tasks, graph)];
   return {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,

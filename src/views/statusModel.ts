@@ -443,8 +443,17 @@ const taskSpan = (tasks: readonly TaskMetrics[]): TaskSpan =>
     return { firstBegun, lastCompleted };
   });
 
+/** Tasks of the graph (of one level, when given) that `tasks` do not mention yet, as pending ones. */
+export function unseenGraphTasks(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level?: number): TaskMetrics[] {
+  if (graph === null) return [];
+  const seen = new Set(tasks.map((t) => t.taskId));
+  return graph.tasks
+    .filter((t) => (level === undefined || t.level === level) && !seen.has(t.id))
+    .map((t) => ({ taskId: t.id, level: t.level, status: 'pending', queueWaitMs: null, executionDurationMs: null, verificationDurationMs: null, totalDurationMs: null }));
+}
+
 function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level: number): TaskRow[] {
-  const rows: TaskRow[] = tasks.map((t) => ({
+  const rows: TaskRow[] = [...tasks, ...unseenGraphTasks(tasks, graph, level)].map((t) => ({
     taskId: t.taskId,
     status: t.status ?? 'pending',
     workerId: t.workerId ?? null,
@@ -454,11 +463,6 @@ function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level:
     verificationMs: t.verificationDurationMs,
     error: t.status === COMPLETE ? null : (t.error ?? null),
   }));
-  const seen = new Set(rows.map((r) => r.taskId));
-  for (const g of graph?.tasks ?? []) {
-    if (g.level !== level || seen.has(g.id)) continue;
-    rows.push({ taskId: g.id, status: 'pending', workerId: null, attempts: null, queueWaitMs: null, executionMs: null, verificationMs: null, error: null });
-  }
   return rows.sort((a, b) => a.taskId.localeCompare(b.taskId, 'en', { numeric: true }));
 }
 
