@@ -38,7 +38,7 @@ import { tailJsonlBatches, type LineDecoder } from '../sources/jsonlTailer';
 import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
 import { applySnapshot } from '../state/fromSnapshot';
-import { eventsPath, rejectedPath, statePath, upstreamGraphPath } from '../state/layout';
+import { eventsPath, isDirectory, listFeatures, noStateDirMessage, rejectedPath, statePath, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { CorruptStateError, readStateFile, StateManager } from '../state/stateManager';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
 import { decodeInputs } from './decodeInputs';
@@ -82,6 +82,12 @@ export interface MetricsProcessorOptions {
   readonly rejectedCapBytes?: number;
   /** `{feature}.json` as the caller has just read it, so that it is not read again (a large one takes a while). */
   readonly stateFileRead?: StateFile;
+  /**
+   * Fold the whole history instead of starting from the checkpoint stored in the state file, so
+   * that `events$` (and every stream) sees every event of the run. Default false: a processor
+   * restores the checkpoint and its streams carry only what comes after it.
+   */
+  readonly replay?: boolean;
 }
 
 export interface MetricsProcessor {
@@ -96,7 +102,11 @@ export interface MetricsProcessor {
   readonly ingest$: Observable<IngestCounters>;
   /** Computed now from the latest state. */
   snapshot(): RunSnapshot;
-  /** The checkpoint is restored and the existing inputs (log, state file) are replayed to their end. */
+  /**
+   * The checkpoint is restored and the existing inputs (log, state file) are replayed to their end.
+   * Rejects (an `Error` saying what is there) when a reading processor finds no state directory or
+   * no run of its feature in it.
+   */
   readonly ready: Promise<void>;
   /** Writes the state file now (persist mode; otherwise resolves at once). */
   flush(): Promise<void>;
@@ -109,6 +119,8 @@ interface Sources {
   readonly log: { readonly follow: boolean } | null;
   readonly stateFile: boolean;
 }
+
+const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false };
 
 function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources {
   if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false };
@@ -156,7 +168,7 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
   }
   const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
-  const checkpoint = mode === 'log' ? storedCheckpoint(prev) : null;
+  const checkpoint = mode === 'log' && options.replay !== true ? storedCheckpoint(prev) : null;
   if (checkpoint === null) return { manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
@@ -164,6 +176,18 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     return { manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
   }
   return { manager, checkpoint, restored: restored.right, recovered, mode };
+}
+
+/**
+ * Why a processor that only reads has nothing to read (no state dir, no run of the feature), or
+ * null. One that writes (persist) or is fed in-process starts the run itself.
+ */
+function nothingToRead(options: MetricsProcessorOptions, sources: Sources): string | null {
+  if (options.persist || sources.inProcess) return null;
+  const { feature, stateDir } = options;
+  if (!isDirectory(stateDir)) return noStateDirMessage(stateDir);
+  if (options.stateFileRead || fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature))) return null;
+  return unknownFeatureMessage(feature, stateDir, listFeatures(stateDir).map((f) => f.feature));
 }
 
 const completesALevel = (c: RunCursor): boolean => c.batch.some((i) => i.kind === 'event' && i.event.type === 'level_complete');
@@ -191,15 +215,17 @@ const decodeInPlace: LineDecoder = (b, start, end) => {
 export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
   const { feature, stateDir } = options;
   const now = options.now ?? Date.now;
-  const sources = normalizeSources(options.sources);
+  let sources = normalizeSources(options.sources);
   if (options.persist && sources.stateFile) {
     throw new Error('createMetricsProcessor: `persist` and the `stateFile` source exclude each other (the state file would be read and written)');
   }
   const warner: Warner = options.onWarning ? { warn: options.onWarning } : stderrWarner();
+  const missing = nothingToRead(options, sources);
+  if (missing !== null) sources = NO_SOURCES;
   const decodeOptions = options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {};
   const pollOptions = options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {};
 
-  const start = startingPoint(options, sources, warner);
+  const start: StartingPoint = missing === null ? startingPoint(options, sources, warner) : { manager: null, checkpoint: null, restored: null, recovered: false, mode: 'log' };
   // The state restored at start serves the first subscription; a later one (after every reader
   // left) restores the same checkpoint again: accumulators are never shared.
   let unused: RunState | null = start.restored;
@@ -352,6 +378,8 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  // Rejected before the (empty) fold completes, so that the error is what `ready` says.
+  if (missing !== null) failReady(new Error(missing));
   const driver: Subscription = cursor$.subscribe({
     next: (cursor) => {
       latest = cursor;

@@ -287,4 +287,52 @@ Processor('persisting and reading the state file as a source exclude each other'
   assert.throws(() => createMetricsProcessor({ feature: FEATURE, stateDir: '.', persist: true, sources: { stateFile: true } }), /exclude/);
 });
 
+Processor('a reading processor on a missing directory rejects ready, saying so', () =>
+  withTempDir(async (dir) => {
+    const processor = createMetricsProcessor({ feature: FEATURE, stateDir: path.join(dir, 'nope'), sources: { eventsLog: { follow: false } }, onWarning: () => undefined });
+    const error = await processor.ready.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    assert.instance(error, Error);
+    assert.match((error as Error).message, /no state directory at .*nope/);
+    await processor.close();
+  }),
+);
+
+Processor('a reading processor on an unknown feature rejects ready, naming the features found', () =>
+  withTempDir(async (dir) => {
+    fs.writeFileSync(eventsPath(dir, 'alpha'), toJsonl(run(5)));
+    fs.writeFileSync(eventsPath(dir, 'beta'), toJsonl(run(6)));
+    const processor = createMetricsProcessor({ feature: 'gamma', stateDir: dir, sources: { eventsLog: { follow: true } }, onWarning: () => undefined });
+    const error = await processor.ready.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    assert.instance(error, Error);
+    assert.match((error as Error).message, /unknown feature "gamma"/);
+    assert.match((error as Error).message, /alpha/);
+    assert.match((error as Error).message, /beta/);
+    await processor.close();
+  }),
+);
+
+Processor('events$ starts after the checkpoint by default, and replays the whole run with replay: true', () =>
+  withTempDir(async (dir) => {
+    const events = run(7);
+    fs.writeFileSync(eventsPath(dir, FEATURE), toJsonl(events));
+    await replay(dir); // as `rush` leaves it: a state file whose checkpoint covers the whole log
+    const seenWith = async (replayAll: boolean): Promise<number> => {
+      const reader = createMetricsProcessor({ feature: FEATURE, stateDir: dir, sources: { eventsLog: { follow: false } }, replay: replayAll, now: () => NOW, onWarning: () => undefined });
+      const seen = firstValueFrom(reader.events$.pipe(toArray()));
+      await reader.ready;
+      assert.is(reader.snapshot().metrics.tasksCompleted, 9, 'the same figures either way');
+      await reader.close();
+      return (await seen).length;
+    };
+    assert.is(await seenWith(false), 0);
+    assert.is(await seenWith(true), events.length);
+  }),
+);
+
 Processor.run();
