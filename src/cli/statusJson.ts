@@ -29,9 +29,9 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
     io.stdout.write(renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph, now }));
     return EXIT.ok;
   }
-  const { snapshot, graph, warnings, moreWarnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
   for (const w of warnings) io.stderr.write(`mahabharatha: ${w}\n`);
   if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);
-  io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph, now }));
+  io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone }));
   return EXIT.ok;
 }

@@ -7,10 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
-import type { RunSnapshot } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import { loadRun, type LoadedRun } from '../pipeline/loadRun';
-import type { StateFile } from '../state/codecs';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
 import { DEFAULT_STATE_DIR, isDirectory, listFeatures, noStateDirMessage, rejectedPath, START_HINT, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { statusModel, UnknownLevelError } from '../views/statusModel';
@@ -69,18 +67,6 @@ export function resolveFeature(opts: { feature?: string; stateDir?: string }, en
   return { kind: 'run', feature: newest.feature, stateDir };
 }
 
-/**
- * Whether the run's size is known without a graph: as the snapshot says (a declared total, or the
- * run is complete — what the dashboard goes by), or from our own state file, which holds every
- * task from the start, each with its `level` and `created_at`. Upstream's state lists only the
- * tasks it has touched, so there it stays unknown.
- */
-function runSizeKnown(snapshot: RunSnapshot, state: StateFile | null): boolean {
-  if (snapshot.sizeKnown) return true;
-  const tasks = Object.values(state?.tasks ?? {});
-  return tasks.length > 0 && tasks.every((t) => typeof t.level === 'number' && typeof t.created_at === 'string');
-}
-
 /** The feature's run, read without writing; a RuntimeError (exit 1, one line) when it cannot be read. */
 export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number): Promise<LoadedRun> {
   const loaded = await loadRun({ feature, stateDir, naiveTz, now });
@@ -105,14 +91,14 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
   }
 
   const now = io.now();
-  const { snapshot, state, graph, warnings, moreWarnings } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
 
   let model;
   try {
     model = statusModel(snapshot, {
       now,
       graph,
-      totalKnown: runSizeKnown(snapshot, state),
+      orchestratorGone,
       warnings,
       moreWarnings,
       ...(opts.level !== undefined ? { level: opts.level } : {}),

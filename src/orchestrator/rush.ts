@@ -20,7 +20,7 @@ import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds } from './progress';
 import { killGroup } from './runCommand';
-import { acquireRunLock } from './runLock';
+import { acquireRunLock } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
 import type { ValidGraph } from './validateGraph';
 import { startWorker, WorkerProcess } from './workerProcess';

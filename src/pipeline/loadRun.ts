@@ -14,7 +14,9 @@ import type { RunSnapshot } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import type { StateFile } from '../state/codecs';
 import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
+import { runOrchestratorGone } from '../state/runLock';
 import { readStateFile } from '../state/stateManager';
+import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import { preferredInput } from './preferredInput';
 import { createMetricsProcessor } from './processor';
 import { describeError } from './warnings';
@@ -26,6 +28,8 @@ export interface LoadRunOptions {
   readonly naiveTz?: string | undefined;
   /** The moment the report is for (uptimes of running workers, `computed_at`); default now. */
   readonly now?: number;
+  /** Heartbeats older than this say the orchestrator is gone, where its lock cannot tell (default 120 s). */
+  readonly stallAfterMs?: number;
 }
 
 export interface LoadedRun {
@@ -38,6 +42,8 @@ export interface LoadedRun {
   readonly warnings: readonly string[];
   /** How many more there were. */
   readonly moreWarnings: number;
+  /** The orchestrator of a run that never ended is known to be gone: the run is abandoned. */
+  readonly orchestratorGone: boolean;
 }
 
 export type LoadRunError =
@@ -103,5 +109,7 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   } finally {
     await processor.close();
   }
-  return E.right({ snapshot: processor.snapshot(), state, graph: graphRead.graph, warnings, moreWarnings: extra });
+  const snapshot = processor.snapshot();
+  const orchestratorGone = runOrchestratorGone(stateDir, feature, snapshot, now, options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS);
+  return E.right({ snapshot, state, graph: graphRead.graph, warnings, moreWarnings: extra, orchestratorGone });
 }

@@ -7,7 +7,8 @@ import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { TaskGraph } from '../orchestrator/taskGraph';
-import { currentLevelOf, levelLinesOf, runTotal, unseenGraphTasks } from './statusModel';
+import type { RunFacts } from '../metrics/runFacts';
+import { runFactsOf, unseenGraphTasks } from './statusModel';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
 const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -21,6 +22,23 @@ export interface StatusJsonOptions {
   readonly graph?: TaskGraph | null;
   /** The clock (epoch ms): where a running level stands. */
   readonly now: number;
+  /** The orchestrator that held the run's lock is gone (the run reads `abandoned`). */
+  readonly orchestratorGone?: boolean;
+}
+
+/** The run's facts (DESIGN §4.5) as `--json` gives them: what text and the dashboard show. */
+function encodeFacts(facts: RunFacts): Record<string, unknown> {
+  return {
+    status: facts.status,
+    size_known: facts.sizeKnown,
+    tasks_total: facts.total,
+    tasks_completed: facts.completed,
+    tasks_failed: facts.failed,
+    progress: facts.fraction,
+    eta_ms: facts.etaMs,
+    current_level: facts.currentLevel,
+    levels: facts.levels.map((l) => ({ level: l.level, phase: l.phase, duration_ms: l.durationMs, task_count: l.taskCount, completed: l.completed, failed: l.failed })),
+  };
 }
 
 function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
@@ -35,16 +53,23 @@ function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
 
 export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
   const graph = options.graph ?? null;
-  // The run's size is the graph's when known (`runTotal`), not only the tasks seen so far; the
-  // metrics' estimate counts down the tasks seen, so it is no estimate of a larger total.
-  const tasksTotal = runTotal(snapshot, graph, true) ?? snapshot.metrics.tasksTotal;
-  const metrics: FeatureMetrics = { ...snapshot.metrics, tasksTotal, etaMs: tasksTotal === snapshot.metrics.tasksTotal ? snapshot.metrics.etaMs : null };
+  const facts = runFactsOf(snapshot, options);
+  // The metrics' total is the run's size when known (the graph's may be larger than the tasks
+  // seen), else the tasks seen; their estimate and progress are the facts', so that no figure
+  // here differs from what text and the dashboard show.
+  const metrics: FeatureMetrics = {
+    ...snapshot.metrics,
+    tasksTotal: facts.total ?? snapshot.metrics.tasksTotal,
+    etaMs: facts.etaMs,
+    ...(facts.fraction !== null ? { progress: facts.fraction } : {}),
+  };
   const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot.tasks, graph)];
   return {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,
-    status: snapshot.status,
-    current_level: currentLevelOf(levelLinesOf(snapshot, options.now, { graph }), snapshot),
+    status: facts.status,
+    current_level: facts.currentLevel,
+    run: encodeFacts(facts),
     started_at: formatTimestampOrNull(snapshot.startedAt),
     last_event_at: formatTimestampOrNull(snapshot.lastEventAt),
     error: snapshot.error,

@@ -90,7 +90,7 @@ function header(title: string, paint: Paint): string[] {
   return [paint('bold', title), '═'.repeat(visibleWidth(title))];
 }
 
-const RUN_STYLE = { pending: 'dim', running: 'yellow', complete: 'green', stopped: 'yellow', failed: 'red' } as const;
+const RUN_STYLE = { pending: 'dim', running: 'yellow', complete: 'green', stopped: 'yellow', failed: 'red', abandoned: 'red' } as const;
 
 /** Beyond this distance from now a time of day alone is ambiguous: the date is shown too. */
 const DATE_AFTER_MS = 12 * 3_600_000;
@@ -121,6 +121,7 @@ const PHASE: Readonly<Record<LevelPhase, { label: string; style: 'green' | 'yell
   running: { label: 'RUNNING', style: 'yellow' },
   pending: { label: 'PENDING', style: 'dim' },
   failed: { label: '✗ FAILED', style: 'red' },
+  stopped: { label: '■ STOPPED', style: 'yellow' },
 };
 const PHASE_WIDTH = 10;
 

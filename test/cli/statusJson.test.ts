@@ -125,8 +125,10 @@ Json('reads an upstream state dir: naive stamps in the given zone, levels from t
     assert.equal(doc.metrics.level_metrics.map((l: { level: number; task_count: number }) => [l.level, l.task_count]), [[1, 1], [2, 1]]);
     assert.is(doc.metrics.worker_metrics[0].initialization_ms, 1200);
     assert.is(doc.metrics.tasks_total, 3, 'the graph gives the size of the run');
-    // The metrics' estimate counts down the 2 tasks seen, not the 3 of the graph: none is given, as status gives none.
-    assert.is(doc.metrics.eta_ms, null);
+    // Level-aware, over the graph's 3 tasks: UP-002 has run past the mean (30 s), UP-003 takes the mean on the one worker.
+    assert.is(doc.metrics.eta_ms, 30000);
+    assert.is(doc.run.eta_ms, 30000);
+    assert.is(doc.run.tasks_total, 3);
     assert.is(doc.current_level, 2);
     assert.equal(listing(root), before);
   }),

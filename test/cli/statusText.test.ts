@@ -68,8 +68,8 @@ upstream('shows levels from the task graph and its total, not the stale metricsâ
     assert.is(code, 0);
     assert.fixture(out, golden('status-upstream.txt', out));
     assert.match(out, /Progress: \S+ 50% \(4\/8 tasks, 1 failed\)/);
-    // The metrics' estimate counts down the 2 tasks they have seen, not the 4 the graph has left.
-    assert.not.match(out, /ETA/);
+    // Level-aware, over the graph's 4 tasks left: level 3's retry, then level 4's 2 tasks in one round on 3 workers.
+    assert.match(out, /ETA ~1m28s \(estimate\)/);
     assert.not.match(out, /42/);
     assert.match(out, /Level 4: PENDING +\(2 tasks\)/);
     assert.match(out, /WM-006 +attempt 1 +worker 1 +08:47:50 +â†» retrying +Verification failed/);

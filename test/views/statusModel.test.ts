@@ -48,8 +48,9 @@ model('has no total when nothing states the run’s size', () => {
   assert.is(m.progress.completed, 1);
 });
 
-model('uses the metrics total when the caller knows it is the run’s size', () => {
-  const m = statusModel(partialRun(), { now: 2000, totalKnown: true });
+model('uses the total the run declared as its size', () => {
+  const declared = snapshotOfEvents('f', [['rush_started', 0, { workers: 1, totalTasks: 1 }], ['task_created', 0, { taskId: 'A', level: 1 }], ['worker_started', 0, { workerId: 0 }], ['task_claimed', 100, { taskId: 'A', workerId: 0 }], ['task_complete', 1100, { taskId: 'A', workerId: 0, durationMs: 1000 }]], 2000);
+  const m = statusModel(declared, { now: 2000 });
   assert.is(m.progress.total, 1);
   assert.is(m.progress.fraction, 1);
 });
@@ -164,7 +165,7 @@ model('sums rejected lines by reason, largest first, and notes other anomalies b
 
 model('reads the worker table from the worker metrics', () => {
   const snapshot = snapshotFromFixture('run-complete.events.jsonl', { feature: 'worker-metrics', now: at('08:10:00') });
-  const m = statusModel(snapshot, { now: at('08:10:00'), totalKnown: true });
+  const m = statusModel(snapshot, { now: at('08:10:00') });
   assert.equal(
     m.workers.map((w) => [w.workerId, w.initMs, w.tasks, w.failed, w.uptimeMs]),
     [

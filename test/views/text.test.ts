@@ -9,8 +9,8 @@ const COMPLETE = { feature: 'worker-metrics', now: at('08:10:00') };
 const RUNNING = { feature: 'worker-metrics', now: at('08:01:25'), until: at('08:01:25') };
 const UTC = { timeZone: 'UTC', rejectedFile: 'worker-metrics.rejected.jsonl' };
 
-const complete = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', COMPLETE), { now: COMPLETE.now, totalKnown: true });
-const running = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', RUNNING), { now: RUNNING.now, totalKnown: true });
+const complete = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', COMPLETE), { now: COMPLETE.now });
+const running = () => statusModel(snapshotFromFixture('run-complete.events.jsonl', RUNNING), { now: RUNNING.now });
 
 const render = suite('renderStatus');
 
@@ -40,17 +40,18 @@ render('prints a running run in colour (terminal)', () => {
 
 render('prints one level’s tasks with queue wait, execution and verification', () => {
   const snapshot = snapshotFromFixture('run-complete.events.jsonl', COMPLETE);
-  const actual = renderStatus(statusModel(snapshot, { now: COMPLETE.now, totalKnown: true, level: 2 }), { color: false, ...UTC });
+  const actual = renderStatus(statusModel(snapshot, { now: COMPLETE.now, level: 2 }), { color: false, ...UTC });
   assert.fixture(actual, golden('status-level2.txt', actual));
 });
 
-render('prints a failed run with its error and no made-up total', () => {
+render('prints a failed run with its error and the total it declared', () => {
   const snapshot = snapshotFromFixture('run-failed.events.jsonl', { feature: 'release-prep', now: at('09:30:00') });
   const actual = renderStatus(statusModel(snapshot, { now: at('09:30:00') }), { color: false, timeZone: 'UTC' });
   assert.fixture(actual, golden('status-failed.txt', actual));
-  assert.not.match(actual, /\d+\/5 tasks/);
-  assert.match(actual, /Progress: 3 tasks complete, 1 failed \(total unknown\)/);
-  assert.match(actual, /Tasks: 3 \(1 failed\)$/m);
+  // rush_started declares 5 tasks: the size every view gives (the dashboard said 3/5 while this said "unknown").
+  assert.match(actual, /Progress: \S+ 60% \(3\/5 tasks, 1 failed\)/);
+  assert.match(actual, /Tasks: 3\/5 \(1 failed\)$/m);
+  assert.not.match(actual, /ETA/);
 });
 
 render('has no colour codes without colour', () => {
@@ -99,7 +100,7 @@ render('shows neither failures nor warnings for a clean run', () => {
     ],
     5000,
   );
-  const out = renderStatus(statusModel(snapshot, { now: 5000, totalKnown: true }), { color: false, timeZone: 'UTC' });
+  const out = renderStatus(statusModel(snapshot, { now: 5000 }), { color: false, timeZone: 'UTC' });
   assert.not.match(out, /Failures and retries/);
   assert.not.match(out, /⚠/);
   assert.match(out, /Level 0: ✓ DONE {4}1\.1s \(1 task, avg=1\.0s, p95=1\.0s\)/);
@@ -140,7 +141,7 @@ render('marks the ETA as an estimate and only while running', () => {
 render('notes a running run gone silent, and dates times far from now', () => {
   const later = Date.parse('2026-01-28T09:00:00Z');
   const snapshot = snapshotFromFixture('run-complete.events.jsonl', { ...RUNNING, now: later });
-  const out = renderStatus(statusModel(snapshot, { now: later, totalKnown: true }), { color: false, ...UTC });
+  const out = renderStatus(statusModel(snapshot, { now: later }), { color: false, ...UTC });
   assert.match(out, /^Run: RUNNING · level 2 · started 2026-01-27 08:00:00 · last event 2026-01-27 08:01:20$/m);
   assert.match(out, /^⚠ no event for 24h58m: the orchestrator may have stopped without recording it$/m);
   assert.not.match(renderStatus(running(), { color: false, ...UTC }), /no event for/);
@@ -176,7 +177,7 @@ render('cuts long errors so their lines fit a known terminal width, at a fixed l
     ],
     1000,
   );
-  const model = statusModel(snapshot, { now: 1000, totalKnown: true });
+  const model = statusModel(snapshot, { now: 1000 });
   const failureLine = (out: string): string => out.split('\n').find((l) => l.startsWith('  T-1 ')) ?? '';
   const unbounded = failureLine(renderStatus(model, { color: false, timeZone: 'UTC' }));
   assert.is([...unbounded].length, unbounded.indexOf('exit 1') + 72, 'without a width: the error is cut at 72 characters');

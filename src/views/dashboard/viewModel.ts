@@ -7,7 +7,8 @@ import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetric
 import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import { anomalies, currentLevelOf, endOfClock, ingestSummary, levelLinesOf, runEtaMs, runFraction, runTotal, type LevelPhase, workerAvgMs } from '../statusModel';
+import type { RunFacts } from '../../metrics/runFacts';
+import { anomalies, ingestSummary, runFactsOf, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
@@ -30,6 +31,8 @@ export interface DashboardModelOptions {
   readonly notices?: readonly Notice[];
   /** The feature's task graph, when there is one: the run's size, and each level's. */
   readonly graph?: TaskGraph | null;
+  /** The orchestrator that held the run's lock is gone (the run reads `abandoned`). */
+  readonly orchestratorGone?: boolean;
 }
 
 export interface Notice {
@@ -39,7 +42,7 @@ export interface Notice {
 }
 
 /** The run as the header names it; `waiting` before the first event. */
-export type RunState = 'waiting' | 'running' | 'complete' | 'stopped' | 'failed';
+export type RunState = 'waiting' | 'running' | 'complete' | 'stopped' | 'failed' | 'abandoned';
 
 /** A piece of text and how it reads (the widget layer turns the tone into a colour, or nothing). */
 export type Segment = Cell;
@@ -189,16 +192,16 @@ const HINTS: readonly string[] = [
 ];
 
 export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
-  const { now } = options;
-  const levelRows = levelRowsOf(snapshot, now, options.graph ?? null);
+  const facts = runFactsOf(snapshot, options);
+  const levelRows = levelRowsOf(facts);
   const layout = layoutFor(options.width, options.height, levelRows.length);
   const hint = HINTS.find((h) => h.length <= options.width) ?? '';
   if (layout.mode === 'too-small') {
-    return emptyModel(snapshot, options, layout, hint, tooSmallMessage(options.width, options.height), levelRows);
+    return emptyModel(snapshot, facts, options, layout, hint, tooSmallMessage(options.width, options.height), levelRows);
   }
 
-  const state = runState(snapshot);
-  const clockEnd = endOfClock(snapshot, now);
+  const state = runState(facts);
+  const clockEnd = facts.clockEnd;
 
   const currentIndex = levelRows.findIndex((r) => r.current);
   const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
@@ -223,7 +226,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
 
   return {
     layout,
-    header: headerOf(snapshot, options, layout, state, clockEnd, stalled, levelRows),
+    header: headerOf(snapshot, facts, options, layout, state, stalled, levelRows),
     levels: { rows: levelRows, table: levelsTable },
     workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
     durations: durationChart(snapshot, layout),
@@ -240,12 +243,12 @@ export function tooSmallMessage(width: number, height: number): string {
   return `Terminal too small (${width}×${height}); the dashboard needs at least 40×12. Press q to quit.`;
 }
 
-function emptyModel(snapshot: RunSnapshot, options: DashboardModelOptions, layout: Layout, hint: string, message: string, levels: readonly LevelRow[]): DashboardModel {
-  const state = runState(snapshot);
+function emptyModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardModelOptions, layout: Layout, hint: string, message: string, levels: readonly LevelRow[]): DashboardModel {
+  const state = runState(facts);
   const empty: TableModel = { columns: [], rows: [], offset: 0, total: 0 };
   return {
     layout,
-    header: headerOf(snapshot, options, layout, state, options.now, 0, levels),
+    header: headerOf(snapshot, facts, options, layout, state, 0, levels),
     levels: { rows: [], table: empty },
     workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: { buckets: [], bars: [], samples: 0, footer: '' },
@@ -258,8 +261,8 @@ function emptyModel(snapshot: RunSnapshot, options: DashboardModelOptions, layou
   };
 }
 
-function runState(snapshot: RunSnapshot): RunState {
-  return snapshot.status === 'pending' ? 'waiting' : snapshot.status;
+function runState(facts: RunFacts): RunState {
+  return facts.status === 'pending' ? 'waiting' : facts.status;
 }
 
 const STATE_TONE: Readonly<Record<RunState, Tone>> = {
@@ -268,6 +271,7 @@ const STATE_TONE: Readonly<Record<RunState, Tone>> = {
   complete: 'good',
   stopped: 'warn',
   failed: 'alert',
+  abandoned: 'alert',
 };
 
 /** Counters of bad input (DESIGN §8), as the `--json` counters name them (`invalid_lines.invalid_json 2`). */
@@ -278,37 +282,33 @@ function ingestWarnings(snapshot: RunSnapshot): { total: number; detail: string[
   return { total: others.reduce((sum, [, n]) => sum + n, rejected), detail };
 }
 
-function etaText(snapshot: RunSnapshot, eta: number | null, now: number): string | null {
+function etaText(eta: number | null): string | null {
   if (eta === null) return null;
-  // Counted down from when the snapshot was computed.
-  const computedAt = epochOf(snapshot.metrics.computedAt);
-  const left = eta - (computedAt === null ? 0 : Math.max(0, now - computedAt));
+  // The facts are for the frame's clock: tasks in flight count down, the rest is whole tasks.
   // Whole seconds, rounded up: an estimate has no tenths, and a clock that changes every frame
   // would redraw every frame. Never `~0s` while tasks remain: the estimate ran out, the work has not.
-  return `~${formatWholeSeconds(Math.max(1000, Math.ceil(left / 1000) * 1000))} (est.)`;
+  return `~${formatWholeSeconds(Math.max(1000, Math.ceil(eta / 1000) * 1000))} (est.)`;
 }
 
 function headerOf(
   snapshot: RunSnapshot,
+  facts: RunFacts,
   options: DashboardModelOptions,
   layout: Layout,
   state: RunState,
-  clockEnd: number,
   stalled: number,
   levels: readonly LevelRow[],
 ): HeaderModel {
   const m = snapshot.metrics;
   const feature = snapshot.feature ?? '(no feature yet)';
-  const elapsedMs = snapshot.startedAt === null ? null : Math.max(0, clockEnd - snapshot.startedAt);
+  const elapsedMs = snapshot.startedAt === null ? null : Math.max(0, facts.clockEnd - snapshot.startedAt);
   const elapsed = formatWholeSeconds(elapsedMs);
-  const done = m.tasksCompleted;
-  const failed = m.tasksFailed;
+  const { completed: done, failed, total } = facts;
   // A total that only counts the tasks seen so far is no size: no fraction, no ETA from it.
-  const total = runTotal(snapshot, options.graph ?? null, snapshot.sizeKnown);
-  const shown = runFraction(done, total);
+  const shown = facts.fraction;
   const fraction = shown ?? (state === 'complete' ? 1 : 0);
   const progress = shown === null ? `${done}/?` : `${done}/${total} (${formatPercent(fraction)})`;
-  const eta = etaText(snapshot, runEtaMs(snapshot, total), options.now);
+  const eta = facts.status === 'running' ? etaText(facts.etaMs) : null;
   const { total: warnings, detail: warningDetail } = ingestWarnings(snapshot);
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
   const levelCount = levels.length;
@@ -401,14 +401,12 @@ export function cutSegments(segments: readonly Segment[], width: number): Segmen
   return out;
 }
 
-/** The printer's reading of each level (`levelLinesOf`), in the dashboard's words. */
-function levelRowsOf(snapshot: RunSnapshot, now: number, graph: TaskGraph | null): LevelRow[] {
-  const lines = levelLinesOf(snapshot, now, { graph, totalKnown: snapshot.sizeKnown });
-  const current = currentLevelOf(lines, snapshot);
-  const measured = new Set(snapshot.metrics.levelMetrics.filter((l) => l.durationMs !== null).map((l) => l.level));
-  return lines.map((l) => {
+/** The run's levels (the facts every view reads), in the dashboard's words. */
+function levelRowsOf(facts: RunFacts): LevelRow[] {
+  const current = facts.currentLevel;
+  return facts.levels.map((l) => {
     // A level still going shows a clock (whole seconds); a finished one a measured figure.
-    const clock = l.phase !== 'done' && !measured.has(l.level);
+    const clock = l.phase !== 'done' && !l.measured;
     const duration = l.durationMs === null ? '-' : clock ? formatWholeSeconds(l.durationMs) : formatDuration(l.durationMs);
     return {
       level: l.level,
@@ -425,8 +423,8 @@ function levelRowsOf(snapshot: RunSnapshot, now: number, graph: TaskGraph | null
   });
 }
 
-const LEVEL_WORD: Readonly<Record<LevelPhase, string>> = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed' };
-const LEVEL_TONE: Readonly<Record<string, Tone>> = { complete: 'good', running: 'warn', failed: 'alert', pending: 'muted' };
+const LEVEL_WORD: Readonly<Record<LevelPhase, string>> = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed', stopped: 'stopped' };
+const LEVEL_TONE: Readonly<Record<string, Tone>> = { complete: 'good', running: 'warn', failed: 'alert', pending: 'muted', stopped: 'warn' };
 
 function levelCells(r: LevelRow): Record<string, Cell> {
   return {

@@ -48,7 +48,8 @@ full('draws the six panels with their titles and the key hint', () => {
 full('shows the header figures: feature, state, elapsed, gauge, progress, ETA and warnings', () => {
   const { rows } = render(midway(), 120, 40);
   assert.match(rows[1] ?? '', /│dash-demo {2}RUNNING {2}elapsed 7s {2}level 2 \(1\/4 done\) {2}workers 1\/3 busy/);
-  assert.match(rows[2] ?? '', /│█+░+ {2}4\/8 \(50%\) {2}failed 1 {2}ETA ~3s \(est\.\)/);
+  // Level-aware: L2-C's last 0.75 s, then levels 3 and 4 one mean (2.25 s) each.
+  assert.match(rows[2] ?? '', /│█+░+ {2}4\/8 \(50%\) {2}failed 1 {2}ETA ~6s \(est\.\)/);
   assert.match(rows[3] ?? '', /ingest warnings 0/);
 });
 

@@ -9,7 +9,7 @@ import { statusModel } from '../../../src/views/statusModel';
 import { snapshotOfEvents } from '../textRuns';
 import { complete, fixtureInputs, fold, midway, T0 } from './helpers';
 
-const PHASE_WORD = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed' } as const;
+const PHASE_WORD = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed', stopped: 'stopped' } as const;
 
 const base: DashboardModelOptions = { now: T0 + 7_000, stallAfterMs: 120_000, selectedWorker: null, paused: false, width: 120, height: 40, timeZone: 'UTC' };
 const model = (snapshot: RunSnapshot, options: Partial<DashboardModelOptions> = {}) => dashboardModel(snapshot, { ...base, ...options });
@@ -40,7 +40,7 @@ header('without a declared size, shows what is done but no fraction and no ETA (
   assert.is(model(midway()).header.progress, '4/8 (50%)', 'declared: as before');
 });
 
-header('takes the run size from the task graph, as status does, and gives no ETA over the tasks seen so far', () => {
+header('takes the run size from the task graph, as status does, and counts its unseen level in the ETA', () => {
   const undeclared = fold(fixtureInputs('run-midway.jsonl').filter((i) => i.kind !== 'event' || i.event.type !== 'rush_started'), T0 + 7_000);
   // The graph has the tasks seen, and two more in a level not started yet.
   const graph = { feature: 'dash-demo', tasks: [...undeclared.tasks.map((t) => ({ id: t.taskId, level: t.level ?? 1 })), { id: 'X-1', level: 9 }, { id: 'X-2', level: 9 }] };
@@ -48,14 +48,15 @@ header('takes the run size from the task graph, as status does, and gives no ETA
   const total = undeclared.tasks.length + 2;
   assert.is(m.header.total, total);
   assert.is(m.header.progress, `4/${total} (${Math.round(400 / total)}%)`);
-  assert.is(m.header.eta, null);
+  // Mean 2.25 s, 3 workers: L2-C's last 0.75 s, then levels 3, 4 and 9 one round each.
+  assert.is(m.header.eta, '~8s (est.)');
   const notStarted = m.levels.rows.find((r) => r.level === 9);
   assert.is(notStarted?.total, 2);
   assert.is(notStarted?.done, 0);
   // What status prints of the same run and graph.
   const printed = statusModel(undeclared, { now: T0 + 7_000, graph });
   assert.is(printed.progress.total, total);
-  assert.is(printed.progress.etaMs, null);
+  assert.is(printed.progress.etaMs, 750 + 3 * 2250);
 });
 
 header('gives the progress of an empty run as status does: all of nothing', () => {
@@ -71,12 +72,12 @@ header('measures elapsed time from the run start, not from when the view opened'
   assert.is(model(midway()).header.elapsed, '7s');
 });
 
-header('labels the ETA as an estimate and counts it down between snapshots', () => {
-  // 4 tasks left × 2250 ms mean ÷ 3 workers = 3 s.
-  assert.is(model(midway()).header.eta, '~3s (est.)');
-  assert.is(model(midway(), { now: T0 + 8_000 }).header.eta, '~2s (est.)');
-  // The estimate ran out but the work has not: never ~0s while running.
-  assert.is(model(midway(), { now: T0 + 60_000 }).header.eta, '~1s (est.)');
+header('labels the ETA as an estimate and counts the tasks in flight down between snapshots', () => {
+  // Mean 2250 ms, 3 workers: L2-C (claimed at 5.5 s) has 750 ms left, then levels 3 and 4 take one mean each.
+  assert.is(model(midway()).header.eta, '~6s (est.)');
+  // At 8 s L2-C has run past the mean: only the later levels are left.
+  assert.is(model(midway(), { now: T0 + 8_000 }).header.eta, '~5s (est.)');
+  assert.is(model(midway(), { now: T0 + 60_000 }).header.eta, '~5s (est.)');
 });
 
 header('freezes the clock and drops the ETA once the run completed', () => {

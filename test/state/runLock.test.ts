@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { acquireRunLock, lockPath } from '../../src/orchestrator/runLock';
+import * as os from 'node:os';
+import { acquireRunLock, lockPath, orchestratorGone, runLockOwner } from '../../src/state/runLock';
 import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
@@ -43,4 +44,29 @@ lock('locks features independently', () => {
   assert.ok(E.isRight(acquireRunLock(dir, 'b')));
 });
 
+lock('records the owner pid and host', () => {
+  assert.ok(E.isRight(acquireRunLock(dir, 'feat')));
+  assert.equal(runLockOwner(dir, 'feat'), { pid: process.pid, host: os.hostname() });
+  assert.is(runLockOwner(dir, 'other'), null);
+});
+
+const gone = suite('orchestratorGone');
+const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+const NOW = 1_000_000;
+
+gone('a lock of this host: gone exactly when its process is', () => {
+  assert.is(orchestratorGone({ pid: process.pid, host: os.hostname() }, null, NOW, 120_000), false);
+  assert.is(orchestratorGone({ pid: deadPid(), host: os.hostname() }, NOW, NOW, 120_000), true, 'a fresh heartbeat does not revive a dead pid');
+  assert.is(orchestratorGone({ pid: deadPid(), host: null }, null, NOW, 120_000), true, 'an older lock without a host is read as this host');
+});
+
+gone('a lock of another host, or none: gone when the heartbeats are older than the bound', () => {
+  const elsewhere = { pid: process.pid, host: `${os.hostname()}-elsewhere` };
+  assert.is(orchestratorGone(elsewhere, NOW - 121_000, NOW, 120_000), true);
+  assert.is(orchestratorGone(elsewhere, NOW - 60_000, NOW, 120_000), false);
+  assert.is(orchestratorGone(null, NOW - 121_000, NOW, 120_000), true);
+  assert.is(orchestratorGone(null, null, NOW, 120_000), false, 'nothing tells: not called gone');
+});
+
 lock.run();
+gone.run();
