@@ -134,6 +134,11 @@ export function toJsonSchema(codec: t.Mixed, options: SchemaOptions = {}): JsonS
     case 'ArrayType':
     case 'ReadonlyArrayType':
       return { type: 'array', items: walk((c as unknown as t.ArrayType<t.Mixed>).type) };
+    case 'TupleType': {
+      // draft-07 tuples: `items` as a list, nothing beyond it (strict ajv wants `minItems` too).
+      const items = (c as unknown as t.TupleType<t.Mixed[]>).types.map(walk);
+      return { type: 'array', items, minItems: items.length, additionalItems: false };
+    }
     case 'InterfaceType': {
       const props = (c as unknown as t.InterfaceType<t.Props>).props;
       const properties: Record<string, JsonSchema> = {};

@@ -23,7 +23,14 @@ export const Level = NonNegativeInt;
 /** A duration measured by its producer: a finite number of ms (a negative one is kept and counted later). */
 export const Millis = t.refinement(t.number, Number.isFinite, 'Millis');
 
-const empty = snakeCased(t.type({}));
+/**
+ * Why a run ended (`rush_stopped`, `rush_completed`): a signal, a task that failed for good, or an
+ * error of the orchestrator. A string on the wire: a reason a newer producer adds is kept, not
+ * rejected (rejecting the line would lose the end of the run); the reducer reads the ones it knows.
+ */
+export const STOP_REASONS = ['signal', 'failed_task', 'error'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+const runEnd = snakeCased(t.partial({ reason: t.string }));
 const worker = snakeCased(t.type({ workerId: WorkerId }));
 const workerEnd = snakeCased(t.intersection([t.type({ workerId: WorkerId }), t.partial({ error: t.union([t.string, t.null]) })]));
 const taskOnWorker = snakeCased(t.type({ taskId: TaskId, workerId: WorkerId }));
@@ -49,8 +56,12 @@ export const EventData = {
   ),
   level_started: snakeCased(t.intersection([t.type({ level: Level }), t.partial({ tasks: t.union([NonNegativeInt, t.array(t.string)]) })])),
   level_complete: snakeCased(t.type({ level: Level })),
-  rush_completed: empty,
-  rush_stopped: empty,
+  rush_completed: runEnd,
+  rush_stopped: runEnd,
+  // Sent every few seconds while a worker lives, busy (`task_id`) or not.
+  worker_heartbeat: snakeCased(t.intersection([t.type({ workerId: WorkerId }), t.partial({ taskId: t.union([TaskId, t.null]) })])),
+  // An attempt cut short by a stop: the task goes back to wait for a claim; not a failure.
+  task_interrupted: snakeCased(t.type({ taskId: TaskId, workerId: WorkerId, reason: t.string })),
 } as const;
 
 export type EventType = keyof typeof EventData;

@@ -2,54 +2,62 @@
  * A RunState as JSON, stored with the metrics in the state file, so that a restarted processor
  * resumes the fold exactly where it stood (DESIGN §3.1 `source`) instead of re-reading the whole
  * events log. Restoring validates the shape: a checkpoint we cannot trust is refused, and the
- * caller rebuilds from the log.
+ * caller rebuilds from the log. Version 1 (before exact dedupe) is read too: its fields added since
+ * take their neutral values, and its `seqHwm` is read as the range 0..hwm of each producer.
  */
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
-import { createRunState, pushRecent, recentEvents, type RunState } from './reducer';
-import { SeqMarks } from './seqMarks';
+import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './reducer';
+import { SeenSeqs } from './seenSeqs';
+import { SeqRanges } from './types';
 import { Series } from './series';
 
 const N = t.union([t.number, t.null]);
 const S = t.union([t.string, t.null]);
 
-const TaskJson = t.type({
-  id: t.string,
-  level: N,
-  status: t.keyof({ pending: null, claimed: null, in_progress: null, verifying: null, complete: null, failed: null, waiting_retry: null }),
-  workerId: N,
-  createdAt: N,
-  firstClaimedAt: N,
-  claimedAt: N,
-  startedAt: N,
-  completedAt: N,
-  failedAt: N,
-  durationMs: N,
-  verificationMs: N,
-  attempts: t.number,
-  error: S,
-  running: t.boolean,
-});
+const TaskJson = t.intersection([
+  t.type({
+    id: t.string,
+    level: N,
+    status: t.keyof({ pending: null, claimed: null, in_progress: null, verifying: null, complete: null, failed: null, waiting_retry: null }),
+    workerId: N,
+    createdAt: N,
+    firstClaimedAt: N,
+    claimedAt: N,
+    startedAt: N,
+    completedAt: N,
+    failedAt: N,
+    durationMs: N,
+    verificationMs: N,
+    attempts: t.number,
+    error: S,
+    running: t.boolean,
+  }),
+  t.partial({ lastOutcome: t.union([t.keyof({ complete: null, failed: null, interrupted: null }), t.null]) }),
+]);
 
-const WorkerJson = t.type({
-  id: t.number,
-  status: t.keyof({ initializing: null, ready: null, running: null, idle: null, stopped: null, crashed: null }),
-  startedAt: N,
-  readyAt: N,
-  stoppedAt: N,
-  lastTaskCompletedAt: N,
-  lastEventAt: N,
-  currentTask: S,
-  tasksCompleted: t.number,
-  tasksFailed: t.number,
-  totalTaskMs: t.number,
-  timedTasks: t.number,
-  busyMs: t.number,
-  busySince: N,
-});
+const WorkerJson = t.intersection([
+  t.type({
+    id: t.number,
+    status: t.keyof({ initializing: null, ready: null, running: null, idle: null, stopped: null, crashed: null }),
+    startedAt: N,
+    readyAt: N,
+    stoppedAt: N,
+    lastTaskCompletedAt: N,
+    lastEventAt: N,
+    currentTask: S,
+    tasksCompleted: t.number,
+    tasksFailed: t.number,
+    totalTaskMs: t.number,
+    timedTasks: t.number,
+    busyMs: t.number,
+    busySince: N,
+  }),
+  t.partial({ lifetimeStartedAt: N, pastUptimeMs: t.number, lastHeartbeatAt: N }),
+]);
 
 const LevelJson = t.type({
   level: t.number,
@@ -61,47 +69,61 @@ const LevelJson = t.type({
   durations: t.unknown,
 });
 
-const FailureJson = t.type({
-  ts: t.number,
-  taskId: t.string,
-  workerId: N,
-  attempt: t.number,
-  error: S,
-  claimedAt: N,
-  startedAt: N,
-});
+const FailureJson = t.intersection([
+  t.type({
+    ts: t.number,
+    taskId: t.string,
+    workerId: N,
+    attempt: t.number,
+    error: S,
+    claimedAt: N,
+    startedAt: N,
+  }),
+  t.partial({ kind: t.keyof({ failed: null, interrupted: null }) }),
+]);
 
-export const RunCheckpoint = t.type({
-  version: t.literal(1),
-  feature: S,
-  rushStartedAt: N,
-  firstEventAt: N,
-  lastEventAt: N,
-  endedAt: N,
-  endKind: t.union([t.literal('completed'), t.literal('stopped'), t.null]),
-  declaredTasks: t.number,
-  tasks: t.array(TaskJson),
-  workers: t.array(WorkerJson),
-  levels: t.array(LevelJson),
-  durations: t.unknown,
-  recent: t.array(t.unknown),
-  failures: t.array(FailureJson),
-  ingest: t.UnknownRecord,
-  eventsOffset: t.number,
-  seqHwm: t.record(t.string, t.number),
-});
+export const RunCheckpoint = t.intersection([
+  t.type({
+    version: t.union([t.literal(1), t.literal(2)]),
+    feature: S,
+    rushStartedAt: N,
+    firstEventAt: N,
+    lastEventAt: N,
+    endedAt: N,
+    endKind: t.union([t.literal('completed'), t.literal('stopped'), t.null]),
+    declaredTasks: t.number,
+    tasks: t.array(TaskJson),
+    workers: t.array(WorkerJson),
+    levels: t.array(LevelJson),
+    durations: t.unknown,
+    recent: t.array(t.unknown),
+    failures: t.array(FailureJson),
+    ingest: t.UnknownRecord,
+    eventsOffset: t.number,
+  }),
+  t.partial({
+    endReason: S,
+    pauses: t.array(t.tuple([t.number, t.number])),
+    /** Version 2: the seqs seen per producer. */
+    seqRanges: t.record(t.string, SeqRanges),
+    /** Version 1: the highest seq seen per producer. */
+    seqHwm: t.record(t.string, t.number),
+  }),
+]);
 export type RunCheckpoint = t.TypeOf<typeof RunCheckpoint>;
 
 export function checkpointOf(state: RunState): RunCheckpoint {
   const recent = recentEvents(state).map(encodeEvent);
   return {
-    version: 1,
+    version: 2,
     feature: state.feature,
     rushStartedAt: state.rushStartedAt,
     firstEventAt: state.firstEventAt,
     lastEventAt: state.lastEventAt,
     endedAt: state.endedAt,
     endKind: state.endKind,
+    endReason: state.endReason,
+    pauses: state.pauses.map(([a, b]) => [a, b]),
     declaredTasks: state.declaredTasks,
     tasks: [...state.tasks.values()].map((task) => ({ ...task })),
     workers: [...state.workers.values()].map((w) => ({ ...w })),
@@ -111,7 +133,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     failures: state.failures.map((f) => ({ ...f })),
     ingest: { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } },
     eventsOffset: state.eventsOffset,
-    seqHwm: state.seqMarks.toRecord(),
+    seqRanges: state.seenSeqs.toRecord(),
   };
 }
 
@@ -138,21 +160,30 @@ function build(cp: RunCheckpoint): RunState {
   state.lastEventAt = cp.lastEventAt;
   state.endedAt = cp.endedAt;
   state.endKind = cp.endKind;
+  state.endReason = cp.endReason ?? null;
+  if (cp.pauses) state.pauses.push(...cp.pauses);
   state.declaredTasks = cp.declaredTasks;
-  for (const task of cp.tasks) state.tasks.set(task.id, { ...task });
-  for (const w of cp.workers) state.workers.set(w.id, { ...w });
+  for (const task of cp.tasks) state.tasks.set(task.id, { ...task, lastOutcome: task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task) });
+  for (const w of cp.workers) {
+    state.workers.set(w.id, { ...w, lifetimeStartedAt: w.lifetimeStartedAt !== undefined ? w.lifetimeStartedAt : w.startedAt, pastUptimeMs: w.pastUptimeMs ?? 0, lastHeartbeatAt: w.lastHeartbeatAt ?? null });
+  }
   for (const l of cp.levels) state.levels.set(l.level, { ...l, durations: seriesFrom(l.durations) });
   state.durations = seriesFrom(cp.durations);
   for (const w of cp.recent) {
     const e = decodeEvent(w);
     if (E.isRight(e)) pushRecent(state, e.right);
   }
-  state.failures.push(...cp.failures);
+  state.failures.push(...cp.failures.map((f) => ({ ...f, kind: f.kind ?? 'failed' })));
   for (const [k, v] of Object.entries(cp.ingest)) {
     if (k === 'invalidLines' && typeof v === 'object' && v !== null) Object.assign(state.ingest.invalidLines, v);
     else if (k in state.ingest && typeof v === 'number') (state.ingest as unknown as Record<string, number>)[k] = v;
   }
   state.eventsOffset = cp.eventsOffset;
-  state.seqMarks = new SeqMarks(cp.seqHwm);
+  state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
   return state;
+}
+
+/** A version-1 task's last outcome: it knew no interruptions, and counted a task failed once it had failed. */
+function outcomeOfV1(task: { status: string; failedAt: number | null }): TaskAcc['lastOutcome'] {
+  return task.status === 'complete' ? 'complete' : task.failedAt !== null ? 'failed' : null;
 }

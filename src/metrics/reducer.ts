@@ -8,7 +8,7 @@
  */
 import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
-import { SeqMarks } from './seqMarks';
+import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
 
@@ -44,12 +44,22 @@ export interface TaskAcc {
   error: string | null;
   /** True while an attempt is claimed and not yet finished (for max_parallel). */
   running: boolean;
+  /** How its latest finished attempt ended: a failure counts until a success, an interruption does not. */
+  lastOutcome: AttemptOutcome | null;
 }
+
+export type AttemptOutcome = 'complete' | 'failed' | 'interrupted';
 
 export interface WorkerAcc {
   readonly id: number;
   status: WorkerStatus;
+  /** First start (initialization is measured from it). */
   startedAt: number | null;
+  /** Start of the current (or last) lifetime: a worker started again after a stop lives again in its slot. */
+  lifetimeStartedAt: number | null;
+  /** Uptime of its earlier lifetimes. */
+  pastUptimeMs: number;
+  lastHeartbeatAt: number | null;
   readyAt: number | null;
   stoppedAt: number | null;
   lastTaskCompletedAt: number | null;
@@ -76,8 +86,12 @@ export interface LevelAcc {
   readonly durations: Series;
 }
 
-/** A failed attempt; whether the task recovered is read off the task when a snapshot is made. */
+/**
+ * An attempt that did not succeed: it failed, or was interrupted by a stop (not a failure). Whether
+ * the task recovered is read off the task when a snapshot is made.
+ */
 export interface FailureAcc {
+  readonly kind: 'failed' | 'interrupted';
   readonly ts: number;
   readonly taskId: string;
   readonly workerId: number | null;
@@ -98,6 +112,10 @@ export interface RunState {
   lastEventAt: number | null;
   endedAt: number | null;
   endKind: 'completed' | 'stopped' | null;
+  /** `reason` of the end event (`signal`, `failed_task`, `error`, ...); null when it gave none. */
+  endReason: string | null;
+  /** Gaps between a stop and the activity that resumed the run: `[stoppedAt, resumedAt]`. */
+  readonly pauses: [number, number][];
   declaredTasks: number;
   readonly tasks: Map<string, TaskAcc>;
   readonly workers: Map<number, WorkerAcc>;
@@ -111,8 +129,8 @@ export interface RunState {
   readonly ingest: MutableIngest;
   /** Where the folded input stands (restart replays after it). */
   eventsOffset: number;
-  /** Highest `seq` folded per producer (restored from a checkpoint). */
-  seqMarks: SeqMarks;
+  /** The seqs folded per producer (restored from a checkpoint). */
+  seenSeqs: SeenSeqs;
 }
 
 const RECENT_EVENTS = 50;
@@ -128,6 +146,8 @@ export function createRunState(feature: string | null = null): RunState {
     lastEventAt: null,
     endedAt: null,
     endKind: null,
+    endReason: null,
+    pauses: [],
     declaredTasks: 0,
     tasks: new Map(),
     workers: new Map(),
@@ -138,7 +158,7 @@ export function createRunState(feature: string | null = null): RunState {
     failures: [],
     ingest: { ...emptyIngest(), invalidLines: {} },
     eventsOffset: 0,
-    seqMarks: new SeqMarks(),
+    seenSeqs: new SeenSeqs(),
   };
 }
 
@@ -163,12 +183,15 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   const ts = e.ts;
   if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
   if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
-  if (e.producer !== undefined && e.seq !== undefined) state.seqMarks.note(e.producer, e.seq);
+  if (e.producer !== undefined && e.seq !== undefined) state.seenSeqs.note(e.producer, e.seq);
   pushRecent(state, e);
-  // New work after the run ended means it was resumed: it is running again, and its duration grows.
+  // New work after the run ended means it was resumed: it is running again, its duration grows,
+  // and the time it stood stopped is a pause (left out of its active duration).
   if (state.endKind !== null && RESUMES_RUN.has(e.type)) {
+    if (state.endedAt !== null && ts > state.endedAt) state.pauses.push([state.endedAt, ts]);
     state.endKind = null;
     state.endedAt = null;
+    state.endReason = null;
   }
 
   switch (e.type) {
@@ -180,11 +203,13 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
     case 'rush_stopped':
       state.endedAt = ts;
       state.endKind = e.type === 'rush_completed' ? 'completed' : 'stopped';
+      state.endReason = e.data.reason ?? null;
       return;
-    case 'worker_started': {
+    case 'worker_started':
+      return startWorker(state, e.data.workerId, ts);
+    case 'worker_heartbeat': {
       const w = workerOf(state, e.data.workerId, ts);
-      if (w.startedAt === null) w.startedAt = ts;
-      w.status = 'initializing';
+      if (w.lastHeartbeatAt === null || ts > w.lastHeartbeatAt) w.lastHeartbeatAt = ts;
       return;
     }
     case 'worker_ready': {
@@ -213,6 +238,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       if (task === null) return;
       // Upstream logs report starts without claims: the start is then the claim.
       if (!task.running) claim(state, task, e.data.workerId, ts);
+      else workerOf(state, e.data.workerId, ts);
       task.startedAt = ts;
       task.status = 'in_progress';
       return;
@@ -229,6 +255,8 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       return complete(state, e, ts);
     case 'task_failed':
       return fail(state, e, ts);
+    case 'task_interrupted':
+      return interrupt(state, e, ts);
     case 'task_retry_scheduled': {
       const task = taskOf(state, e.data.taskId);
       if (task.status !== 'complete') task.status = 'waiting_retry';
@@ -274,6 +302,9 @@ function workerOf(state: RunState, id: number, ts: number): WorkerAcc {
       status: 'initializing',
       startedAt: null,
       readyAt: null,
+      lifetimeStartedAt: null,
+      pastUptimeMs: 0,
+      lastHeartbeatAt: null,
       stoppedAt: null,
       lastTaskCompletedAt: null,
       lastEventAt: null,
@@ -310,6 +341,7 @@ function taskOf(state: RunState, id: string): TaskAcc {
       attempts: 0,
       error: null,
       running: false,
+      lastOutcome: null,
     };
     state.tasks.set(id, task);
   }
@@ -392,6 +424,7 @@ function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): voi
   task.completedAt = ts;
   task.durationMs = duration;
   task.error = null;
+  task.lastOutcome = 'complete';
 
   const w = workerOf(state, e.data.workerId, ts);
   w.tasksCompleted += 1;
@@ -417,11 +450,45 @@ function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
   task.failedAt = ts;
   task.error = e.data.error ?? null;
   task.workerId = e.data.workerId;
+  task.lastOutcome = 'failed';
   const w = workerOf(state, e.data.workerId, ts);
   w.tasksFailed += 1;
   if (state.failures.length < MAX_FAILURES) {
-    state.failures.push({ ts, taskId: task.id, workerId: w.id, attempt: task.attempts, error: task.error, claimedAt, startedAt });
+    state.failures.push({ kind: 'failed', ts, taskId: task.id, workerId: w.id, attempt: task.attempts, error: task.error, claimedAt, startedAt });
   }
+}
+
+/**
+ * An attempt cut short by a stop (DESIGN §4.3): it ends (busy time, level concurrency) and the task
+ * waits for a claim again; it is no failure, and the next claim is the next attempt. An interruption
+ * with no attempt in flight (its attempt already ended with its worker) is the latest attempt's.
+ */
+function interrupt(state: RunState, e: EventOf<'task_interrupted'>, ts: number): void {
+  const task = openTask(state, e.data.taskId);
+  if (task === null) return;
+  if (task.attempts === 0) task.attempts = 1;
+  const claimedAt = task.running ? task.claimedAt : null;
+  const startedAt = task.running ? task.startedAt : null;
+  endAttempt(state, task, ts);
+  task.status = 'pending';
+  task.lastOutcome = 'interrupted';
+  workerOf(state, e.data.workerId, ts);
+  if (state.failures.length < MAX_FAILURES) {
+    state.failures.push({ kind: 'interrupted', ts, taskId: task.id, workerId: e.data.workerId, attempt: task.attempts, error: e.data.reason, claimedAt, startedAt });
+  }
+}
+
+/** A worker starts; started again after a stop or crash, it begins a new lifetime in the same slot. */
+function startWorker(state: RunState, id: number, ts: number): void {
+  const w = workerOf(state, id, ts);
+  if (w.startedAt === null) w.startedAt = ts;
+  if (w.lifetimeStartedAt === null) w.lifetimeStartedAt = ts;
+  else if (w.stoppedAt !== null) {
+    if (w.stoppedAt > w.lifetimeStartedAt) w.pastUptimeMs += w.stoppedAt - w.lifetimeStartedAt;
+    w.lifetimeStartedAt = ts;
+    w.stoppedAt = null;
+  }
+  w.status = 'initializing';
 }
 
 function stopWorker(state: RunState, e: EventOf<'worker_stopped'> | EventOf<'worker_crashed'>, ts: number): void {

@@ -40,6 +40,10 @@ export const emptyIngest = (): IngestCounters => ({
   stateRecoveries: 0,
 });
 
+/**
+ * `pending`: no event yet; `running`: no end event (whether its orchestrator is alive — else the
+ * run is abandoned — is read from the run lock, outside the pure core); see `runStatus`.
+ */
 export type RunStatus = 'pending' | 'running' | 'complete' | 'stopped' | 'failed';
 
 /** One line of the recent-events log (dashboard, `--json` `events`). */
@@ -57,13 +61,15 @@ export interface RecentEvent {
   readonly severity: 'info' | 'warn' | 'error';
 }
 
-/** A failed attempt, for the failures/retries section. */
+/** An attempt that did not succeed, for the failures/retries section: failed, or interrupted by a stop. */
 export interface FailureRecord {
+  /** `interrupted`: cut short by a stop — no failure (not in `tasks_failed`); `error` then holds the reason. */
+  readonly kind: 'failed' | 'interrupted';
   readonly ts: number;
   readonly taskId: string;
   readonly workerId: number | null;
   readonly level: number | null;
-  /** 1-based attempt number that failed. */
+  /** 1-based attempt number (attempts are numbered by claims). */
   readonly attempt: number;
   readonly error: string | null;
   /** Whether a later attempt of the task succeeded. */
@@ -80,6 +86,8 @@ export interface RunSnapshot {
   readonly startedAt: number | null;
   /** Epoch ms of `rush_completed` / `rush_stopped`; null while running. */
   readonly endedAt: number | null;
+  /** The `reason` the end event gave (`signal`, `failed_task`, `error`), null when none or running. */
+  readonly endReason: string | null;
   /** Why the run failed (a task that failed for good), else null. */
   readonly error: string | null;
   /** Epoch ms of the newest event folded in. */

@@ -17,8 +17,6 @@ const HOUR_MS = 3_600_000;
 const span = (a: number | null, b: number | null): number | null => (a === null || b === null || b < a ? null : Math.trunc(b - a));
 const iso = formatTimestampOrNull;
 
-/** A task whose latest outcome is a failure not followed by a success (DESIGN §4.3). */
-
 const byId = new Intl.Collator('en', { numeric: true }).compare;
 
 export function snapshotOf(state: RunState, now: number): RunSnapshot {
@@ -27,16 +25,19 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
   const tally = tallyTasks(tasks);
   const levels = [...state.levels.values()].filter((l) => tally.byLevel.has(l.level) || l.startedAt !== null).sort((a, b) => a.level - b.level);
   const startedAt = state.rushStartedAt ?? state.firstEventAt;
-  const status = runStatus(state, tally.failed);
-  const workerMetrics = workers.map((w) => workerMetricsOf(w, now));
-  const levelMetrics = levels.map((l) => levelMetricsOf(l, tally.byLevel.get(l.level) ?? EMPTY_TALLY, status, workers.length));
+  const status = runStatus(state, tally);
+  // No worker outlives the run: one the log never saw stop stops counting when the run ended.
+  const workerEnd = state.endedAt ?? now;
+  const workerMetrics = workers.map((w) => workerMetricsOf(w, workerEnd));
+  const levelMetrics = levels.map((l) => levelMetricsOf(l, tally.byLevel.get(l.level) ?? EMPTY_TALLY, status, workers.length, state.pauses));
 
   return {
     feature: state.feature,
     status,
     startedAt,
     endedAt: state.endedAt,
-    error: status === 'failed' ? failureMessage(tally.firstFailed) : null,
+    endReason: state.endReason,
+    error: status === 'failed' ? failureMessage(tally.firstPermanent ?? tally.firstFailed) : null,
     lastEventAt: state.lastEventAt,
     currentLevel: currentLevel(levels),
     metrics: featureMetricsOf(state, { now, startedAt, status, workers, workerMetrics, levelMetrics, tasksCompleted: tally.completed, tasksFailed: tally.failed }),
@@ -51,34 +52,51 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
   };
 }
 
-/** Per level: its tasks, how many completed, failed, and whether any was attempted. */
+/** Per level: its tasks, how many completed, failed (for good), and whether any was attempted. */
 interface LevelTally {
   tasks: number;
   completed: number;
   failed: number;
+  permanent: number;
   attempted: boolean;
 }
-const EMPTY_TALLY: LevelTally = { tasks: 0, completed: 0, failed: 0, attempted: false };
+const EMPTY_TALLY: LevelTally = { tasks: 0, completed: 0, failed: 0, permanent: 0, attempted: false };
 
 /** The tasks counted, over the run and per level, in one pass. */
 interface TaskTally {
   readonly byLevel: Map<number, LevelTally>;
   completed: number;
   failed: number;
-  /** The first failed task in the snapshot's order (the run's error names it). */
+  /** Tasks failed for good. */
+  permanent: number;
+  /** The first failed task, and the first failed for good, in the snapshot's order (the run's error names it). */
   firstFailed: TaskAcc | null;
+  firstPermanent: TaskAcc | null;
 }
+
+/**
+ * A task counts as failed while its latest finished attempt failed and none succeeded since
+ * (DESIGN §4.3), a retry waiting or running included; an interrupted attempt is no failure. It failed
+ * for good when nothing followed its failure: no retry scheduled, no new claim (status `failed`).
+ */
+const countsFailed = (t: TaskAcc): boolean => t.status !== 'complete' && t.lastOutcome === 'failed';
+const failedForGood = (t: TaskAcc): boolean => t.status === 'failed' && t.lastOutcome === 'failed';
 
 /** Counted here, once per snapshot, so that the reducer keeps no per-level task sets. */
 function tallyTasks(tasks: readonly TaskAcc[]): TaskTally {
-  const tally: TaskTally = { byLevel: new Map(), completed: 0, failed: 0, firstFailed: null };
+  const tally: TaskTally = { byLevel: new Map(), completed: 0, failed: 0, permanent: 0, firstFailed: null, firstPermanent: null };
   for (const t of tasks) {
     const complete = t.status === 'complete';
-    const failed = !complete && t.failedAt !== null;
+    const failed = countsFailed(t);
+    const permanent = failedForGood(t);
     if (complete) tally.completed += 1;
     else if (failed) {
       tally.failed += 1;
       tally.firstFailed ??= t;
+    }
+    if (permanent) {
+      tally.permanent += 1;
+      tally.firstPermanent ??= t;
     }
     if (t.level === null) continue;
     let l = tally.byLevel.get(t.level);
@@ -89,15 +107,25 @@ function tallyTasks(tasks: readonly TaskAcc[]): TaskTally {
     l.tasks += 1;
     if (complete) l.completed += 1;
     else if (failed) l.failed += 1;
+    if (permanent) l.permanent += 1;
     if (t.attempts > 0) l.attempted = true;
   }
   return tally;
 }
 
-function runStatus(state: RunState, tasksFailed: number): RunStatus {
+/**
+ * The run's status (DESIGN §4.3). `running` until an end event: whether its orchestrator is still
+ * alive (else `abandoned`) needs the run lock, so it is decided where that is read, not here. An
+ * ended run `failed` when it says so (`reason: failed_task`) or when a task failed for good (its
+ * last attempt failed and nothing followed: upstream logs and older ones give no reason, and a
+ * failed task with no retry behind it is what stops such a run); otherwise it is `stopped` (a
+ * signal, an error: interrupted attempts are no failures, nor are failures with a retry pending)
+ * or `complete`.
+ */
+function runStatus(state: RunState, tally: TaskTally): RunStatus {
   if (state.firstEventAt === null) return 'pending';
   if (state.endKind === null) return 'running';
-  if (tasksFailed > 0) return 'failed';
+  if (state.endReason === 'failed_task' || tally.permanent > 0) return 'failed';
   return state.endKind === 'completed' ? 'complete' : 'stopped';
 }
 
@@ -112,9 +140,11 @@ function currentLevel(levels: readonly LevelAcc[]): number | null {
   return open?.level ?? levels[levels.length - 1]?.level ?? null;
 }
 
-function workerMetricsOf(w: WorkerAcc, now: number): WorkerMetrics {
-  const end = w.stoppedAt ?? now;
-  const uptimeMs = span(w.startedAt, end) ?? 0;
+/** `end`: now, or when the run ended (a worker alive then stops counting there). */
+function workerMetricsOf(w: WorkerAcc, end0: number): WorkerMetrics {
+  const end = w.stoppedAt ?? Math.max(end0, w.lifetimeStartedAt ?? end0);
+  // Uptime sums the worker's lifetimes (DESIGN §5): it does not grow while the worker is stopped.
+  const uptimeMs = Math.trunc(w.pastUptimeMs + (w.lifetimeStartedAt !== null && end > w.lifetimeStartedAt ? end - w.lifetimeStartedAt : 0));
   const initializationMs = span(w.startedAt, w.readyAt);
   const busyMs = Math.trunc(w.busyMs + (w.busySince !== null && end > w.busySince ? end - w.busySince : 0));
   return {
@@ -136,6 +166,8 @@ function workerMetricsOf(w: WorkerAcc, now: number): WorkerMetrics {
     stoppedAt: iso(w.stoppedAt),
     lastTaskCompletedAt: iso(w.lastTaskCompletedAt),
     lastEventAt: iso(w.lastEventAt),
+    lastHeartbeatAt: iso(w.lastHeartbeatAt),
+    currentTaskStartedAt: iso(w.busySince),
   };
 }
 
@@ -171,10 +203,38 @@ function distribution(s: Series) {
   };
 }
 
-function levelMetricsOf(l: LevelAcc, tally: LevelTally, status: RunStatus, workerCount: number): LevelMetrics {
-  const durationMs = span(l.startedAt, l.completedAt);
-  const levelStatus =
-    l.completedAt !== null ? 'complete' : tally.failed > 0 && status !== 'running' ? 'failed' : l.startedAt !== null || tally.attempted ? 'running' : 'pending';
+/**
+ * A level's phase: `complete`; while the run runs, `running` once started (or a task of it was
+ * attempted), else `pending`; once the run ended, a level it left unfinished is `failed` when one of
+ * its tasks failed for good, else `stopped` — or still `pending` if it never began.
+ */
+function levelStatusOf(l: LevelAcc, tally: LevelTally, status: RunStatus): string {
+  if (l.completedAt !== null) return 'complete';
+  const begun = l.startedAt !== null || tally.attempted;
+  if (status === 'running' || status === 'pending') return begun ? 'running' : 'pending';
+  if (tally.permanent > 0) return 'failed';
+  return begun ? 'stopped' : 'pending';
+}
+
+/**
+ * Time the run was active between `from` and `to`: the pauses between a stop and its resume are
+ * left out, so a level (or the run) that spans a stop/resume is not charged the idle gap.
+ */
+export function activeSpan(from: number | null, to: number | null, pauses: readonly (readonly [number, number])[]): number | null {
+  const whole = span(from, to);
+  if (whole === null || from === null || to === null) return null;
+  let paused = 0;
+  for (const [a, b] of pauses) {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to);
+    if (hi > lo) paused += hi - lo;
+  }
+  return Math.max(0, Math.trunc(whole - paused));
+}
+
+function levelMetricsOf(l: LevelAcc, tally: LevelTally, status: RunStatus, workerCount: number, pauses: readonly [number, number][]): LevelMetrics {
+  const durationMs = activeSpan(l.startedAt, l.completedAt, pauses);
+  const levelStatus = levelStatusOf(l, tally, status);
   return {
     level: l.level,
     durationMs,
@@ -203,12 +263,14 @@ interface FeatureInputs {
 
 function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
   const totalDurationMs = span(x.startedAt, state.endedAt ?? x.now);
+  const activeDurationMs = activeSpan(x.startedAt, state.endedAt ?? x.now, state.pauses);
   const tasksTotal = Math.max(state.declaredTasks, state.tasks.size);
   const { tasksCompleted } = x;
   const dist = distribution(state.durations);
   return {
     computedAt: formatTimestamp(x.now),
     totalDurationMs,
+    activeDurationMs,
     workersUsed: x.workers.reduce((n, w) => n + (w.startedAt !== null ? 1 : 0), 0),
     tasksTotal,
     tasksCompleted,
@@ -221,7 +283,7 @@ function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
     etaMs: eta(x, tasksTotal - tasksCompleted, dist.avgTaskDurationMs, dist.samples),
     startedAt: iso(x.startedAt),
-    source: { eventsOffset: state.eventsOffset, seqHwm: state.seqMarks.toRecord() },
+    source: { eventsOffset: state.eventsOffset, seqHwm: state.seenSeqs.highWaterMarks(), seqRanges: state.seenSeqs.toRecord() },
   };
 }
 
@@ -248,7 +310,17 @@ function describe(e: LifecycleEvent): RecentEvent {
     case 'rush_completed':
       return { ...base, severity: 'info', summary: 'run completed' };
     case 'rush_stopped':
-      return { ...base, severity: 'warn', summary: 'run stopped' };
+      return { ...base, severity: 'warn', summary: `run stopped${e.data.reason ? ` (${e.data.reason})` : ''}` };
+    case 'worker_heartbeat':
+      return { ...base, workerId: e.data.workerId, severity: 'info', summary: `worker ${e.data.workerId} heartbeat` };
+    case 'task_interrupted':
+      return {
+        ...base,
+        taskId: e.data.taskId,
+        workerId: e.data.workerId,
+        severity: 'warn',
+        summary: `${e.data.taskId} interrupted on worker ${e.data.workerId} (${e.data.reason})`,
+      };
     case 'worker_started':
     case 'worker_ready':
     case 'worker_stopped':

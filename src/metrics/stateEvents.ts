@@ -3,9 +3,9 @@
  * state-snapshot source (upstream orchestrators that write only a state file) and `status` on an
  * upstream directory all reach the one reducer: there is no second way of computing metrics.
  *
- * The state file keeps the last attempt of each task; earlier failed attempts are in
- * `execution_log` (`task_failed` entries with the attempt's `claimed_at`/`started_at`, which
- * `applySnapshot` writes). Upstream files have no `created_at` and often no `level`: a task is then
+ * The state file keeps the last attempt of each task; earlier attempts that did not succeed are in
+ * `execution_log` (`task_failed` and `task_interrupted` entries with the attempt's
+ * `claimed_at`/`started_at`, which `applySnapshot` writes). Upstream files have no `created_at` and often no `level`: a task is then
  * taken as created when the run started, and its level comes from `levelOf` (the task graph) or an
  * `-L<n>-` in its id — else it has none, and none is invented.
  */
@@ -99,11 +99,11 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 
   const failuresByTask = new Map<string, Record<string, unknown>[]>();
   for (const entry of log) {
-    if (entry.event !== 'task_failed') continue;
+    if (entry.event !== 'task_failed' && entry.event !== 'task_interrupted') continue;
     const taskId = entry.data?.task_id;
     if (typeof taskId !== 'string') continue;
     const list = failuresByTask.get(taskId) ?? [];
-    list.push({ ...entry.data, timestamp: entry.timestamp });
+    list.push({ ...entry.data, timestamp: entry.timestamp, event: entry.event });
     failuresByTask.set(taskId, list);
   }
 
@@ -122,9 +122,15 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
       const started = at(f.started_at as string | null);
       if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
       if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
-      push(endPhase(failedAt, started ?? claimed), { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
+      const phase = endPhase(failedAt, started ?? claimed);
+      if (f.event === 'task_interrupted') push(phase, { type: 'task_interrupted', ts: failedAt, data: { taskId, workerId, reason: typeof f.reason === 'string' ? f.reason : 'stopped' } });
+      else push(phase, { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
     }
-    pushLastAttempt(task, taskId, stamps, failures.length > 0, { workerOf, push });
+    const loggedClaims = new Set(failures.map((f) => at(f.claimed_at as string | null)));
+    // A pending task whose last claim ended interrupted: that attempt was replayed from the log.
+    if (!(status(task) === 'pending' && stamps.claimed !== null && loggedClaims.has(stamps.claimed))) {
+      pushLastAttempt(task, taskId, stamps, failures.some((f) => f.event === 'task_failed'), { workerOf, push });
+    }
   }
 
   for (const [key, l] of Object.entries(state.levels ?? {})) {
@@ -138,7 +144,9 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 
   const end = first('rush_completed') ?? first('rush_stopped');
   const endedAt = at(end?.timestamp);
-  if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: {} });
+  const reason = end?.data?.reason;
+  const endData = typeof reason === 'string' ? { reason } : {};
+  if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: endData });
 
   // A stable sort: same-ms events of one phase keep the order they were derived in.
   staged.sort((a, b) => a.e.ts - b.e.ts || a.phase - b.phase);
@@ -146,6 +154,8 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 }
 
 type Push = (phase: Phase, e: LifecycleEvent) => void;
+
+const status = (task: TaskState): string => task.status;
 
 interface Emit {
   workerOf: (id: unknown) => number | null;

@@ -38,6 +38,10 @@ export const WorkerMetrics = snakeCased(
         stoppedAt: Nullable(t.string),
         lastTaskCompletedAt: Nullable(t.string),
         lastEventAt: Nullable(t.string),
+        /** Its latest `worker_heartbeat`. */
+        lastHeartbeatAt: Nullable(t.string),
+        /** When the attempt it is running was claimed (null when idle): how long it has been at it. */
+        currentTaskStartedAt: Nullable(t.string),
       }),
     ]),
     { initializationMs: null, uptimeMs: 0, tasksCompleted: 0, tasksFailed: 0, totalTaskDurationMs: 0, avgTaskDurationMs: 0 },
@@ -89,7 +93,7 @@ export const LevelMetrics = snakeCased(
       }),
       t.partial({
         p99DurationMs: Int,
-        /** Level status (DESIGN §3.1 level enum). */
+        /** Level status (DESIGN §3.1 level enum, plus `stopped`: begun, left unfinished by a stopped run). */
         status: t.string,
         maxParallel: Int,
         /** Σ task time / (duration × workers), 0..1; null while unknown. */
@@ -106,14 +110,23 @@ export const LevelMetrics = snakeCased(
 );
 export type LevelMetrics = t.TypeOf<typeof LevelMetrics>;
 
+/** Seqs seen of one producer: sorted inclusive ranges `[lo, hi]`. */
+export const SeqRanges = t.array(t.tuple([Int, Int]));
+
 /** Where a stored snapshot stands in its inputs, so a restart replays exactly what follows. */
 export const MetricsSource = snakeCased(
-  t.type({
-    /** Byte offset in `{feature}-events.jsonl` up to which events are folded in. */
-    eventsOffset: Int,
-    /** Highest `seq` seen per producer. */
-    seqHwm: t.record(t.string, Int),
-  }),
+  t.intersection([
+    t.type({
+      /** Byte offset in `{feature}-events.jsonl` up to which events are folded in. */
+      eventsOffset: Int,
+      /** Highest `seq` seen per producer (older readers); below it a seq may still be unseen. */
+      seqHwm: t.record(t.string, Int),
+    }),
+    t.partial({
+      /** The seqs seen per producer, exactly (DESIGN §4.3). */
+      seqRanges: t.record(t.string, SeqRanges),
+    }),
+  ]),
 );
 export type MetricsSource = t.TypeOf<typeof MetricsSource>;
 
@@ -132,6 +145,8 @@ export const FeatureMetrics = snakeCased(
         levelMetrics: t.array(LevelMetrics),
       }),
       t.partial({
+        /** `total_duration_ms` less the pauses between a stop and its resume (DESIGN §5). */
+        activeDurationMs: NullableInt,
         avgTaskDurationMs: t.number,
         p50DurationMs: Int,
         p95DurationMs: Int,

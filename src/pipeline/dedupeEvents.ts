@@ -1,23 +1,24 @@
 /**
  * `dedupeEvents()`: an event already folded in counts once (DESIGN §4.3).
  *
- * - With `producer` + `seq`: a per-producer high-water mark. Producers number their events from 1,
- *   strictly increasing, so anything at or below the mark was seen — whether it came back through
- *   another source (the log and the in-process emitter carry the same events) or a replay. The
- *   mark is seeded from the checkpoint so a restart recognises what it already folded.
+ * - With `producer` + `seq`: the exact set of seqs seen per producer (`SeenSeqs`). Only a pair
+ *   already seen is a duplicate — whether it came back through another source (the log and the
+ *   in-process emitter carry the same events), a redelivery or a replay; a seq below the highest is
+ *   new when it was not seen (arrival order may differ from seq order). The set is seeded from the
+ *   checkpoint so a restart recognises what it already folded.
  * - Without them: the same line seen again within a bounded window of recent lines.
  *
  * A duplicate becomes a `duplicateEvents` count that keeps its log position. Works on batches.
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
-import { SeqMarks } from '../metrics/seqMarks';
+import { SeenSeqs, type SeqRangesRecord } from '../metrics/seenSeqs';
 import { copyOnChange } from './copyOnChange';
 import type { FoldInput } from './inputs';
 
 export interface DedupeOptions {
-  /** Highest `seq` already folded per producer. */
-  readonly seqHwm?: Readonly<Record<string, number>>;
+  /** The seqs already folded, per producer (from the checkpoint). */
+  readonly seen?: Readonly<SeqRangesRecord>;
   /** Recent lines (of events without producer+seq) remembered. */
   readonly windowSize?: number;
 }
@@ -49,18 +50,18 @@ class RecentLines {
 
 /** The dedupe state of one subscription. */
 class Deduper {
-  private readonly marks: SeqMarks;
+  private readonly seen: SeenSeqs;
   private readonly recent: RecentLines;
 
   constructor(options: DedupeOptions = {}) {
-    this.marks = new SeqMarks(options.seqHwm);
+    this.seen = new SeenSeqs(options.seen);
     this.recent = new RecentLines(options.windowSize ?? DEFAULT_DEDUPE_WINDOW);
   }
 
   isDuplicate(input: FoldInput): boolean {
     if (input.kind !== 'event') return false;
     const { producer, seq } = input.event;
-    if (producer !== undefined && seq !== undefined) return !this.marks.note(producer, seq);
+    if (producer !== undefined && seq !== undefined) return !this.seen.note(producer, seq);
     return input.line !== undefined && this.recent.has(input.line);
   }
 }

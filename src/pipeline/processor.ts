@@ -240,7 +240,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     return E.isRight(restored) ? restored.right : createRunState(feature);
   };
   const startOffset = start.restored?.eventsOffset ?? 0;
-  const seqHwm = start.restored ? start.restored.seqMarks.toRecord() : {};
+  const seen = start.restored ? start.restored.seenSeqs.toRecord() : {};
 
   const quarantine = options.persist
     ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {
@@ -367,7 +367,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     filter((batch) => batch.length > 0),
     decodeInputs(decodeOptions),
     tap(reportAll),
-    dedupeEvents({ seqHwm }),
+    dedupeEvents({ seen }),
     flagFutureTimestamps(now),
   );
   const cursor$: Observable<RunCursor> = folds$.pipe(accumulateMetrics(createState), tap(publishEvents), shareReplay({ bufferSize: 1, refCount: true }));

@@ -38,7 +38,8 @@ export const WorkerStatus = t.keyof({
 });
 export type WorkerStatus = t.TypeOf<typeof WorkerStatus>;
 
-export const LevelStatus = t.keyof({ pending: null, running: null, complete: null, failed: null });
+/** Upstream's level states, plus `stopped`: begun, and left unfinished by a run that stopped. */
+export const LevelStatus = t.keyof({ pending: null, running: null, complete: null, failed: null, stopped: null });
 export type LevelStatus = t.TypeOf<typeof LevelStatus>;
 
 export const TaskState = t.intersection([

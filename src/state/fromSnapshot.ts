@@ -10,7 +10,7 @@ import { FeatureMetrics } from '../metrics/types';
 import type { ExecutionLogEntry, LevelState, StateFile, TaskState, WorkerState } from './codecs';
 
 /** `execution_log` events this module writes; any other entry already there is kept. */
-const MANAGED_LOG_EVENTS = new Set(['rush_started', 'rush_completed', 'rush_stopped', 'task_failed']);
+const MANAGED_LOG_EVENTS = new Set(['rush_started', 'rush_completed', 'rush_stopped', 'task_failed', 'task_interrupted']);
 
 const iso = formatTimestampOrNull;
 
@@ -80,14 +80,19 @@ function executionLog(prev: readonly ExecutionLogEntry[], s: RunSnapshot): Execu
     entries.push({ timestamp: formatTimestamp(s.startedAt), event: 'rush_started', data: { total_tasks: s.metrics.tasksTotal } });
   }
   for (const f of s.failures) {
-    entries.push({
-      timestamp: formatTimestamp(f.ts),
-      event: 'task_failed',
-      data: { task_id: f.taskId, worker_id: f.workerId, error: f.error, attempt: f.attempt, claimed_at: iso(f.claimedAt), started_at: iso(f.startedAt) },
-    });
+    const attempt = { task_id: f.taskId, worker_id: f.workerId, attempt: f.attempt, claimed_at: iso(f.claimedAt), started_at: iso(f.startedAt) };
+    entries.push(
+      f.kind === 'interrupted'
+        ? { timestamp: formatTimestamp(f.ts), event: 'task_interrupted', data: { ...attempt, reason: f.error } }
+        : { timestamp: formatTimestamp(f.ts), event: 'task_failed', data: { ...attempt, error: f.error } },
+    );
   }
   if (s.endedAt !== null) {
-    entries.push({ timestamp: formatTimestamp(s.endedAt), event: s.status === 'complete' ? 'rush_completed' : 'rush_stopped', data: {} });
+    entries.push({
+      timestamp: formatTimestamp(s.endedAt),
+      event: s.status === 'complete' ? 'rush_completed' : 'rush_stopped',
+      data: s.endReason !== null ? { reason: s.endReason } : {},
+    });
   }
   return entries.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
 }

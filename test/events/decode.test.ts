@@ -32,7 +32,9 @@ const SAMPLES: Record<EventType, { wire: Record<string, unknown>; data: Record<s
   level_started: { wire: { level: 2, tasks: 4 }, data: { level: 2, tasks: 4 } },
   level_complete: { wire: { level: 2 }, data: { level: 2 } },
   rush_completed: { wire: {}, data: {} },
-  rush_stopped: { wire: {}, data: {} },
+  rush_stopped: { wire: { reason: 'signal' }, data: { reason: 'signal' } },
+  worker_heartbeat: { wire: { worker_id: 1, task_id: 'T-1' }, data: { workerId: 1, taskId: 'T-1' } },
+  task_interrupted: { wire: { task_id: 'T-1', worker_id: 1, reason: 'signal' }, data: { taskId: 'T-1', workerId: 1, reason: 'signal' } },
 };
 
 const right = (r: E.Either<Rejection, LifecycleEvent>): LifecycleEvent => {

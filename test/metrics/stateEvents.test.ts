@@ -37,7 +37,7 @@ RoundTrip('a saved state gives the metrics of the stream that produced it (finis
         const events = cut === undefined ? run : run.slice(0, cut);
         // `source` says where the stream stood in its inputs; a state file alone has no such position.
         const { source: _, ...expected } = streamed(events).metrics;
-        assert.equal(collectFromState(savedState(events), NOW).metrics, { ...expected, source: { eventsOffset: 0, seqHwm: {} } });
+        assert.equal(collectFromState(savedState(events), NOW).metrics, { ...expected, source: { eventsOffset: 0, seqHwm: {}, seqRanges: {} } });
       },
     ),
     { numRuns: 150 },

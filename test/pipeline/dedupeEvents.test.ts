@@ -43,11 +43,34 @@ Dedupe('an event from the in-process emitter already read from the log counts on
   });
 });
 
-Dedupe('the high-water mark seeded from a checkpoint drops what was folded before a restart', () => {
+Dedupe('the seqs seeded from a checkpoint drop what was folded before a restart, and only that', () => {
   const old = fromLog(claimed('A', { producer: 'p', seq: 7 }), 10);
+  const gap = fromLog(claimed('C', { producer: 'p', seq: 5 }), 15);
   const fresh = fromLog(claimed('B', { producer: 'p', seq: 8 }), 20);
   scheduler().run(({ cold, expectObservable }) => {
-    expectObservable(cold('ab|', batches({ a: old, b: fresh })).pipe(dedupeEvents({ seqHwm: { p: 7 } }))).toBe('ab|', batches({ a: dup(10), b: fresh }));
+    expectObservable(cold('abc|', batches({ a: old, b: gap, c: fresh })).pipe(dedupeEvents({ seen: { p: [[1, 4], [6, 7]] } }))).toBe(
+      'abc|',
+      batches({ a: dup(10), b: gap, c: fresh }),
+    );
+  });
+});
+
+Dedupe('a seq below the highest seen is new unless that very pair was seen (arrival order differs from seq order)', () => {
+  const inputs = [3, 1, 2, 5, 4, 2, 1000, 6, 7, 1000].map((seq, i) => fromLog(claimed(`T${i}`, { producer: 'p', seq }), (i + 1) * 10));
+  const expected = inputs.map((input, i) => ([5, 9].includes(i) ? dup((i + 1) * 10) : input));
+  scheduler().run(({ cold, expectObservable }) => {
+    const marbles = 'abcdefghij|';
+    const values = (list: FoldInput[]): Record<string, FoldInput[]> => Object.fromEntries(list.map((x, i) => [marbles[i] as string, [x]]));
+    expectObservable(cold(marbles, values(inputs)).pipe(dedupeEvents())).toBe(marbles, values(expected));
+  });
+});
+
+Dedupe('producers are numbered apart: the same seq of another producer is new', () => {
+  const a = fromLog(claimed('A', { producer: 'p', seq: 1 }), 10);
+  const b = fromLog(claimed('B', { producer: 'q', seq: 1 }), 20);
+  const c = fromLog(claimed('C', { producer: 'p', seq: 1 }), 30);
+  scheduler().run(({ cold, expectObservable }) => {
+    expectObservable(cold('abc|', batches({ a, b, c })).pipe(dedupeEvents())).toBe('abc|', batches({ a, b, c: dup(30) }));
   });
 });
 

@@ -39,7 +39,11 @@ Processor('replays the events log and writes the state file with metrics, their 
     assert.is(snapshot.metrics.tasksCompleted, 9);
     const state = readState(dir);
     const metrics = state.metrics as Record<string, unknown>;
-    assert.equal(metrics.source, { events_offset: fs.statSync(eventsPath(dir, FEATURE)).size, seq_hwm: { 'orch-1': events.length } });
+    assert.equal(metrics.source, {
+      events_offset: fs.statSync(eventsPath(dir, FEATURE)).size,
+      seq_hwm: { 'orch-1': events.length },
+      seq_ranges: { 'orch-1': [[1, events.length]] },
+    });
     assert.ok(metrics.checkpoint, 'checkpoint stored');
     assert.is(metrics.tasks_completed, 9);
     assert.is(Object.keys(state.tasks ?? {}).length, 9);
