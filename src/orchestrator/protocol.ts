@@ -45,8 +45,18 @@ export const TaskFinished = t.type({
 });
 export type TaskFinished = t.TypeOf<typeof TaskFinished>;
 
-export const FromWorker = t.union([WorkerReady, TaskStarted, TaskFinished]);
+/** Worker → orchestrator: still alive (every few seconds, busy or not), with the task it runs. */
+export const WorkerHeartbeat = t.type({ type: t.literal('heartbeat'), at: t.number, taskId: t.union([t.string, t.null]) });
+export type WorkerHeartbeat = t.TypeOf<typeof WorkerHeartbeat>;
+
+export const FromWorker = t.union([WorkerReady, TaskStarted, TaskFinished, WorkerHeartbeat]);
 export type FromWorker = t.TypeOf<typeof FromWorker>;
+
+/** How often a worker says it is alive (DESIGN §5): 5 s, or `MAHABHARATHA_HEARTBEAT_MS`. */
+export function heartbeatIntervalMs(env: NodeJS.ProcessEnv): number {
+  const asked = Number(env.MAHABHARATHA_HEARTBEAT_MS);
+  return Number.isInteger(asked) && asked >= 10 ? asked : 5000;
+}
 
 /** Now, in epoch ms with the sub-millisecond part kept. */
 export const preciseNow = (): number => performance.timeOrigin + performance.now();

@@ -5,8 +5,8 @@
  *
  * `resume` continues the run already recorded in the state dir: the processor restores it first,
  * then tasks already complete are skipped and the rest re-run from the lowest incomplete level.
- * `rush_started` is not recorded again and new workers get new ids, so uptimes and durations
- * stay true across the gap.
+ * `rush_started` is not recorded again, and the workers take the slots 1..N again (DESIGN §5): a
+ * slot's uptime sums its lifetimes, and `workers_used` stays N.
  */
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
@@ -186,8 +186,7 @@ class RunInProgress {
       progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
     });
 
-    const firstId = Math.max(0, ...previous.metrics.workerMetrics.map((w) => w.workerId)) + 1;
-    for (let i = 0; i < options.workers; i += 1) this.spawn(firstId + i);
+    for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
     this.scheduler.start();
     this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
   }
@@ -238,6 +237,9 @@ class RunInProgress {
             this.commandGroups.delete(id);
             this.scheduler.taskFinished(id, { ...m, at: stamp(m.at) });
             return;
+          case 'heartbeat':
+            if (!this.stopping) record('worker_heartbeat', m.taskId === null ? { workerId: id } : { workerId: id, taskId: m.taskId }, stamp(m.at));
+            return;
         }
       },
       exit: (code, signal) => {
@@ -275,10 +277,14 @@ class RunInProgress {
   }
 
   private async finish(outcome: RunOutcome): Promise<RushResult> {
-    await this.stopWorkers();
     const { record } = this;
+    // Attempts cut short by the stop are interrupted, not failed (DESIGN §4.3): they run again on --resume.
+    if (outcome.status === 'stopped') {
+      for (const a of this.scheduler.runningAttempts()) record('task_interrupted', { taskId: a.taskId, workerId: a.workerId, reason: 'signal' });
+    }
+    await this.stopWorkers();
     if (outcome.status === 'complete') record('rush_completed', {});
-    else record('rush_stopped', {});
+    else record('rush_stopped', { reason: outcome.status === 'failed' ? outcome.reason : 'signal' });
     let snapshot: RunSnapshot;
     try {
       await this.processor.flush();

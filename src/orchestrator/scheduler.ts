@@ -52,7 +52,8 @@ export type Progress =
 
 export type RunOutcome =
   | { readonly status: 'complete' }
-  | { readonly status: 'failed'; readonly error: string }
+  /** `failed_task`: a task failed for good (or could not run); `error`: the run could not go on (no worker left). */
+  | { readonly status: 'failed'; readonly error: string; readonly reason: 'failed_task' | 'error' }
   | { readonly status: 'stopped' };
 
 export interface SchedulerDeps {
@@ -154,7 +155,7 @@ export class Scheduler {
     }
     const alive = [...this.workers.values()].some((w) => w.state !== 'gone');
     if (!alive) {
-      this.finish({ status: 'failed', error: `every worker has exited (last: worker ${workerId}: ${error})` });
+      this.finish({ status: 'failed', error: `every worker has exited (last: worker ${workerId}: ${error})`, reason: 'error' });
       return;
     }
     this.advance();
@@ -163,6 +164,13 @@ export class Scheduler {
   /** Stops scheduling (SIGINT/SIGTERM): no new claims, no retries. */
   stop(): void {
     this.finish({ status: 'stopped' });
+  }
+
+  /** The attempts running now, by worker: what a stop cuts short. */
+  runningAttempts(): { readonly taskId: string; readonly workerId: number }[] {
+    const out: { taskId: string; workerId: number }[] = [];
+    for (const [workerId, slot] of this.workers) if (slot.state === 'busy') out.push({ taskId: slot.taskId, workerId });
+    return out.sort((a, b) => a.workerId - b.workerId);
   }
 
   private attemptFailed(run: TaskRun, workerId: number, error: string, at: number): void {
@@ -242,7 +250,7 @@ export class Scheduler {
     const why = first ? `task ${first.task.id} failed after ${first.attempts} attempt${first.attempts === 1 ? '' : 's'}: ${first.lastError ?? 'failed'}` : '';
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more failed)` : '';
     const waiting = blocked.length > 0 ? `${why ? '; ' : ''}${blocked.join(', ')} could not run` : '';
-    this.finish({ status: 'failed', error: `level ${plan.level}: ${why}${more}${waiting}` });
+    this.finish({ status: 'failed', error: `level ${plan.level}: ${why}${more}${waiting}`, reason: 'failed_task' });
   }
 
   /** Gives every idle worker the next claimable task of the current level, lowest worker id first. */

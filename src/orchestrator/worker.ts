@@ -9,7 +9,7 @@
  */
 import { isLeft } from 'fp-ts/Either';
 import { describeErrors } from '../codecs/snakeCase';
-import { FromWorker, preciseNow, RunTask, ToWorker } from './protocol';
+import { FromWorker, heartbeatIntervalMs, preciseNow, RunTask, ToWorker } from './protocol';
 import { RunningCommand, runCommand } from './runCommand';
 
 function startWorker(): void {
@@ -73,6 +73,11 @@ function startWorker(): void {
   process.on('SIGINT', stop);
 
   report({ type: 'ready', at: preciseNow() });
+  // A heartbeat tells a long task from a hung worker (STALLED is heartbeats stopping, not a task running long).
+  const heartbeat = setInterval(() => {
+    if (!stopping) report({ type: 'heartbeat', at: preciseNow(), taskId: running?.taskId ?? null });
+  }, heartbeatIntervalMs(process.env));
+  heartbeat.unref();
 }
 
 startWorker();

@@ -29,8 +29,8 @@ export interface FailureRow {
   readonly attempt: number;
   readonly workerId: number | null;
   readonly error: string | null;
-  /** A later attempt succeeded, one is pending or running, or the task stays failed. */
-  readonly outcome: 'recovered' | 'retrying' | 'failed';
+  /** A later attempt succeeded, one is pending or running, the task stays failed, or the attempt was cut short by a stop. */
+  readonly outcome: 'recovered' | 'retrying' | 'failed' | 'interrupted';
 }
 
 export interface TaskRow {
@@ -65,6 +65,8 @@ export interface StatusModel {
   readonly lastEventAt: number | null;
   readonly currentLevel: number | null;
   readonly runError: string | null;
+  /** Why an ended run ended (`signal`, `failed_task`, `error`), when it said. */
+  readonly endReason: string | null;
   readonly progress: {
     readonly completed: number;
     readonly failed: number;
@@ -79,7 +81,10 @@ export interface StatusModel {
   readonly unleveled: { readonly taskCount: number; readonly completed: number; readonly failed: number };
   readonly workers: readonly WorkerRow[];
   readonly totals: {
+    /** Wall time, first start to end (or now). */
     readonly durationMs: number | null;
+    /** Wall time less the gaps between a stop and its resume; null when unknown. */
+    readonly activeDurationMs: number | null;
     readonly workers: number;
     readonly completed: number;
     readonly failed: number;
@@ -181,11 +186,12 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     lastEventAt: snapshot.lastEventAt,
     currentLevel: facts.currentLevel,
     runError: snapshot.error,
+    endReason: snapshot.endReason,
     progress: { completed: facts.completed, failed: facts.failed, total: facts.total, fraction: facts.fraction, etaMs: facts.status === 'running' ? facts.etaMs : null },
     levels: facts.levels,
     unleveled: facts.unleveled,
     workers,
-    totals: { durationMs: metrics.totalDurationMs, workers: metrics.workersUsed, completed: facts.completed, failed: facts.failed, total: facts.total },
+    totals: { durationMs: metrics.totalDurationMs, activeDurationMs: metrics.activeDurationMs ?? null, workers: metrics.workersUsed, completed: facts.completed, failed: facts.failed, total: facts.total },
     failures: snapshot.failures.map((f) => failureRow(f, snapshot)),
     ingest: ingestSummary(snapshot.ingest),
     warnings: options.warnings ?? [],
@@ -225,7 +231,8 @@ const RETRYING = new Set(['pending', 'todo', 'claimed', 'in_progress', 'verifyin
 
 function failureRow(f: FailureRecord, snapshot: RunSnapshot): FailureRow {
   let outcome: FailureRow['outcome'] = 'failed';
-  if (f.recovered) outcome = 'recovered';
+  if (f.kind === 'interrupted') outcome = 'interrupted';
+  else if (f.recovered) outcome = 'recovered';
   else if (snapshot.status === 'running') {
     const status = snapshot.tasks.find((t) => t.taskId === f.taskId)?.status;
     if (status !== undefined && RETRYING.has(status)) outcome = 'retrying';

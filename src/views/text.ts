@@ -2,6 +2,7 @@
  * The one-shot text status (seed §3.6, DESIGN §6): a pure function from the status view-model to
  * the text printed, colour codes included only when asked for.
  */
+import { printable } from '../events/printable';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import {
   formatClock,
@@ -97,7 +98,8 @@ const DATE_AFTER_MS = 12 * 3_600_000;
 
 function runLine(model: StatusModel, options: RenderOptions, paint: Paint): string {
   const when = (ms: number): string => (Math.abs(model.now - ms) >= DATE_AFTER_MS ? formatDateTime : formatClock)(ms, options.timeZone);
-  const parts = [`Run: ${paint(RUN_STYLE[model.runStatus], model.runStatus.toUpperCase())}`];
+  const reason = model.runStatus === 'stopped' && model.endReason !== null ? ` (${printable(model.endReason)})` : '';
+  const parts = [`Run: ${paint(RUN_STYLE[model.runStatus], model.runStatus.toUpperCase())}${reason}`];
   if (model.runStatus === 'running' && model.currentLevel !== null) parts.push(`level ${model.currentLevel}`);
   if (model.startedAt !== null) parts.push(`started ${when(model.startedAt)}`);
   if (model.endedAt !== null) parts.push(`ended ${when(model.endedAt)}`);
@@ -209,6 +211,7 @@ const OUTCOME: Readonly<Record<FailureRow['outcome'], (paint: Paint) => string>>
   recovered: (paint) => paint('green', '✓ recovered'),
   retrying: (paint) => paint('yellow', '↻ retrying'),
   failed: (paint) => paint('red', '✗ not recovered'),
+  interrupted: (paint) => paint('yellow', '■ interrupted'),
 };
 
 function failureLines(failures: readonly FailureRow[], options: RenderOptions, paint: Paint): string[] {
@@ -235,7 +238,9 @@ function totalLine(model: StatusModel): string {
   const t = model.totals;
   const tasks = t.total === null ? `${t.completed}` : `${t.completed}/${t.total}`;
   const failed = t.failed ? ` (${t.failed} failed)` : '';
-  return `Total: ${formatDuration(t.durationMs)} | Workers: ${t.workers} | Tasks: ${tasks}${failed}`;
+  // A resumed run's wall time holds the gap it was stopped for: the active time is shown beside it.
+  const active = t.activeDurationMs !== null && t.durationMs !== null && t.activeDurationMs < t.durationMs ? ` (active ${formatDuration(t.activeDurationMs)})` : '';
+  return `Total: ${formatDuration(t.durationMs)}${active} | Workers: ${t.workers} | Tasks: ${tasks}${failed}`;
 }
 
 function warnings(model: StatusModel, options: RenderOptions, paint: Paint): string[] {

@@ -16,7 +16,7 @@ tempDirPerTest(rush, 'mahabharatha-rush-', (d) => (dir = d));
 
 rush('runs a 3-level graph with a flaky task on 2 workers and records every moment', async () => {
   copyGraph('small.task-graph.json', dir);
-  const r = await runCli(['rush', '--graph', 'small.task-graph.json', '--workers', '2', '--state-dir', 'state'], { cwd: dir });
+  const r = await runCli(['rush', '--graph', 'small.task-graph.json', '--workers', '2', '--state-dir', 'state'], { cwd: dir, env: { MAHABHARATHA_HEARTBEAT_MS: '50' } });
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stderr, '');
 
@@ -64,7 +64,8 @@ rush('runs a 3-level graph with a flaky task on 2 workers and records every mome
   assert.equal(events.map((e) => e.seq), events.map((_, i) => i + 1));
   assert.is(new Set(events.map((e) => e.producer)).size, 1);
   const types = new Set(events.map((e) => e.type));
-  for (const type of EVENT_TYPES.filter((t) => t !== 'worker_crashed' && t !== 'rush_stopped')) assert.ok(types.has(type), `records ${type}`);
+  // Nothing crashes, stops or is cut short in this run.
+  for (const type of EVENT_TYPES.filter((t) => t !== 'worker_crashed' && t !== 'rush_stopped' && t !== 'task_interrupted')) assert.ok(types.has(type), `records ${type}`);
   const created = events.filter((e) => e.type === 'task_created');
   assert.equal(created.map((e) => e.data).sort((a, b) => (a.taskId < b.taskId ? -1 : 1)), SMALL_TASKS.map((taskId) => ({ taskId, level: Number(taskId.slice(4, 5)) })));
   const firstClaim = events.findIndex((e) => e.type === 'task_claimed');
