@@ -5,10 +5,13 @@
  */
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
+import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
+import type { RunSnapshot } from '../metrics/snapshot';
 import { createMetricsProcessor } from '../pipeline/processor';
 import { RateLimitedWarner } from '../pipeline/warnings';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
 import { DEFAULT_STATE_DIR, detectFeature, listFeatures, upstreamGraphPath } from '../state/layout';
+import { runOrchestratorGone } from '../state/runLock';
 import { openDashboard } from '../views/dashboard';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import type { StatusOptions } from './main';
@@ -18,7 +21,6 @@ import { checkNaiveTz, wantsColor } from './statusText';
 const MAX_DEFERRED_WARNINGS = 10;
 
 const DEFAULT_INTERVAL_MS = 200;
-const DEFAULT_STALL_AFTER_S = 120;
 
 /** What the command reads from its process; tests pass their own. */
 export interface WatchEnvironment {
@@ -51,6 +53,17 @@ export function featureToWatch(asked: string | undefined, stateDir: string, env:
   );
 }
 
+/** Asks the run lock at most once a second (the dashboard asks every frame). */
+function orchestratorWatch(stateDir: string, feature: string, stallAfterMs: number): (snapshot: RunSnapshot, now: number) => boolean {
+  let asked = { at: -Infinity, snapshot: null as RunSnapshot | null, gone: false };
+  return (snapshot, now) => {
+    if (snapshot !== asked.snapshot || now - asked.at >= 1000) {
+      asked = { at: now, snapshot, gone: runOrchestratorGone(stateDir, feature, snapshot, now, stallAfterMs) };
+    }
+    return asked.gone;
+  };
+}
+
 export async function watchCommand(opts: StatusOptions, environment: WatchEnvironment = processEnvironment()): Promise<number> {
   const problem = terminalProblem(environment);
   if (problem) {
@@ -61,6 +74,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
 
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
   const feature = featureToWatch(opts.feature, stateDir, environment.env);
+  const stallAfterMs = opts.stallAfter !== undefined ? opts.stallAfter * 1000 : DEFAULT_STALL_AFTER_MS;
 
   // stderr is the dashboard's terminal too: warnings go to its events log while it is open and
   // are printed after it closed.
@@ -93,7 +107,8 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
     await openDashboard({
       snapshot$: processor.snapshot$,
       now: Date.now,
-      stallAfterMs: (opts.stallAfter ?? DEFAULT_STALL_AFTER_S) * 1000,
+      stallAfterMs,
+      orchestratorGone: orchestratorWatch(stateDir, feature, stallAfterMs),
       // Not wanted: the monochrome theme.
       color: wantsColor(opts, environment.env),
       intervalMs: opts.interval ?? DEFAULT_INTERVAL_MS,

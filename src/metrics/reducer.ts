@@ -184,7 +184,8 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
   if (state.firstEventAt === null || ts < state.firstEventAt) state.firstEventAt = ts;
   if (state.lastEventAt === null || ts > state.lastEventAt) state.lastEventAt = ts;
   if (e.producer !== undefined && e.seq !== undefined) state.seenSeqs.note(e.producer, e.seq);
-  pushRecent(state, e);
+  // Heartbeats say nothing happened: kept out of the recent events, which they would flood.
+  if (e.type !== 'worker_heartbeat') pushRecent(state, e);
   // New work after the run ended means it was resumed: it is running again, its duration grows,
   // and the time it stood stopped is a pause (left out of its active duration).
   if (state.endKind !== null && RESUMES_RUN.has(e.type)) {

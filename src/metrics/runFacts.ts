@@ -94,6 +94,21 @@ export function factsOf(snapshot: RunSnapshot, inputs: FactsInputs): RunFacts {
   };
 }
 
+/**
+ * The workers whose heartbeats stopped (DESIGN §7): live workers of a running run whose last
+ * heartbeat is older than `stallAfterMs`. A task that merely runs long is no stall, and a worker
+ * that never sent a heartbeat (an older log) is never called stalled: nothing says it should have.
+ */
+export function stalledWorkers(snapshot: RunSnapshot, now: number, stallAfterMs: number): number[] {
+  if (snapshot.status !== 'running') return [];
+  const out: number[] = [];
+  for (const w of snapshot.metrics.workerMetrics) {
+    const beat = epochOf(w.lastHeartbeatAt);
+    if (beat !== null && isLive(w) && now - beat > stallAfterMs) out.push(w.workerId);
+  }
+  return out;
+}
+
 /** Level → task count of a graph's tasks. */
 export function levelSizes(tasks: readonly { readonly level: number }[]): Map<number, number> {
   const out = new Map<number, number>();

@@ -13,8 +13,10 @@ import * as fs from 'node:fs';
 import { EMPTY, filter, map, merge, mergeMap, Observable, of, takeUntil } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { eventsFromState, type StateEventsOptions } from '../metrics/stateEvents';
+import * as path from 'node:path';
 import { readStateFile } from '../state/stateManager';
 import { fileChanges } from './fileChanges';
+import { HeartbeatFiles } from './heartbeatFiles';
 
 export type StateSnapshotItem =
   | { readonly kind: 'event'; readonly event: LifecycleEvent }
@@ -45,26 +47,36 @@ export class StateFileDiffer {
   private readonly sent = new Set<string>();
   private version: string | null = null;
   private announced = false;
+  /** Upstream workers' heartbeat files beside the state file: they change without it. */
+  private readonly heartbeats: HeartbeatFiles;
 
   constructor(
     private readonly file: string,
     private readonly options: StateEventsOptions = {},
-  ) {}
+  ) {
+    this.heartbeats = new HeartbeatFiles(path.dirname(file), options);
+  }
 
   read(): StateSnapshotItem[] {
+    const items = this.readState();
+    for (const event of this.heartbeats.read()) items.push({ kind: 'event', event });
+    return this.caughtUp(items);
+  }
+
+  private readState(): StateSnapshotItem[] {
     let st: fs.Stats;
     try {
       st = fs.statSync(this.file);
     } catch {
-      return this.caughtUp([]);
+      return [];
     }
     const version = versionOf(st);
-    if (version === this.version) return this.caughtUp([]);
+    if (version === this.version) return [];
     const read = readStateFile(this.file);
     // Reported once per file version: a file that stays broken is not re-reported at every poll.
     this.version = version;
-    if (E.isLeft(read)) return this.caughtUp([{ kind: 'unreadable', reason: read.left.reason }]);
-    if (read.right === null) return this.caughtUp([]);
+    if (E.isLeft(read)) return [{ kind: 'unreadable', reason: read.left.reason }];
+    if (read.right === null) return [];
     const items: StateSnapshotItem[] = [];
     for (const event of eventsFromState(read.right, this.options).events) {
       const key = factKey(event);
@@ -72,7 +84,7 @@ export class StateFileDiffer {
       this.sent.add(key);
       items.push({ kind: 'event', event });
     }
-    return this.caughtUp(items);
+    return items;
   }
 
   /** `caught_up` after the first read, and after each read that brought something. */

@@ -101,6 +101,11 @@ export function runOrchestratorGone(stateDir: string, feature: string, snapshot:
 }
 
 /** The newest heartbeat of the run's workers (epoch ms), or null when none sent one. */
-function newestHeartbeat(_snapshot: RunSnapshot): number | null {
-  return null;
+function newestHeartbeat(snapshot: RunSnapshot): number | null {
+  let newest: number | null = null;
+  for (const w of snapshot.metrics.workerMetrics) {
+    const at = w.lastHeartbeatAt ? Date.parse(w.lastHeartbeatAt) : NaN;
+    if (Number.isFinite(at) && (newest === null || at > newest)) newest = at;
+  }
+  return newest;
 }

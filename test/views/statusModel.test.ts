@@ -175,6 +175,6 @@ model('reads the worker table from the worker metrics', () => {
     ],
   );
   assert.is(m.totals.durationMs, 240_000);
-  assert.equal(m.totals, { durationMs: 240_000, workers: 3, completed: 6, failed: 0, total: 6 });
+  assert.equal(m.totals, { durationMs: 240_000, activeDurationMs: 240_000, workers: 3, completed: 6, failed: 0, total: 6 });
 });
 model.run();

@@ -21,7 +21,7 @@ export interface OpenDashboardOptions {
   readonly snapshot$: Observable<RunSnapshot>;
   /** The clock (epoch ms). */
   readonly now: () => number;
-  /** A busy worker silent for longer than this is flagged as stalled. */
+  /** A live worker whose heartbeats stopped for longer than this is flagged as stalled. */
   readonly stallAfterMs: number;
   readonly color: boolean;
   /** Minimum time between frames (200 ms: 5 frames a second). */
@@ -37,6 +37,8 @@ export interface OpenDashboardOptions {
   readonly notices$?: Observable<string>;
   /** The feature's task graph, when there is one: the run's size, and each level's (as `status` reads them). */
   readonly graph?: TaskGraph | null;
+  /** Whether the orchestrator of a run that never ended is gone (the run then reads `abandoned`). */
+  readonly orchestratorGone?: (snapshot: RunSnapshot, now: number) => boolean;
   /** Closes the dashboard from outside (a signal, the end of the embedding program). */
   readonly signal?: AbortSignal;
   /** Called after each rendered frame (embedding and tests read what is shown). */
@@ -102,8 +104,9 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
 
     const currentModel = (): DashboardModel => {
       const shown = paused ? paused.snapshot : latest;
+      const now = paused ? paused.at : options.now();
       return dashboardModel(shown ?? waiting, {
-        now: paused ? paused.at : options.now(),
+        now,
         stallAfterMs: options.stallAfterMs,
         selectedWorker,
         paused: paused !== null,
@@ -112,6 +115,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
         ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
         notices,
         graph: options.graph ?? null,
+        orchestratorGone: shown !== null && options.orchestratorGone !== undefined && options.orchestratorGone(shown, now),
       });
     };
 

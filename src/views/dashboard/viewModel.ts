@@ -7,7 +7,7 @@ import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetric
 import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
-import type { RunFacts } from '../../metrics/runFacts';
+import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';
 import { anomalies, ingestSummary, runFactsOf, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
@@ -17,7 +17,7 @@ import { formatWholeSeconds } from './time';
 export interface DashboardModelOptions {
   /** The clock (epoch ms): elapsed time, ages and running durations are measured to it. */
   readonly now: number;
-  /** A busy worker silent for longer than this is flagged as stalled. */
+  /** A live worker whose heartbeats stopped for longer than this is flagged as stalled. */
   readonly stallAfterMs: number;
   /** Worker id chosen with ↑/↓; null: the first worker. */
   readonly selectedWorker: number | null;
@@ -94,9 +94,11 @@ export interface WorkerRow {
   readonly failed: number;
   readonly avg: string;
   readonly utilization: string;
-  /** Age of its last event (`12s`). */
+  /** How long its current task has run (`1m05s`), `-` when idle. */
+  readonly runningFor: string;
+  /** Age of its last event (`12s`); `-` once the worker stopped. */
   readonly lastEvent: string;
-  /** Busy (has a current task) and silent for longer than the stall threshold. */
+  /** Live, and its heartbeats stopped for longer than the stall threshold (`stalledWorkers`). */
   readonly stalled: boolean;
 }
 
@@ -164,6 +166,7 @@ const WORKER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'id', header: 'W', width: 3, priority: 0, align: 'right' },
   { key: 'state', header: 'STATE', width: 8, priority: 0 },
   { key: 'task', header: 'TASK', width: 10, priority: 0, maxWidth: 24 },
+  { key: 'runningFor', header: 'FOR', width: 6, priority: 1, align: 'right' },
   { key: 'init', header: 'INIT', width: 6, priority: 5, align: 'right' },
   { key: 'done', header: 'DONE', width: 4, priority: 2, align: 'right' },
   { key: 'failed', header: 'FAIL', width: 4, priority: 3, align: 'right' },
@@ -180,8 +183,9 @@ const HELP_LINES: readonly string[] = [
   'Enter       the selected worker’s tasks',
   'p           pause / resume updates',
   '',
-  'STALLED: a busy worker silent for longer',
-  'than --stall-after. ETA is an estimate.',
+  'STALLED: a live worker whose heartbeats',
+  'stopped for --stall-after. FOR: how long',
+  'its task has run. ETA is an estimate.',
 ];
 
 const HINTS: readonly string[] = [
@@ -212,7 +216,8 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     cellsOf: levelCells,
   });
 
-  const workerRows = snapshot.metrics.workerMetrics.map((w) => workerRowOf(w, snapshot, options));
+  const stalledIds = new Set(stalledWorkers(snapshot, options.now, options.stallAfterMs));
+  const workerRows = snapshot.metrics.workerMetrics.map((w) => workerRowOf(w, stalledIds.has(w.workerId), options.now));
   const selectedIndex = workerRows.length === 0 ? null : Math.max(0, workerRows.findIndex((r) => r.id === options.selectedWorker));
   const selectedWorker = selectedIndex === null ? null : (workerRows[selectedIndex]?.id ?? null);
   const workersTable = buildTable(WORKER_COLUMNS, workerRows, {
@@ -222,7 +227,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     selected: selectedIndex,
     cellsOf: workerCells,
   });
-  const stalled = workerRows.filter((r) => r.stalled).length;
+  const stalled = stalledIds.size;
 
   return {
     layout,
@@ -438,11 +443,15 @@ function levelCells(r: LevelRow): Record<string, Cell> {
   };
 }
 
-function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: DashboardModelOptions): WorkerRow {
-  const last = epochOf(w.lastEventAt);
-  const age = last === null ? null : Math.max(0, options.now - last);
+const GONE = new Set(['stopped', 'crashed']);
+
+function workerRowOf(w: WorkerMetrics, stalled: boolean, now: number): WorkerRow {
+  const live = !GONE.has(w.status ?? '');
+  const since = (iso: string | null | undefined): number | null => {
+    const at = epochOf(iso);
+    return at === null ? null : Math.max(0, now - at);
+  };
   const busy = typeof w.currentTask === 'string' && w.currentTask !== '';
-  const live = snapshot.status === 'running' || snapshot.status === 'pending';
   return {
     id: w.workerId,
     state: w.status ?? '-',
@@ -452,9 +461,10 @@ function workerRowOf(w: WorkerMetrics, snapshot: RunSnapshot, options: Dashboard
     failed: w.tasksFailed,
     avg: formatDuration(workerAvgMs(w)),
     utilization: formatPercent(w.utilization ?? null),
-    lastEvent: formatWholeSeconds(age),
-    // Once the run has ended nobody is waiting on the worker: no alarm on a finished run.
-    stalled: live && busy && age !== null && age > options.stallAfterMs,
+    runningFor: busy ? formatWholeSeconds(since(w.currentTaskStartedAt)) : '-',
+    // A stopped worker's last event only grows older: it says nothing any more.
+    lastEvent: live ? formatWholeSeconds(since(w.lastEventAt)) : '-',
+    stalled,
   };
 }
 
@@ -465,6 +475,7 @@ function workerCells(r: WorkerRow): Record<string, Cell> {
     id: { text: String(r.id) },
     state: r.stalled ? { text: 'STALLED', tone: 'alert' } : { text: r.state, tone: WORKER_TONE[r.state] ?? 'normal' },
     task: { text: r.task },
+    runningFor: { text: r.runningFor },
     init: { text: r.init },
     done: { text: String(r.done) },
     failed: { text: String(r.failed), tone: r.failed > 0 ? 'alert' : 'normal' },

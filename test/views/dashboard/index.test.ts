@@ -227,8 +227,8 @@ const frames = suite('openDashboard: frames');
 
 frames('renders once for an unchanged view, then again when the clock second ticks', async () => {
   const scheduler = new TestScheduler(() => undefined);
-  let now = T0 + 20_000;
-  const d = start(new BehaviorSubject(complete()), [120, 40], { scheduler, now: () => now, intervalMs: 200 });
+  let now = T0 + 7_000;
+  const d = start(new BehaviorSubject(midway()), [120, 40], { scheduler, now: () => now, intervalMs: 200 });
   await d.frame(any);
   const advance = (ms: number) => {
     scheduler.maxFrames = scheduler.frame + ms;
@@ -236,11 +236,25 @@ frames('renders once for an unchanged view, then again when the clock second tic
   };
   advance(10_000); // 50 ticks, nothing changed on screen
   assert.is(d.frames.length, 1);
-  // A completed run's figures are frozen, but the workers' last-event ages are clocks.
+  // A running run's elapsed time is a clock.
   now += 1_000;
   advance(200);
   assert.is(d.frames.length, 2);
-  assert.match(d.frames[1]?.text().join('\n') ?? '', /stopped/);
+  assert.match(d.frames[1]?.text().join('\n') ?? '', /elapsed 8s/);
+  d.tty.press('q');
+  await d.closed;
+});
+
+frames('keeps a finished run still: its figures are frozen and its stopped workers show no growing age', async () => {
+  const scheduler = new TestScheduler(() => undefined);
+  let now = T0 + 20_000;
+  const d = start(new BehaviorSubject(complete()), [120, 40], { scheduler, now: () => now, intervalMs: 200 });
+  await d.frame(any);
+  now += 3_600_000;
+  scheduler.maxFrames = scheduler.frame + 1_000;
+  scheduler.flush();
+  assert.is(d.frames.length, 1);
+  assert.match(d.frames[0]?.text().join('\n') ?? '', /stopped/);
   d.tty.press('q');
   await d.closed;
 });

@@ -59,7 +59,7 @@ full('places levels on the left and workers on the right with their values', () 
   assert.ok(levelRow, 'level 2 row');
   const workersAt = levelRow.indexOf('│', 2) + 1;
   assert.ok(workersAt > 40 && workersAt < 70, `workers panel starts at column ${workersAt}`);
-  assert.match(rows.join('\n'), / {2}1 running {2}L2-C +300ms +2 +0 +1\.7s +73% +1s│/);
+  assert.match(rows.join('\n'), / {2}1 running {2}L2-C +1s +300ms +2 +0 +1\.7s +73% +1s│/);
   assert.match(rows.join('\n'), /│LVL STATUS +DONE DURATION +AVG +P95/);
 });
 
@@ -87,7 +87,7 @@ compact('shows header, levels and workers without boxes at 80×24', () => {
   assert.match(rows[0] ?? '', /^dash-demo {2}RUNNING {2}elapsed 7s/);
   assert.match(rows[1] ?? '', /^█+░+ {2}4\/8 \(50%\)/);
   assert.match(rows[2] ?? '', /^LVL STATUS +DONE DURATION +AVG +P50 +P95$/);
-  assert.match(rows[7] ?? '', /^ {2}W STATE +TASK +INIT DONE FAIL +AVG UTIL +LAST$/);
+  assert.match(rows[7] ?? '', /^ {2}W STATE +TASK +FOR +INIT DONE FAIL +AVG UTIL +LAST$/);
   assert.not.ok(text.includes('┌'), 'no boxes');
   assert.not.ok(text.includes('Events'));
   assert.is(rows[23], 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
@@ -122,7 +122,8 @@ mono('uses no colour at all, and the bars are still drawn', () => {
 });
 
 mono('marks a stalled worker with a word, not a colour', () => {
-  const { text } = render(midway(), 120, 40, { color: false, model: { now: T0 + 200_000 } });
+  const silent = midway(T0 + 200_000, [{ kind: 'event', event: { type: 'worker_heartbeat', ts: T0 + 5_500, data: { workerId: 1 } } }]);
+  const { text } = render(silent, 120, 40, { color: false, model: { now: T0 + 200_000 } });
   assert.match(text, / {2}1 STALLED {2}L2-C/);
   assert.match(text, /1 STALLED/);
 });

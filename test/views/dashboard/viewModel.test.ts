@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRunState, snapshotOf } from '../../../src/metrics/reducer';
+import { createRunState, snapshotOf, type ReducerInput } from '../../../src/metrics/reducer';
 import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
@@ -188,17 +188,32 @@ workers('gives each worker its state, task, timings and last event age', () => {
   );
 });
 
-workers('flags a busy worker silent for longer than the threshold as stalled, and only that one', () => {
-  // Worker 1 took L2-C at 5.5 s and has said nothing since.
-  const at = (age: number) => model(midway(), { now: T0 + 5_500 + age }).workers;
+workers('flags a live worker whose heartbeats stopped as stalled, never one merely running a long task', () => {
+  const beat = (workerId: number, ts: number): ReducerInput => ({ kind: 'event', event: { type: 'worker_heartbeat', ts, data: { workerId } } });
+  // Every worker beats at 5.5 s; workers 2 and 3 go on beating, worker 1 (on L2-C since 5.5 s) falls silent.
+  const run = (now: number) => midway(now, [beat(1, T0 + 5_500), beat(2, T0 + 5_500), beat(3, T0 + 5_500), beat(2, now - 1000), beat(3, now - 1000)]);
+  const at = (age: number, options: Partial<DashboardModelOptions> = {}) => model(run(T0 + 5_500 + age), { now: T0 + 5_500 + age, ...options }).workers;
   assert.equal(at(120_000).rows.map((r) => r.stalled), [false, false, false]);
   const late = at(121_000);
   assert.equal(late.rows.map((r) => r.stalled), [true, false, false]);
   assert.is(late.stalled, 1);
   assert.equal(late.table.rows[0]?.cells.map((c) => c.text).slice(0, 3), ['1', 'STALLED', 'L2-C']);
-  assert.ok(text(model(midway(), { now: T0 + 126_500 }).header.lines[0] ?? []).includes('1 STALLED'));
+  assert.ok(text(model(run(T0 + 126_500), { now: T0 + 126_500 }).header.lines[0] ?? []).includes('1 STALLED'));
   // A shorter threshold flags it sooner.
-  assert.ok(model(midway(), { now: T0 + 5_500 + 16_000, stallAfterMs: 15_000 }).workers.rows[0]?.stalled);
+  assert.ok(at(16_000, { stallAfterMs: 15_000 }).rows[0]?.stalled);
+  // Its heartbeats going on, a task of ten minutes is no stall; nor is one in a log without heartbeats.
+  const beating = midway(T0 + 600_000, [beat(1, T0 + 599_000)]);
+  assert.equal(model(beating, { now: T0 + 600_000 }).workers.rows.map((r) => r.stalled), [false, false, false]);
+  assert.equal(model(midway(T0 + 600_000), { now: T0 + 600_000 }).workers.rows.map((r) => r.stalled), [false, false, false]);
+});
+
+workers('shows how long each busy worker’s task has run, and no last-event age for a stopped worker', () => {
+  const rows = model(midway(T0 + 7_000), { now: T0 + 7_000 }).workers.rows;
+  assert.equal(rows.map((r) => r.runningFor), ['1s', '-', '-'], 'L2-C on worker 1 since 5.5 s');
+  const stopped = midway(T0 + 60_000, [{ kind: 'event', event: { type: 'worker_stopped', ts: T0 + 8_000, data: { workerId: 2 } } }]);
+  const later = model(stopped, { now: T0 + 60_000 }).workers.rows;
+  assert.is(later[1]?.lastEvent, '-');
+  assert.is(later[2]?.lastEvent, '55s', 'a live worker’s last event (its failure of L2-C at 5 s) keeps its age');
 });
 
 workers('selects the first worker by default and follows the chosen one', () => {
