@@ -134,6 +134,42 @@ Json('reads an upstream state dir: naive stamps in the given zone, levels from t
   }),
 );
 
+Json('an upstream state dir without a task graph: no size, no ETA, as status says ("three answers" no more)', () =>
+  withTempDir((root) => {
+    const stateDir = path.join(root, '.mahabharatha', 'state');
+    fs.mkdirSync(stateDir, { recursive: true });
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 27, 8, 0, s)).toISOString().replace('Z', '+00:00');
+    const tasks: Record<string, unknown> = {};
+    for (let i = 1; i <= 7; i++) {
+      const done = i <= 4;
+      tasks[`UP-L1-00${i}`] = done
+        ? { status: 'complete', worker_id: 1 + (i % 2), claimed_at: at(i * 10), started_at: at(i * 10), completed_at: at(i * 10 + 8), duration_ms: 8000 }
+        : { status: i === 5 ? 'in_progress' : 'pending', worker_id: i === 5 ? 1 : null, claimed_at: i === 5 ? at(60) : null };
+    }
+    fs.writeFileSync(
+      statePath(stateDir, 'up'),
+      JSON.stringify({
+        feature: 'up',
+        started_at: at(0),
+        current_level: 1,
+        tasks,
+        workers: { '1': { worker_id: 1, status: 'running', started_at: at(1) }, '2': { worker_id: 2, status: 'running', started_at: at(1) } },
+        levels: { '1': { status: 'running', started_at: at(2) } },
+        execution_log: [],
+        metrics: { tasks_total: 42 },
+        paused: false,
+        error: null,
+      }),
+    );
+    const doc = JSON.parse(cli(['--feature', 'up'], root).stdout) as Record<string, any>;
+    assert.equal([doc.run.size_known, doc.run.tasks_total, doc.run.progress, doc.run.eta_ms], [false, null, null, null]);
+    assert.is(doc.metrics.eta_ms, null, 'no estimate over the tasks seen so far');
+    const text = spawnSync(process.execPath, [CLI, 'status', '--feature', 'up'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'UTC', NO_COLOR: '1' } }).stdout;
+    assert.match(text, /\(total unknown\)/);
+    assert.not.match(text, /ETA/);
+  }),
+);
+
 Json('finds the feature from MAHABHARATHA_FEATURE', () =>
   withTempDir((root) => {
     ownRun(root, 'alpha');

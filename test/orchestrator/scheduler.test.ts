@@ -180,7 +180,7 @@ s('a task failing every attempt stops the run after its level, without level_com
   h.scheduler.workerReady(1);
   h.runToEnd({ A: 99 });
   const outcome = await h.outcome();
-  assert.equal(outcome, { status: 'failed', error: 'level 1: task A failed after 2 attempts: exit 1' });
+  assert.equal(outcome, { status: 'failed', error: 'level 1: task A failed after 2 attempts: exit 1', reason: 'failed_task' });
   assert.is(h.events.filter((e) => e.type === 'task_failed').length, 2);
   assert.ok(h.events.some((e) => e.type === 'task_complete' && e.data.taskId === 'B'), 'the rest of the level ran');
   assert.not.ok(h.types().includes('level_complete'));
@@ -202,7 +202,7 @@ s('a task whose same-level dependency failed is reported as not run', async () =
   h.scheduler.start();
   h.scheduler.workerReady(1);
   h.runToEnd({ A: 1 });
-  assert.equal(await h.outcome(), { status: 'failed', error: 'level 1: task A failed after 1 attempt: exit 1; B could not run' });
+  assert.equal(await h.outcome(), { status: 'failed', error: 'level 1: task A failed after 1 attempt: exit 1; B could not run', reason: 'failed_task' });
   const last = h.progress[h.progress.length - 1];
   assert.equal(last, { kind: 'level_failed', at: last?.at ?? 0, level: 1, failed: ['A'], blocked: ['B'] });
 });
@@ -261,7 +261,7 @@ s('the run fails when every worker is gone', async () => {
   h.scheduler.workerReady(1);
   h.scheduler.workerGone(1, 'worker exited on SIGKILL');
   const outcome = await h.outcome();
-  assert.ok(outcome?.status === 'failed' && outcome.error.includes('every worker has exited'));
+  assert.ok(outcome?.status === 'failed' && outcome.error.includes('every worker has exited') && outcome.reason === 'error');
 });
 
 s('ignores a report about a task the worker does not hold', () => {
