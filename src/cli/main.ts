@@ -5,7 +5,9 @@
  * Exit codes (DESIGN §6): 0 ok, 1 runtime error, 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { printable } from '../events/printable';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { survivePipeClose, writeRaw } from './terminal';
 
 const intArg =
   (min: number) =>
@@ -104,6 +106,9 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
 }
 
 function main(argv: string[]): void {
+  // A reader that goes away (`| head -1`) ends the printing, never the command.
+  survivePipeClose(process.stdout);
+  survivePipeClose(process.stderr);
   const run = (task: () => Promise<number>): void => {
     task().then(
       (code) => {
@@ -111,11 +116,11 @@ function main(argv: string[]): void {
       },
       (err: unknown) => {
         if (err instanceof UsageError || err instanceof RuntimeError) {
-          process.stderr.write(`mahabharatha: ${err.message}\n`);
+          writeRaw(process.stderr, `mahabharatha: ${printable(err.message)}\n`);
           process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.runtime;
         } else {
           // A bug, not a user mistake: fail loudly, with the stack.
-          process.stderr.write(`mahabharatha: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+          writeRaw(process.stderr, `mahabharatha: internal error: ${printable((err as Error)?.stack ?? String(err))}\n`);
           process.exitCode = EXIT.runtime;
         }
       },

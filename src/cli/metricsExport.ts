@@ -4,6 +4,7 @@
  * atomically, parent directories created) or to stdout.
  */
 import * as path from 'node:path';
+import { printable, printableJson } from '../events/printable';
 import { FeatureMetrics } from '../metrics/types';
 import { writeFileAtomic } from '../state/atomicWrite';
 import { isDirectory } from '../state/layout';
@@ -24,7 +25,7 @@ export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonC
   const resolved = resolveFeature(opts, io.env);
   if (resolved.kind === 'graph-only') throw new RuntimeError(`feature ${resolved.feature} has not run yet: no metrics to export`);
   const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, io.now());
-  const json = `${JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2)}\n`;
+  const json = `${printableJson(JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2))}\n`;
   if (opts.out === undefined || opts.out === '-') {
     io.stdout.write(json);
     return EXIT.ok;
@@ -37,6 +38,6 @@ export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonC
   } catch (err) {
     throw new RuntimeError(`cannot write ${opts.out}: ${(err as Error).message}`);
   }
-  io.stderr.write(`metrics of ${resolved.feature} written to ${opts.out}\n`);
+  io.stderr.write(`${printable(`metrics of ${resolved.feature} written to ${opts.out}`)}\n`);
   return EXIT.ok;
 }

@@ -9,6 +9,7 @@ import { readGraph } from '../orchestrator/readGraph';
 import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
 import { DEFAULT_STATE_DIR } from '../state/layout';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { writeLine } from './terminal';
 import type { RushOptions } from './main';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
@@ -28,16 +29,16 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
         retries: opts.retries,
         stateDir,
         resume: opts.resume === true,
-        progress: (line) => process.stdout.write(`${line}\n`),
+        progress: (line) => writeLine(process.stdout, line),
       },
       onStarted,
     ),
   );
   if (result.status === 'stopped') {
     const again = ['--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
-    process.stdout.write(`continue with: mahabharatha rush ${again.map(quote).join(' ')}\n`);
+    writeLine(process.stdout, `continue with: mahabharatha rush ${again.map(quote).join(' ')}`);
   }
-  if (result.status === 'nothing_to_do') process.stdout.write(`nothing to resume: every task of ${graph.right.feature} is complete\n`);
+  if (result.status === 'nothing_to_do') writeLine(process.stdout, `nothing to resume: every task of ${graph.right.feature} is complete`);
   return exitCodeOf(result);
 }
 

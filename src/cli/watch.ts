@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
+import { printable } from '../events/printable';
 import { createMetricsProcessor } from '../pipeline/processor';
 import { RateLimitedWarner } from '../pipeline/warnings';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
@@ -107,7 +108,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
     for (const s of signals) process.removeListener(s, onSignal);
     notices$.complete();
     await processor.close();
-    for (const line of deferred) process.stderr.write(`mahabharatha: ${line}\n`);
+    for (const line of deferred) process.stderr.write(`mahabharatha: ${printable(line)}\n`);
   }
   if (signalled === 'SIGINT') return EXIT.sigint;
   if (signalled === 'SIGTERM') return EXIT.sigterm;
