@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventOf, EventType, LifecycleEvent } from '../events/codecs';
 import { eventLine } from '../events/decode';
 import type { OrchestratorEvents } from '../sources/inProcess';
+import { openAppendSync } from '../state/safeFiles';
 
 /** Appends one lifecycle event now (or stamped `at`, epoch ms) and returns it as recorded. */
 export type RecordEvent = <K extends EventType>(type: K, data: EventOf<K>['data'], at?: number) => EventOf<K>;
@@ -35,7 +36,8 @@ export class EventLogAppender {
     private readonly options: EventLogOptions,
   ) {
     this.producer = options.producer ?? newProducerId();
-    this.fd = fs.openSync(file, 'a+');
+    // Never through a symlink, only a regular file (DESIGN §8): refused with a clear error.
+    this.fd = openAppendSync(file);
     this.offset = fs.fstatSync(this.fd).size;
     if (this.offset > 0 && !endsWithNewline(this.fd, this.offset)) {
       // A writer killed mid-line left a torn tail: end it, so our first line stands on its own

@@ -14,13 +14,14 @@ import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
-import { eventsPath, statePath } from '../state/layout';
+import { eventsPath, rejectedPath, statePath } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
+import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds } from './progress';
 import { killGroup } from './runCommand';
-import { acquireRunLock } from '../state/runLock';
+import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
 import type { ValidGraph } from './validateGraph';
 import { startWorker, WorkerProcess } from './workerProcess';
@@ -68,6 +69,7 @@ const STOP_GRACE_MS = 3000;
 export async function startRush(options: RushOptions): Promise<Rush> {
   const { graph, stateDir } = options;
   const feature = graph.feature;
+  refuseUnsafeFiles(stateDir, feature);
   const hasRun = fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature));
   if (!options.resume && hasRun) {
     throw new RushRefused(`a run of ${feature} already exists in ${stateDir}; continue it with --resume, or use another --state-dir`);
@@ -302,6 +304,20 @@ class RunInProgress {
     else if (outcome.status === 'failed') this.say(`rush failed: ${error}`);
     else this.say(`rush stopped${this.stopSignal ? ` by ${this.stopSignal}` : ''}: ${done} of ${total} tasks complete`);
     return { status: outcome.status, error, signal: this.stopSignal, snapshot };
+  }
+}
+
+/**
+ * Every file the run writes, checked before anything is written: a symlink (or a FIFO, a device)
+ * planted in place of one is refused, and left untouched (DESIGN §8).
+ */
+function refuseUnsafeFiles(stateDir: string, feature: string): void {
+  for (const file of [statePath(stateDir, feature), eventsPath(stateDir, feature), rejectedPath(stateDir, feature), lockPath(stateDir, feature)]) {
+    try {
+      refuseUnsafeTarget(file);
+    } catch (err) {
+      throw new RushRefused((err as Error).message);
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { FeatureMetrics } from '../metrics/types';
 import { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { initialState, LevelState, StateFile, TaskState, WorkerState } from './codecs';
 import { statePath } from './layout';
+import { readNoFollowSync } from './safeFiles';
 import { makeDirs } from './makeDirs';
 
 export interface StateManagerOptions {
@@ -101,7 +102,7 @@ export function decodeStateBytes(bytes: Buffer): E.Either<string, StateFile> {
 export function readStateFile(file: string): E.Either<StateReadError, StateFile | null> {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readNoFollowSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return E.right(null);
