@@ -135,6 +135,8 @@ interface StartingPoint {
   readonly restored: RunState | null;
   readonly recovered: boolean;
   readonly mode: InputMode;
+  /** The stored checkpoint held a figure out of range (counted as an `out_of_range` input). */
+  readonly outOfRange?: string;
 }
 
 function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null): InputMode {
@@ -166,14 +168,23 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
     else prev = read.right;
   }
-  const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev);
+  const logExists = fs.existsSync(eventsPath(stateDir, feature));
+  const mode = inputMode(sources, logExists, prev);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
   const checkpoint = mode === 'log' && options.replay !== true ? storedCheckpoint(prev) : null;
   if (checkpoint === null) return { manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
-    warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);
-    return { manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
+    warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left.message}); rebuilding from the events log`);
+    return {
+      manager,
+      checkpoint: null,
+      restored: null,
+      recovered: recovered || options.persist === true,
+      // With no log to rebuild from, the state file itself is the record, when it may be read.
+      mode: !logExists && sources.stateFile ? 'state' : mode,
+      ...(restored.left.outOfRange ? { outOfRange: restored.left.message } : {}),
+    };
   }
   return { manager, checkpoint, restored: restored.right, recovered, mode };
 }
@@ -302,7 +313,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
       )
     : EMPTY;
 
-  const initial: SourceInput[][] = start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' }]] : [];
+  const initial: SourceInput[][] = [
+    ...(start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' } as const]] : []),
+    ...(start.outOfRange !== undefined ? [[{ kind: 'rejected', reason: 'out_of_range', detail: start.outOfRange, line: null, from: 'checkpoint' } as const]] : []),
+  ];
 
   // ---- readiness: every replaying source has caught up once ------------------------------------
   let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0);
@@ -330,6 +344,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   const reportRejected = (input: RejectedInput): void => {
     if (input.reason === 'unknown_type') return; // a newer producer's event: counted, not quarantined
+    if (input.from === 'checkpoint') return; // said when the checkpoint was read; not a line to quarantine
     quarantine?.add(input);
     const where = input.offset !== undefined ? ` at byte ${input.offset}` : '';
     warner.warn(`skipped a bad line${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);
