@@ -36,6 +36,7 @@ export interface RushOptions {
   retries: number;
   stateDir?: string;
   resume?: boolean;
+  cwd?: string;
 }
 
 export interface DemoOptions {
@@ -75,11 +76,12 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .alias('kurukshetra')
     .description('execute a task graph on parallel worker processes')
     .option('-g, --graph <file>', 'task graph (upstream task-graph.json format)')
-    .option('-n, --workers <n>', 'number of worker processes', intArg(1), 3)
+    .option('-n, --workers <n>', 'number of worker processes (at most the widest level’s tasks, and 256)', intArg(1), 3)
     .option('-f, --feature <name>', 'feature name (default: the graph’s `feature`)')
     .option('-r, --retries <n>', 'retries of a failed task', intArg(0), 2)
     .option('--state-dir <dir>', 'state directory')
     .option('--resume', 'continue a stopped run, skipping completed tasks')
+    .option('--cwd <dir>', 'directory the task commands run in (default: the current directory)')
     .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
 
   program

@@ -80,6 +80,11 @@ export interface MetricsProcessorOptions {
   readonly onWarning?: (message: string) => void;
   /** Size cap of `{feature}.rejected.jsonl` (default 10 MB). */
   readonly rejectedCapBytes?: number;
+  /**
+   * Told of each failed state write; returning true means the caller deals with it (no warning:
+   * `rush` stops on a full disk instead of retrying).
+   */
+  readonly onWriteError?: (error: unknown) => boolean;
   /** `{feature}.json` as the caller has just read it, so that it is not read again (a large one takes a while). */
   readonly stateFileRead?: StateFile;
   /**
@@ -441,7 +446,8 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
         // A level completed in a replay of old events needs no write of its own: the throttled ones cover it.
         .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: (c) => live && completesALevel(c) }))
         .subscribe((outcome) => {
-          if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describeError(outcome.error)}); will retry`);
+          if (outcome.ok || options.onWriteError?.(outcome.error) === true) return;
+          warner.warn(`cannot write ${statePath(stateDir, feature)} (${describeError(outcome.error)}); will retry`);
         })
     : null;
 
