@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lockPath } from '../../src/orchestrator/runLock';
+import { lockPath } from '../../src/state/runLock';
 import { tempDirPerTest } from '../helpers/tempDir';
 import { MAIN, readEvents, requireBuild, runCli } from '../orchestrator/cliHarness';
 

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { lockPath } from '../../src/orchestrator/runLock';
+import { lockPath } from '../../src/state/runLock';
 import { eventsPath, statePath } from '../../src/state/layout';
 import { readStateFile } from '../../src/state/stateManager';
 import { bindFile, canMount, fillUp, mountTmpfs, unmount } from '../helpers/smallDisk';
