@@ -11,15 +11,15 @@ import { DEMO_GRAPH } from '../orchestrator/demo';
 import { parseGraph } from '../orchestrator/readGraph';
 import type { RushResult } from '../orchestrator/rush';
 import type { DemoOptions } from './main';
-import { checkWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
+import { capWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
 import { statusTextCommand, wantsColor } from './statusText';
+import { writeLine, writeRaw } from './terminal';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
 const STALL_AFTER_MS = 15_000;
 const DASHBOARD_INTERVAL_MS = 250;
 
 export async function demoCommand(opts: DemoOptions): Promise<number> {
-  checkWorkers(opts.workers);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahabharatha-demo-'));
   const stateDir = path.resolve(opts.stateDir ?? path.join(runDir, '.mahabharatha', 'state'));
   const graphFile = path.join(runDir, 'task-graph.json');
@@ -32,7 +32,8 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
 
   const live = wantsDashboard();
   const color = wantsColor({ color: true }, process.env);
-  const options = { graph: graph.right, cwd: runDir, workers: opts.workers, retries: 2, stateDir };
+  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stderr, line));
+  const options = { graph: graph.right, cwd: runDir, workers, retries: 2, stateDir };
   let result: RushResult;
   if (live) {
     // Loaded only on this path: blessed is heavy.
@@ -56,13 +57,13 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     if (result.status === 'stopped') close.abort();
     await shown;
   } else {
-    process.stdout.write(`demo: ${graph.right.tasks.length} tasks in ${graph.right.levels.length} levels on ${opts.workers} workers, in ${runDir}\n`);
-    result = await withStopSignals((onStarted) => runUntilDone({ ...options, progress: (line) => process.stdout.write(`${line}\n`) }, onStarted));
+    writeLine(process.stdout, `demo: ${graph.right.tasks.length} tasks in ${graph.right.levels.length} levels on ${workers} workers, in ${runDir}`);
+    result = await withStopSignals((onStarted) => runUntilDone({ ...options, progress: (line) => writeLine(process.stdout, line) }, onStarted));
   }
 
-  process.stdout.write('\n');
+  writeRaw(process.stdout, '\n');
   await statusTextCommand({ feature, stateDir, color: live && color });
-  process.stdout.write(`\nstate: ${stateDir}\nlook again: npx mahabharatha status --state-dir ${stateDir}   (live: add --watch)\n`);
+  writeLine(process.stdout, `\nstate: ${stateDir}\nlook again: npx mahabharatha status --state-dir ${stateDir}   (live: add --watch)`);
   return exitCodeOf(result);
 }
 

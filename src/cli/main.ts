@@ -5,7 +5,9 @@
  * Exit codes (DESIGN §6): 0 ok, 1 runtime error, 2 usage error.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { printable } from '../events/printable';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { survivePipeClose, writeRaw } from './terminal';
 
 const intArg =
   (min: number) =>
@@ -34,6 +36,7 @@ export interface RushOptions {
   retries: number;
   stateDir?: string;
   resume?: boolean;
+  cwd?: string;
 }
 
 export interface DemoOptions {
@@ -73,11 +76,12 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .alias('kurukshetra')
     .description('execute a task graph on parallel worker processes')
     .option('-g, --graph <file>', 'task graph (upstream task-graph.json format)')
-    .option('-n, --workers <n>', 'number of worker processes', intArg(1), 3)
+    .option('-n, --workers <n>', 'number of worker processes (at most the widest level’s tasks, and 256)', intArg(1), 3)
     .option('-f, --feature <name>', 'feature name (default: the graph’s `feature`)')
     .option('-r, --retries <n>', 'retries of a failed task', intArg(0), 2)
     .option('--state-dir <dir>', 'state directory')
     .option('--resume', 'continue a stopped run, skipping completed tasks')
+    .option('--cwd <dir>', 'directory the task commands run in (default: the current directory)')
     .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
 
   program
@@ -104,6 +108,9 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
 }
 
 function main(argv: string[]): void {
+  // A reader that goes away (`| head -1`) ends the printing, never the command.
+  survivePipeClose(process.stdout);
+  survivePipeClose(process.stderr);
   const run = (task: () => Promise<number>): void => {
     task().then(
       (code) => {
@@ -111,11 +118,11 @@ function main(argv: string[]): void {
       },
       (err: unknown) => {
         if (err instanceof UsageError || err instanceof RuntimeError) {
-          process.stderr.write(`mahabharatha: ${err.message}\n`);
+          writeRaw(process.stderr, `mahabharatha: ${printable(err.message)}\n`);
           process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.runtime;
         } else {
           // A bug, not a user mistake: fail loudly, with the stack.
-          process.stderr.write(`mahabharatha: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+          writeRaw(process.stderr, `mahabharatha: internal error: ${printable((err as Error)?.stack ?? String(err))}\n`);
           process.exitCode = EXIT.runtime;
         }
       },

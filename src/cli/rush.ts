@@ -7,45 +7,62 @@ import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { readGraph } from '../orchestrator/readGraph';
 import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
-import { DEFAULT_STATE_DIR } from '../state/layout';
+import { DEFAULT_STATE_DIR, isDirectory } from '../state/layout';
+import type { ValidGraph } from '../orchestrator/validateGraph';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { writeLine } from './terminal';
 import type { RushOptions } from './main';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
   if (!opts.graph) throw new UsageError('rush needs --graph FILE (a task-graph.json)');
-  checkWorkers(opts.workers);
+  // Task commands run where rush was started (DESIGN §5), never in the graph file's folder.
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  if (!isDirectory(cwd)) throw new UsageError(`--cwd ${opts.cwd ?? cwd}: not a directory`);
   const graphFile = path.resolve(opts.graph);
   const graph = readGraph(graphFile, opts.feature === undefined ? {} : { feature: opts.feature });
   if (E.isLeft(graph)) throw new RuntimeError(graph.left.replace(graphFile, opts.graph));
   const stateDir = path.resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
+  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stdout, line));
 
   const result = await withStopSignals((onStarted) =>
     runUntilDone(
       {
         graph: graph.right,
-        cwd: path.dirname(graphFile),
-        workers: opts.workers,
+        cwd,
+        workers,
         retries: opts.retries,
         stateDir,
         resume: opts.resume === true,
-        progress: (line) => process.stdout.write(`${line}\n`),
+        progress: (line) => writeLine(process.stdout, line),
       },
       onStarted,
     ),
   );
-  if (result.status === 'stopped') {
-    const again = ['--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
-    process.stdout.write(`continue with: mahabharatha rush ${again.map(quote).join(' ')}\n`);
+  const again = ['--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
+  if (result.status === 'fault') {
+    // One line (DESIGN §8): what failed, what was kept, what to do.
+    throw new RuntimeError(`${result.error}; the run is stopped and its last good state kept; free some space, then continue with: mahabharatha rush ${again.map(quote).join(' ')}`);
   }
-  if (result.status === 'nothing_to_do') process.stdout.write(`nothing to resume: every task of ${graph.right.feature} is complete\n`);
+  if (result.status === 'stopped') {
+    writeLine(process.stdout, `continue with: mahabharatha rush ${again.map(quote).join(' ')}`);
+  }
+  if (result.status === 'nothing_to_do') writeLine(process.stdout, `nothing to resume: every task of ${graph.right.feature} is complete`);
   return exitCodeOf(result);
 }
 
-/** Each worker is a node process: past this, a typo (`-n 300`) rather than a plan. */
-const MAX_WORKERS = 64;
+/** Each worker is a node process: past this, a typo (`-n 3000`) rather than a plan. */
+const MAX_WORKERS = 256;
 
-export function checkWorkers(workers: number): void {
-  if (workers > MAX_WORKERS) throw new UsageError(`--workers ${workers} is more than ${MAX_WORKERS} worker processes`);
+/**
+ * The workers a graph can use (DESIGN §5): no more than its widest level has tasks (the others
+ * would only wait), and at most 256. A cap is said, with why.
+ */
+export function capWorkers(requested: number, graph: ValidGraph, say: (line: string) => void): number {
+  const widest = Math.max(1, ...graph.levels.map((level) => graph.tasks.filter((t) => t.level === level).length));
+  const cap = Math.min(widest, MAX_WORKERS);
+  if (requested <= cap) return requested;
+  say(`--workers ${requested} capped at ${cap}: ${cap === widest ? `the widest level has ${widest} task${widest === 1 ? '' : 's'}` : `at most ${MAX_WORKERS} worker processes`}`);
+  return cap;
 }
 
 export async function runUntilDone(options: Parameters<typeof startRush>[0], onStarted: (rush: Rush) => void): Promise<RushResult> {
@@ -90,6 +107,7 @@ export function exitCodeOf(result: RushResult): number {
     case 'nothing_to_do':
       return EXIT.ok;
     case 'failed':
+    case 'fault':
       return EXIT.runtime;
     case 'stopped':
       return result.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;

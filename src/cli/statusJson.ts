@@ -3,6 +3,7 @@
  * written anywhere. Exit 1 (RuntimeError) when there is nothing to show, with what to do; exit 2
  * (UsageError) for a bad flag value.
  */
+import { printable } from '../events/printable';
 import { createRunState, snapshotOf } from '../metrics/reducer';
 import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
@@ -30,7 +31,7 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
     return EXIT.ok;
   }
   const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
-  for (const w of warnings) io.stderr.write(`mahabharatha: ${w}\n`);
+  for (const w of warnings) io.stderr.write(`mahabharatha: ${printable(w)}\n`);
   if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);
   io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone }));
   return EXIT.ok;

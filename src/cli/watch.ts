@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
+import { printable } from '../events/printable';
 import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { createMetricsProcessor } from '../pipeline/processor';
@@ -122,7 +123,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
     for (const s of signals) process.removeListener(s, onSignal);
     notices$.complete();
     await processor.close();
-    for (const line of deferred) process.stderr.write(`mahabharatha: ${line}\n`);
+    for (const line of deferred) process.stderr.write(`mahabharatha: ${printable(line)}\n`);
   }
   if (signalled === 'SIGINT') return EXIT.sigint;
   if (signalled === 'SIGTERM') return EXIT.sigterm;

@@ -38,7 +38,8 @@ const verification = snakeCased(t.type({ taskId: TaskId, workerId: WorkerId, dur
 
 /** Payload codec of each canonical event type. */
 export const EventData = {
-  rush_started: snakeCased(t.partial({ workers: NonNegativeInt, totalTasks: NonNegativeInt })),
+  // `cwd`: the directory the run's task commands run in.
+  rush_started: snakeCased(t.partial({ workers: NonNegativeInt, totalTasks: NonNegativeInt, cwd: t.string })),
   worker_started: worker,
   worker_ready: worker,
   worker_stopped: workerEnd,

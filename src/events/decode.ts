@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { describeErrors, isRecord } from '../codecs/snakeCase';
 import { EVENT_ALIASES, EventData, EventEnvelope, EventType, LifecycleEvent, WireEvent } from './codecs';
 import { printableLine } from './printable';
+import { outOfRange } from './range';
 import { formatTimestamp, parseTimestamp, TimestampOptions } from './timestamp';
 
 export const REJECTION_REASONS = [
@@ -18,6 +19,7 @@ export const REJECTION_REASONS = [
   'bad_data',
   'unknown_type',
   'line_too_long',
+  'out_of_range',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -77,7 +79,9 @@ export function decodeEvent(input: unknown, options: DecodeOptions = {}): E.Eith
   const codec: t.Mixed = EventData[type];
   const data = codec.decode(env.data ?? {});
   if (E.isLeft(data)) return reject('bad_data', `${type}: ${describeErrors(data.left)}`, input);
-  return E.right(withOrigin<Record<string, unknown>>({ type, ts: ts.right, data: data.right }, env) as unknown as LifecycleEvent);
+  const event = withOrigin<Record<string, unknown>>({ type, ts: ts.right, data: data.right }, env) as unknown as LifecycleEvent;
+  const range = outOfRange(event);
+  return range === null ? E.right(event) : reject('out_of_range', `${type}: ${range}`, input);
 }
 
 /** Longest line we try to parse; anything longer is a broken writer, not an event. */

@@ -22,6 +22,7 @@ import type { LifecycleEvent } from './codecs';
 import { decodeLine, MAX_LINE_BYTES, withOrigin, type DecodeOptions, type Rejection } from './decode';
 import { cursor, hashOf, literal, NOT_READ, readScalar, readString, scanString, type Literal } from './jsonScan';
 import { fastData, SPECS, type PayloadSpec } from './payloadSpecs';
+import { outOfRange } from './range';
 import { fastUtcTimestamp, utcTimestampIn } from './utcTimestamp';
 
 /** The fast path: the event `decodeEvent` would return, or undefined when unsure. */
@@ -38,7 +39,9 @@ function fastEvent(u: unknown): LifecycleEvent | undefined {
   if (ts === undefined) return undefined;
   const decoded = spec.canonical?.(data) ?? fastData(spec, data);
   if (decoded === undefined) return undefined;
-  return withOrigin<Record<string, unknown>>({ type: spec.type, ts, data: decoded }, u) as unknown as LifecycleEvent;
+  const event = withOrigin<Record<string, unknown>>({ type: spec.type, ts, data: decoded }, u) as unknown as LifecycleEvent;
+  // Out of range: `decodeEvent` rejects it, with its reason.
+  return outOfRange(event) === null ? event : undefined;
 }
 
 const QUOTE = 34;
@@ -114,7 +117,8 @@ export function readLine(b: Buffer, start: number, end: number): LifecycleEvent 
     event.seq = seq;
     i = cursor.at;
   }
-  return i === end - 1 && b[i] === CLOSE_BRACE ? (event as unknown as LifecycleEvent) : undefined;
+  if (i !== end - 1 || b[i] !== CLOSE_BRACE) return undefined;
+  return outOfRange(event as unknown as LifecycleEvent) === null ? (event as unknown as LifecycleEvent) : undefined;
 }
 
 /**

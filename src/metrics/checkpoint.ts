@@ -10,28 +10,34 @@ import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
+import { inDurationRange, inTimestampRange, MAX_ID, MAX_TASKS } from '../events/range';
 import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './reducer';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
 import { Series } from './series';
 
-const N = t.union([t.number, t.null]);
 const S = t.union([t.string, t.null]);
+/** Bounded figures (DESIGN §8): a checkpoint holding a stamp of 9e15 or a worker 1e23 is refused as out of range. */
+const OUT_OF_RANGE = 'out_of_range';
+const Instant = t.union([t.refinement(t.number, inTimestampRange, OUT_OF_RANGE), t.null]);
+const Duration = t.union([t.refinement(t.number, inDurationRange, OUT_OF_RANGE), t.null]);
+const Id = t.refinement(t.number, (n) => n >= 0 && n <= MAX_ID, OUT_OF_RANGE);
+const IdOrNull = t.union([Id, t.null]);
 
 const TaskJson = t.intersection([
   t.type({
     id: t.string,
-    level: N,
+    level: IdOrNull,
     status: t.keyof({ pending: null, claimed: null, in_progress: null, verifying: null, complete: null, failed: null, waiting_retry: null }),
-    workerId: N,
-    createdAt: N,
-    firstClaimedAt: N,
-    claimedAt: N,
-    startedAt: N,
-    completedAt: N,
-    failedAt: N,
-    durationMs: N,
-    verificationMs: N,
+    workerId: IdOrNull,
+    createdAt: Instant,
+    firstClaimedAt: Instant,
+    claimedAt: Instant,
+    startedAt: Instant,
+    completedAt: Instant,
+    failedAt: Instant,
+    durationMs: Duration,
+    verificationMs: Duration,
     attempts: t.number,
     error: S,
     running: t.boolean,
@@ -41,28 +47,28 @@ const TaskJson = t.intersection([
 
 const WorkerJson = t.intersection([
   t.type({
-    id: t.number,
+    id: Id,
     status: t.keyof({ initializing: null, ready: null, running: null, idle: null, stopped: null, crashed: null }),
-    startedAt: N,
-    readyAt: N,
-    stoppedAt: N,
-    lastTaskCompletedAt: N,
-    lastEventAt: N,
+    startedAt: Instant,
+    readyAt: Instant,
+    stoppedAt: Instant,
+    lastTaskCompletedAt: Instant,
+    lastEventAt: Instant,
     currentTask: S,
     tasksCompleted: t.number,
     tasksFailed: t.number,
     totalTaskMs: t.number,
     timedTasks: t.number,
     busyMs: t.number,
-    busySince: N,
+    busySince: Instant,
   }),
-  t.partial({ lifetimeStartedAt: N, pastUptimeMs: t.number, lastHeartbeatAt: N }),
+  t.partial({ lifetimeStartedAt: Instant, pastUptimeMs: t.number, lastHeartbeatAt: Instant }),
 ]);
 
 const LevelJson = t.type({
-  level: t.number,
-  startedAt: N,
-  completedAt: N,
+  level: Id,
+  startedAt: Instant,
+  completedAt: Instant,
   declaredTasks: t.number,
   running: t.number,
   maxParallel: t.number,
@@ -71,13 +77,13 @@ const LevelJson = t.type({
 
 const FailureJson = t.intersection([
   t.type({
-    ts: t.number,
+    ts: t.refinement(t.number, inTimestampRange, OUT_OF_RANGE),
     taskId: t.string,
-    workerId: N,
+    workerId: IdOrNull,
     attempt: t.number,
     error: S,
-    claimedAt: N,
-    startedAt: N,
+    claimedAt: Instant,
+    startedAt: Instant,
   }),
   t.partial({ kind: t.keyof({ failed: null, interrupted: null }) }),
 ]);
@@ -86,12 +92,12 @@ export const RunCheckpoint = t.intersection([
   t.type({
     version: t.union([t.literal(1), t.literal(2)]),
     feature: S,
-    rushStartedAt: N,
-    firstEventAt: N,
-    lastEventAt: N,
-    endedAt: N,
+    rushStartedAt: Instant,
+    firstEventAt: Instant,
+    lastEventAt: Instant,
+    endedAt: Instant,
     endKind: t.union([t.literal('completed'), t.literal('stopped'), t.null]),
-    declaredTasks: t.number,
+    declaredTasks: t.refinement(t.number, (n) => n >= 0 && n <= MAX_TASKS, OUT_OF_RANGE),
     tasks: t.array(TaskJson),
     workers: t.array(WorkerJson),
     levels: t.array(LevelJson),
@@ -140,14 +146,20 @@ export function checkpointOf(state: RunState): RunCheckpoint {
 /** Throws on a malformed series; `restoreRunState` turns that into a Left. */
 const seriesFrom = (json: unknown): Series => Series.fromJSON(json);
 
-export function restoreRunState(json: unknown): E.Either<string, RunState> {
+/** Why a stored checkpoint was not restored; `outOfRange` when a figure in it is outside what a run can hold. */
+export interface CheckpointRefusal {
+  readonly message: string;
+  readonly outOfRange: boolean;
+}
+
+export function restoreRunState(json: unknown): E.Either<CheckpointRefusal, RunState> {
   return pipe(
     RunCheckpoint.decode(json),
-    E.mapLeft((errors) => `checkpoint: ${describeErrors(errors)}`),
+    E.mapLeft((errors): CheckpointRefusal => ({ message: `checkpoint: ${describeErrors(errors)}`, outOfRange: errors.some((e) => e.context.some((c) => c.type.name === OUT_OF_RANGE)) })),
     E.chain((cp) =>
       E.tryCatch(
         () => build(cp),
-        (err) => `checkpoint: ${(err as Error).message}`,
+        (err): CheckpointRefusal => ({ message: `checkpoint: ${(err as Error).message}`, outOfRange: false }),
       ),
     ),
   );

@@ -8,6 +8,7 @@
  */
 import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
+import { outOfRange } from '../events/range';
 import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
@@ -167,7 +168,9 @@ export function reduce(state: RunState, input: ReducerInput): RunState {
   if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
   switch (input.kind) {
     case 'event':
-      applyEvent(state, input.event);
+      // Decoded lines were checked already; events from a state file or another source were not.
+      if (outOfRange(input.event) !== null) state.ingest.invalidLines.out_of_range = (state.ingest.invalidLines.out_of_range ?? 0) + 1;
+      else applyEvent(state, input.event);
       return state;
     case 'rejected':
       if (input.reason === 'unknown_type') state.ingest.unknownEvents += 1;

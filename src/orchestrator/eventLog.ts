@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventOf, EventType, LifecycleEvent } from '../events/codecs';
 import { eventLine } from '../events/decode';
 import type { OrchestratorEvents } from '../sources/inProcess';
+import { ShortWriteError } from '../state/diskFault';
+import { openAppendSync } from '../state/safeFiles';
 
 /** Appends one lifecycle event now (or stamped `at`, epoch ms) and returns it as recorded. */
 export type RecordEvent = <K extends EventType>(type: K, data: EventOf<K>['data'], at?: number) => EventOf<K>;
@@ -19,6 +21,11 @@ export interface EventLogOptions {
   readonly now?: () => number;
   /** Defaults to a new id unique to this process. */
   readonly producer?: string;
+  /**
+   * Called once when an append fails (a full disk): from then on nothing more is appended or handed
+   * on, so the metrics never get ahead of the log. Without it, the error is thrown.
+   */
+  readonly onWriteError?: (error: unknown) => void;
 }
 
 /** A producer id that no other orchestrator process (before or after this one) uses. */
@@ -29,13 +36,15 @@ export class EventLogAppender {
   private seq = 0;
   private offset: number;
   private fd: number | null;
+  private failed = false;
 
   constructor(
     readonly file: string,
     private readonly options: EventLogOptions,
   ) {
     this.producer = options.producer ?? newProducerId();
-    this.fd = fs.openSync(file, 'a+');
+    // Never through a symlink, only a regular file (DESIGN §8): refused with a clear error.
+    this.fd = openAppendSync(file);
     this.offset = fs.fstatSync(this.fd).size;
     if (this.offset > 0 && !endsWithNewline(this.fd, this.offset)) {
       // A writer killed mid-line left a torn tail: end it, so our first line stands on its own
@@ -53,7 +62,15 @@ export class EventLogAppender {
     // Whole milliseconds: the log keeps ms, and the in-process copy must equal what a replay reads.
     const ts = Math.floor(at ?? (this.options.now ?? Date.now)());
     const event = { type, ts, feature: this.options.feature, producer: this.producer, seq: this.seq + 1, data } as unknown as EventOf<typeof type>;
-    this.writeAll(eventLine(event as LifecycleEvent));
+    if (this.failed) return event;
+    try {
+      this.writeAll(eventLine(event as LifecycleEvent));
+    } catch (err) {
+      if (!this.options.onWriteError) throw err;
+      this.failed = true;
+      this.options.onWriteError(err);
+      return event;
+    }
     this.seq += 1;
     this.options.emitter.emit(event as LifecycleEvent, this.offset);
     return event;
@@ -70,7 +87,7 @@ export class EventLogAppender {
     const bytes = Buffer.from(text, 'utf8');
     const written = fs.writeSync(this.fd, bytes);
     // One write per line is what keeps lines whole for concurrent readers; a short write means a full disk.
-    if (written !== bytes.length) throw new Error(`short write to ${this.file}: ${written} of ${bytes.length} bytes`);
+    if (written !== bytes.length) throw new ShortWriteError(this.file, written, bytes.length);
     this.offset += written;
   }
 }

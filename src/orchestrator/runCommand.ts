@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { printable } from '../events/printable';
 import { preciseNow } from './protocol';
 
@@ -114,9 +115,9 @@ function describeFailure(code: number | null, signal: NodeJS.Signals | null, tim
   return last ? `${why}: ${last}` : why;
 }
 
-/** The last line the command wrote, as plain text (its colours and other escape sequences removed). */
+/** The last line the command wrote, as plain text: its colours removed, any other control character escaped. */
 function lastLine(output: string): string {
-  const lines = printable(output).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = printable(stripVTControlCharacters(output)).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const line = lines[lines.length - 1] ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

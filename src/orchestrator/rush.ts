@@ -14,13 +14,15 @@ import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
-import { eventsPath, statePath } from '../state/layout';
+import { eventsPath, rejectedPath, statePath } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
+import { describeDiskFault, isDiskFault } from '../state/diskFault';
+import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds } from './progress';
 import { killGroup } from './runCommand';
-import { acquireRunLock } from '../state/runLock';
+import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
 import type { ValidGraph } from './validateGraph';
 import { startWorker, WorkerProcess } from './workerProcess';
@@ -30,7 +32,7 @@ export class RushRefused extends Error {}
 
 export interface RushOptions {
   readonly graph: ValidGraph;
-  /** Where task commands run: the graph file's directory. */
+  /** Where task commands run: where `rush` was started, or `--cwd` (never the graph file's folder). */
   readonly cwd: string;
   readonly workers: number;
   readonly retries: number;
@@ -42,7 +44,8 @@ export interface RushOptions {
   readonly backoff?: (retry: number) => number;
 }
 
-export type RushStatus = 'complete' | 'failed' | 'stopped' | 'nothing_to_do';
+/** `fault`: a write failed for want of disk (DESIGN §8); the run stopped, its last good state kept. */
+export type RushStatus = 'complete' | 'failed' | 'stopped' | 'nothing_to_do' | 'fault';
 
 export interface RushResult {
   readonly status: RushStatus;
@@ -68,6 +71,7 @@ const STOP_GRACE_MS = 3000;
 export async function startRush(options: RushOptions): Promise<Rush> {
   const { graph, stateDir } = options;
   const feature = graph.feature;
+  refuseUnsafeFiles(stateDir, feature);
   const hasRun = fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature));
   if (!options.resume && hasRun) {
     throw new RushRefused(`a run of ${feature} already exists in ${stateDir}; continue it with --resume, or use another --state-dir`);
@@ -84,10 +88,24 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const release = lock.right;
 
   const emitter = new OrchestratorEvents();
+  // A full disk under the state write stops the run (once it runs; before, it is remembered for it).
+  const faults: DiskFaults = { early: null, handler: null };
+  const onStateWriteError = (err: unknown): boolean => {
+    if (!isDiskFault(err)) return false;
+    if (faults.handler) faults.handler(err, statePath(stateDir, feature));
+    else faults.early ??= describeDiskFault(err, statePath(stateDir, feature));
+    return true;
+  };
   let processor: MetricsProcessor;
   try {
     // Restores the checkpoint, replays the log after it, then folds what the emitter emits; the only writer of `{feature}.json`.
-    processor = createMetricsProcessor({ feature, stateDir, sources: { inProcess: emitter, eventsLog: { follow: false } }, persist: true });
+    processor = createMetricsProcessor({
+      feature,
+      stateDir,
+      sources: { inProcess: emitter, eventsLog: { follow: false } },
+      persist: true,
+      onWriteError: onStateWriteError,
+    });
     await processor.ready;
   } catch (err) {
     release();
@@ -112,7 +130,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
 
   let run: RunInProgress;
   try {
-    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release);
+    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults);
   } catch (err) {
     // Nothing could start (the log could not be opened, ...): leave the state dir as it was.
     await processor.close().catch(() => undefined);
@@ -132,6 +150,8 @@ class RunInProgress {
   private readonly runStartedAt: number;
   private stopSignal: NodeJS.Signals | null = null;
   private stopping = false;
+  /** Why the run stops for want of disk (a write failed with ENOSPC, EIO...); null while writes succeed. */
+  private faultMessage: string | null = null;
   /**
    * Per worker, the latest stamp recorded about it. A worker stamps its own moments (it knows best
    * when a command started), but its clock and ours may differ by a hair: its stamps are kept from
@@ -153,13 +173,17 @@ class RunInProgress {
     resumed: boolean,
     complete: ReadonlySet<string>,
     private readonly release: () => void,
+    faults: DiskFaults,
   ) {
     const { graph, stateDir } = options;
-    this.log = new EventLogAppender(eventsPath(stateDir, graph.feature), { feature: graph.feature, emitter });
+    const logFile = eventsPath(stateDir, graph.feature);
+    this.faultMessage = faults.early;
+    faults.handler = (err, file) => this.fault(err, file);
+    this.log = new EventLogAppender(logFile, { feature: graph.feature, emitter, onWriteError: (err) => this.fault(err, logFile) });
     const { record } = this;
 
     if (resumed) this.closePreviousWorkers(previous);
-    const started = resumed ? null : record('rush_started', { workers: options.workers, totalTasks: graph.tasks.length });
+    const started = resumed ? null : record('rush_started', { workers: options.workers, totalTasks: graph.tasks.length, cwd: options.cwd });
     this.runStartedAt = started?.ts ?? previous.startedAt ?? Date.now();
     const known = new Set(previous.tasks.map((t) => t.taskId));
     for (const task of graph.tasks) if (!known.has(task.id)) record('task_created', { taskId: task.id, level: task.level });
@@ -170,6 +194,7 @@ class RunInProgress {
         ? `resuming ${graph.feature}: ${complete.size} of ${graph.tasks.length} tasks complete, from level ${levels[0]?.level ?? '-'} on ${options.workers} workers`
         : `rush ${graph.feature}: ${graph.tasks.length} tasks in ${graph.levels.length} levels on ${options.workers} workers (state: ${stateDir})`,
     );
+    this.say(`tasks run in ${options.cwd}`);
 
     this.scheduler = new Scheduler(levels, complete, {
       record,
@@ -186,9 +211,26 @@ class RunInProgress {
       progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
     });
 
+    this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
+    if (this.faultMessage !== null) {
+      // The disk is full already: start nothing.
+      this.scheduler.stop();
+      return;
+    }
     for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
     this.scheduler.start();
-    this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
+  }
+
+  /**
+   * A write failed for want of disk: stop now (retrying would only fail again). Workers are
+   * stopped, the log takes nothing more, the state keeps its last good write, the lock is released.
+   */
+  private fault(err: unknown, file: string): void {
+    if (!isDiskFault(err)) throw err;
+    if (this.faultMessage !== null) return;
+    this.faultMessage = describeDiskFault(err, file);
+    // Not constructed yet when the very first append fails: the constructor stops it.
+    this.scheduler?.stop();
   }
 
   stop(signal: NodeJS.Signals): void {
@@ -263,8 +305,8 @@ class RunInProgress {
     this.stopping = true;
     const alive = [...this.workers.values()].filter((w) => w.alive);
     for (const w of alive) {
-      // Idle workers leave when asked; on a signal, their running commands are killed first.
-      if (this.stopSignal !== null) w.kill('SIGTERM');
+      // Idle workers leave when asked; on a signal or a full disk, their running commands are killed first.
+      if (this.stopSignal !== null || this.faultMessage !== null) w.kill('SIGTERM');
       else w.send({ type: 'stop' });
     }
     await Promise.all(
@@ -276,24 +318,37 @@ class RunInProgress {
     );
   }
 
+  /** A state write at the end: a full disk there stops the run as a fault, the last good state kept. */
+  private async saving(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (!isDiskFault(err)) throw err;
+      this.fault(err, statePath(this.options.stateDir, this.options.graph.feature));
+    }
+  }
+
   private async finish(outcome: RunOutcome): Promise<RushResult> {
     const { record } = this;
     // Attempts cut short by the stop are interrupted, not failed (DESIGN §4.3): they run again on --resume.
+    // A stop for want of disk is an error of the run, not a signal (the log may take it no more).
+    const stopReason = this.faultMessage !== null ? 'error' : 'signal';
     if (outcome.status === 'stopped') {
-      for (const a of this.scheduler.runningAttempts()) record('task_interrupted', { taskId: a.taskId, workerId: a.workerId, reason: 'signal' });
+      for (const a of this.scheduler.runningAttempts()) record('task_interrupted', { taskId: a.taskId, workerId: a.workerId, reason: stopReason });
     }
     await this.stopWorkers();
     if (outcome.status === 'complete') record('rush_completed', {});
-    else record('rush_stopped', { reason: outcome.status === 'failed' ? outcome.reason : 'signal' });
+    else record('rush_stopped', { reason: outcome.status === 'failed' ? outcome.reason : stopReason });
     let snapshot: RunSnapshot;
     try {
-      await this.processor.flush();
+      await this.saving(() => this.processor.flush());
       snapshot = this.processor.snapshot();
-      await this.processor.close();
+      await this.saving(() => this.processor.close());
     } finally {
       this.log.close();
       this.release();
     }
+    if (this.faultMessage !== null) return { status: 'fault', error: this.faultMessage, signal: null, snapshot };
     const error = outcome.status === 'failed' ? outcome.error : null;
     const total = this.options.graph.tasks.length;
     const done = snapshot.tasks.filter((t) => t.status === 'complete').length;
@@ -303,6 +358,26 @@ class RunInProgress {
     else this.say(`rush stopped${this.stopSignal ? ` by ${this.stopSignal}` : ''}: ${done} of ${total} tasks complete`);
     return { status: outcome.status, error, signal: this.stopSignal, snapshot };
   }
+}
+
+/**
+ * Every file the run writes, checked before anything is written: a symlink (or a FIFO, a device)
+ * planted in place of one is refused, and left untouched (DESIGN §8).
+ */
+function refuseUnsafeFiles(stateDir: string, feature: string): void {
+  for (const file of [statePath(stateDir, feature), eventsPath(stateDir, feature), rejectedPath(stateDir, feature), lockPath(stateDir, feature)]) {
+    try {
+      refuseUnsafeTarget(file);
+    } catch (err) {
+      throw new RushRefused((err as Error).message);
+    }
+  }
+}
+
+/** A disk fault met while the processor starts (remembered), then the running run's handler. */
+interface DiskFaults {
+  early: string | null;
+  handler: ((err: unknown, file: string) => void) | null;
 }
 
 /** The levels still to run: from the lowest level not recorded complete, skipping complete tasks. */

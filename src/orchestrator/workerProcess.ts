@@ -6,6 +6,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { isLeft } from 'fp-ts/Either';
 import { describeErrors } from '../codecs/snakeCase';
+import { printable } from '../events/printable';
 import { FromWorker, ToWorker } from './protocol';
 import { killGroup } from './runCommand';
 
@@ -48,7 +49,9 @@ export function startWorker(id: number, on: WorkerEvents): WorkerProcess {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, MAHABHARATHA_WORKER_ID: String(id) },
   });
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  // A worker's stderr may carry what a task's command printed: passed on printable.
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => process.stderr.write(printable(chunk)));
   let alive = true;
   const exited = new Promise<void>((resolve) => {
     let reported = false;
@@ -69,7 +72,7 @@ export function startWorker(id: number, on: WorkerEvents): WorkerProcess {
   child.on('message', (raw: unknown) => {
     const decoded = FromWorker.decode(raw);
     if (isLeft(decoded)) {
-      process.stderr.write(`mahabharatha: worker ${id} sent a bad message: ${describeErrors(decoded.left)}\n`);
+      process.stderr.write(`mahabharatha: worker ${id} sent a bad message: ${printable(describeErrors(decoded.left))}\n`);
       return;
     }
     on.message(decoded.right);

@@ -32,6 +32,8 @@ export interface RejectedInput {
   readonly detail: string;
   readonly line: string | null;
   readonly offset?: number;
+  /** Not a line of the log: the stored checkpoint (already reported where it was read). */
+  readonly from?: 'checkpoint';
 }
 
 /** A counter bumped upstream of the reducer (duplicates, torn tail...). */

@@ -80,6 +80,11 @@ export interface MetricsProcessorOptions {
   readonly onWarning?: (message: string) => void;
   /** Size cap of `{feature}.rejected.jsonl` (default 10 MB). */
   readonly rejectedCapBytes?: number;
+  /**
+   * Told of each failed state write; returning true means the caller deals with it (no warning:
+   * `rush` stops on a full disk instead of retrying).
+   */
+  readonly onWriteError?: (error: unknown) => boolean;
   /** `{feature}.json` as the caller has just read it, so that it is not read again (a large one takes a while). */
   readonly stateFileRead?: StateFile;
   /**
@@ -135,6 +140,8 @@ interface StartingPoint {
   readonly restored: RunState | null;
   readonly recovered: boolean;
   readonly mode: InputMode;
+  /** The stored checkpoint held a figure out of range (counted as an `out_of_range` input). */
+  readonly outOfRange?: string;
 }
 
 function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null): InputMode {
@@ -166,14 +173,23 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
     else prev = read.right;
   }
-  const mode = inputMode(sources, fs.existsSync(eventsPath(stateDir, feature)), prev);
+  const logExists = fs.existsSync(eventsPath(stateDir, feature));
+  const mode = inputMode(sources, logExists, prev);
   // Events derived from state snapshots already cover what the checkpoint holds: never both.
   const checkpoint = mode === 'log' && options.replay !== true ? storedCheckpoint(prev) : null;
   if (checkpoint === null) return { manager, checkpoint: null, restored: null, recovered, mode };
   const restored = restoreRunState(checkpoint);
   if (E.isLeft(restored)) {
-    warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left}); rebuilding from the events log`);
-    return { manager, checkpoint: null, restored: null, recovered: recovered || options.persist === true, mode };
+    warner.warn(`the checkpoint in ${statePath(stateDir, feature)} is unusable (${restored.left.message}); rebuilding from the events log`);
+    return {
+      manager,
+      checkpoint: null,
+      restored: null,
+      recovered: recovered || options.persist === true,
+      // With no log to rebuild from, the state file itself is the record, when it may be read.
+      mode: !logExists && sources.stateFile ? 'state' : mode,
+      ...(restored.left.outOfRange ? { outOfRange: restored.left.message } : {}),
+    };
   }
   return { manager, checkpoint, restored: restored.right, recovered, mode };
 }
@@ -302,7 +318,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
       )
     : EMPTY;
 
-  const initial: SourceInput[][] = start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' }]] : [];
+  const initial: SourceInput[][] = [
+    ...(start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' } as const]] : []),
+    ...(start.outOfRange !== undefined ? [[{ kind: 'rejected', reason: 'out_of_range', detail: start.outOfRange, line: null, from: 'checkpoint' } as const]] : []),
+  ];
 
   // ---- readiness: every replaying source has caught up once ------------------------------------
   let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0);
@@ -330,6 +349,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   const reportRejected = (input: RejectedInput): void => {
     if (input.reason === 'unknown_type') return; // a newer producer's event: counted, not quarantined
+    if (input.from === 'checkpoint') return; // said when the checkpoint was read; not a line to quarantine
     quarantine?.add(input);
     const where = input.offset !== undefined ? ` at byte ${input.offset}` : '';
     warner.warn(`skipped a bad line${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);
@@ -426,7 +446,8 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
         // A level completed in a replay of old events needs no write of its own: the throttled ones cover it.
         .pipe(persistThrottled(save, { intervalMs: options.persistIntervalMs ?? 1000, immediately: (c) => live && completesALevel(c) }))
         .subscribe((outcome) => {
-          if (!outcome.ok) warner.warn(`cannot write ${statePath(stateDir, feature)} (${describeError(outcome.error)}); will retry`);
+          if (outcome.ok || options.onWriteError?.(outcome.error) === true) return;
+          warner.warn(`cannot write ${statePath(stateDir, feature)} (${describeError(outcome.error)}); will retry`);
         })
     : null;
 

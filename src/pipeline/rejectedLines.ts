@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatTimestamp } from '../events/timestamp';
+import { appendNoFollow } from '../state/safeFiles';
 import type { RejectedInput } from './inputs';
 import { describeError } from './warnings';
 
@@ -93,7 +94,7 @@ export class RejectedLinesWriter {
       this.pendingBytes = 0;
       this.size += bytes;
       this.writing = this.writing.then(() =>
-        fs.promises.appendFile(this.file, text).catch((err: NodeJS.ErrnoException) => {
+        appendNoFollow(this.file, text).catch((err: NodeJS.ErrnoException) => {
           this.options.onProblem?.(`cannot append to ${this.file}: ${describeError(err)}`);
         }),
       );

@@ -2,6 +2,8 @@
  * Rate-limited warnings: bad input can arrive by the thousand, and one line per bad line would
  * drown the terminal. At most one message per period; the next one says how many were suppressed.
  */
+import { printable } from '../events/printable';
+
 export interface Warner {
   warn(message: string): void;
 }
@@ -32,4 +34,4 @@ export class RateLimitedWarner implements Warner {
 /** An I/O error in a message: its code (`ENOENT`), else its text. */
 export const describeError = (err: unknown): string => (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.message ?? String(err);
 
-export const stderrWarner = (): RateLimitedWarner => new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${line}\n`));
+export const stderrWarner = (): RateLimitedWarner => new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${printable(line)}\n`));

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { refuseUnsafeTarget } from './safeFiles';
 
 export type AtomicData = string | Uint8Array;
 
@@ -126,7 +127,7 @@ async function syncDir(dir: string): Promise<void> {
 function modeFor(file: string, mode: number | undefined): number {
   if (mode !== undefined) return mode;
   try {
-    return fs.statSync(file).mode & 0o7777;
+    return fs.lstatSync(file).mode & 0o7777;
   } catch {
     return 0o644;
   }
@@ -146,6 +147,8 @@ function unlinkQuietly(file: string): void {
  * file is removed, and the error is rethrown.
  */
 export async function writeFileAtomic(file: string, data: AtomicData, options: AtomicWriteOptions = {}): Promise<boolean> {
+  // Only a regular file is replaced: never a symlink, a FIFO or a device (DESIGN §8).
+  refuseUnsafeTarget(file);
   const tmp = tempPathFor(file);
   inFlight.add(tmp);
   try {
@@ -161,6 +164,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: A
       unlinkQuietly(tmp);
       return false;
     }
+    refuseUnsafeTarget(file);
     fs.renameSync(tmp, file);
   } catch (err) {
     unlinkQuietly(tmp);
@@ -174,6 +178,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: A
 
 /** Synchronous `writeFileAtomic`, for shutdown flushes (signal handlers, `exit`) where nothing async runs. */
 export function writeFileAtomicSync(file: string, data: AtomicData, options: Pick<AtomicWriteOptions, 'mode'> = {}): void {
+  refuseUnsafeTarget(file);
   const tmp = tempPathFor(file);
   inFlight.add(tmp);
   try {

@@ -11,6 +11,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../codecs/jsonDepth';
 import { describeErrors } from '../codecs/snakeCase';
 import { formatTimestamp } from '../events/timestamp';
 import { toEpochMs } from '../metrics/duration';
@@ -18,6 +19,7 @@ import { FeatureMetrics } from '../metrics/types';
 import { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomicWrite';
 import { initialState, LevelState, StateFile, TaskState, WorkerState } from './codecs';
 import { statePath } from './layout';
+import { readNoFollowSync } from './safeFiles';
 import { makeDirs } from './makeDirs';
 
 export interface StateManagerOptions {
@@ -80,6 +82,8 @@ export function decodeStateBytes(bytes: Buffer): E.Either<string, StateFile> {
   if (looksBinary(bytes)) return E.left(`binary data, not JSON text (${bytes.length} bytes)`);
   // A byte-order mark (a file saved by some editors) is not part of the JSON.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // Out of range (DESIGN §8): the decoders recurse, and a state file never nests this deep.
+  if (nestsDeeperThan(text)) return E.left(`out_of_range: nested deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -101,7 +105,7 @@ export function decodeStateBytes(bytes: Buffer): E.Either<string, StateFile> {
 export function readStateFile(file: string): E.Either<StateReadError, StateFile | null> {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readNoFollowSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return E.right(null);

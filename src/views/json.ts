@@ -3,6 +3,7 @@
  * `metrics` is the seed's FeatureMetrics dict (extended: p99, method and sample count of each
  * percentile figure, throughput, utilization...), `ingest` the DESIGN §8 counters. Pure.
  */
+import { printableJson } from '../events/printable';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
@@ -92,4 +93,4 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
 }
 
 /** The document as printed: one JSON text and a newline. */
-export const renderStatusJson = (snapshot: RunSnapshot, options: StatusJsonOptions): string => `${JSON.stringify(statusJson(snapshot, options), null, 2)}\n`;
+export const renderStatusJson = (snapshot: RunSnapshot, options: StatusJsonOptions): string => `${printableJson(JSON.stringify(statusJson(snapshot, options), null, 2))}\n`;

@@ -2,7 +2,7 @@
  * The one-shot text status (seed §3.6, DESIGN §6): a pure function from the status view-model to
  * the text printed, colour codes included only when asked for.
  */
-import { printable } from '../events/printable';
+import { printableLine as safe } from '../events/printable';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import {
   formatClock,
@@ -41,14 +41,14 @@ export function renderStatus(model: StatusModel, options: RenderOptions): string
   const paint = painter(options.color);
   const out: string[] = [];
   if (model.levelDetail) {
-    out.push(...header(`MAHABHARATHA Status: ${model.feature} · Level ${model.levelDetail.line.level}`, paint));
+    out.push(...header(`MAHABHARATHA Status: ${safe(model.feature)} · Level ${model.levelDetail.line.level}`, paint));
     out.push('', ...levelLines([model.levelDetail.line], paint), '');
     out.push(...taskTable(model.levelDetail.tasks, paint));
     const errors = model.levelDetail.tasks.filter((t) => t.error);
     if (errors.length) {
       out.push('', 'Errors:');
       for (const t of errors) {
-        const prefix = `  ${t.taskId}: `;
+        const prefix = `  ${safe(t.taskId)}: `;
         out.push(`${prefix}${paint('red', errorText(t.error ?? '', ERROR_WIDTH, visibleWidth(prefix), options))}`);
       }
     }
@@ -56,7 +56,7 @@ export function renderStatus(model: StatusModel, options: RenderOptions): string
     return `${out.join('\n')}\n`;
   }
 
-  out.push(...header(`MAHABHARATHA Status: ${model.feature}`, paint));
+  out.push(...header(`MAHABHARATHA Status: ${safe(model.feature)}`, paint));
   out.push(runLine(model, options, paint));
   if (model.runError) out.push(`${paint('red', 'Error:')} ${errorText(model.runError, ERROR_WIDTH * 2, 'Error: '.length, options)}`);
   out.push('', progressLine(model, paint), '');
@@ -98,7 +98,7 @@ const DATE_AFTER_MS = 12 * 3_600_000;
 
 function runLine(model: StatusModel, options: RenderOptions, paint: Paint): string {
   const when = (ms: number): string => (Math.abs(model.now - ms) >= DATE_AFTER_MS ? formatDateTime : formatClock)(ms, options.timeZone);
-  const reason = model.runStatus === 'stopped' && model.endReason !== null ? ` (${printable(model.endReason)})` : '';
+  const reason = model.runStatus === 'stopped' && model.endReason !== null ? ` (${safe(model.endReason)})` : '';
   const parts = [`Run: ${paint(RUN_STYLE[model.runStatus], model.runStatus.toUpperCase())}${reason}`];
   if (model.runStatus === 'running' && model.currentLevel !== null) parts.push(`level ${model.currentLevel}`);
   if (model.startedAt !== null) parts.push(`started ${when(model.startedAt)}`);
@@ -195,8 +195,8 @@ function taskTable(tasks: readonly TaskRow[], paint: Paint): string[] {
     tasks.map((t) => {
       const style = TASK_STYLE[t.status];
       return [
-        t.taskId,
-        style ? paint(style, t.status) : t.status,
+        safe(t.taskId),
+        style ? paint(style, t.status) : safe(t.status),
         t.workerId === null ? '-' : String(t.workerId),
         t.attempts === null ? '-' : String(t.attempts),
         formatDuration(t.queueWaitMs),
@@ -217,7 +217,7 @@ const OUTCOME: Readonly<Record<FailureRow['outcome'], (paint: Paint) => string>>
 function failureLines(failures: readonly FailureRow[], options: RenderOptions, paint: Paint): string[] {
   const shown = failures.slice(-MAX_FAILURES);
   const cells = shown.map((f) => [
-    f.taskId,
+    safe(f.taskId),
     `attempt ${f.attempt}`,
     f.workerId === null ? 'worker -' : `worker ${f.workerId}`,
     formatClock(f.ts, options.timeZone),
@@ -266,8 +266,8 @@ function loadWarnings(warnings: readonly string[], more: number): string[] {
 function ingestLines(ingest: IngestSummary, options: RenderOptions): string[] {
   const lines: string[] = [];
   if (ingest.rejected > 0) {
-    const reasons = ingest.byReason.map(([reason, n]) => `${reason} ${n}`).join(', ');
-    const where = options.rejectedFile ? `; see ${options.rejectedFile}` : '';
+    const reasons = ingest.byReason.map(([reason, n]) => `${safe(reason)} ${n}`).join(', ');
+    const where = options.rejectedFile ? `; see ${safe(options.rejectedFile)}` : '';
     lines.push(`⚠ ${plural(ingest.rejected, 'input line')} rejected (${reasons}${where})`);
   }
   if (ingest.notes.length) lines.push(`⚠ ${ingest.notes.map(([label, n]) => `${n} ${label}`).join(', ')}`);
@@ -280,9 +280,9 @@ export function renderGraphSummary(graph: TaskGraph, options: { readonly color: 
   const byLevel = new Map<number, string[]>();
   for (const task of graph.tasks) byLevel.set(task.level, [...(byLevel.get(task.level) ?? []), task.id]);
   const levels = [...byLevel.entries()].sort((a, b) => a[0] - b[0]);
-  const out = header(`MAHABHARATHA Status: ${graph.feature}`, paint);
+  const out = header(`MAHABHARATHA Status: ${safe(graph.feature)}`, paint);
   out.push(
-    `Run: ${paint('dim', 'NOT STARTED')} · task graph ${options.graphPath}`,
+    `Run: ${paint('dim', 'NOT STARTED')} · task graph ${safe(options.graphPath)}`,
     '',
     `Plan: ${plural(graph.tasks.length, 'task')} in ${plural(levels.length, 'level')} (widths ${levels.map(([, ids]) => ids.length).join('-') || '-'})`,
     '',
@@ -292,6 +292,6 @@ export function renderGraphSummary(graph: TaskGraph, options: { readonly color: 
   for (const [level, ids] of levels) {
     out.push(`  ${padEnd(`Level ${level}:`, labelWidth)} ${padEnd(plural(ids.length, 'task'), countWidth)}  ${oneLine(ids.join(', '), ERROR_WIDTH)}`);
   }
-  out.push('', `Start it with: mahabharatha rush --graph ${options.graphPath}`);
+  out.push('', `Start it with: mahabharatha rush --graph ${safe(options.graphPath)}`);
   return `${out.join('\n')}\n`;
 }

@@ -71,7 +71,7 @@ rush('runs a 3-level graph with a flaky task on 2 workers and records every mome
   const firstClaim = events.findIndex((e) => e.type === 'task_claimed');
   assert.ok(events.findIndex((e) => e.type === 'task_created') < firstClaim && created.length === 6);
   const started = events.find((e) => e.type === 'rush_started');
-  assert.equal(started?.data, { workers: 2, totalTasks: 6 });
+  assert.equal(started?.data, { workers: 2, totalTasks: 6, cwd: dir });
   for (const e of events) {
     if (e.type === 'verification_passed' || e.type === 'verification_failed') assert.ok(e.data.durationMs > 0, `${e.type} duration_ms`);
     if (e.type === 'task_complete') assert.ok((e.data.durationMs ?? 0) > 0, 'task_complete duration_ms');

@@ -155,6 +155,8 @@ const REJECTED: ReadonlyArray<readonly [RejectionReason, string]> = [
   ['unknown_type', '{"timestamp": "2026-01-27T08:45:34Z", "type": "task_exploded"}'],
   ['unknown_type', '{"ts": "2026-01-27T08:45:34Z", "event": "heartbeat", "worker_id": 1}'],
   ['line_too_long', `{"timestamp": "2026-01-27T08:45:34Z", "type": "rush_started", "pad": "${'x'.repeat(MAX_LINE_BYTES)}"}`],
+  ['out_of_range', '{"timestamp": "2026-01-27T08:45:34Z", "type": "task_complete", "data": {"task_id": "T-1", "worker_id": 1, "duration_ms": 1e304}}'],
+  ['out_of_range', '{"timestamp": "1969-07-20T20:17:40Z", "type": "worker_started", "data": {"worker_id": 1}}'],
 ];
 
 rejections('every reason has an input that produces it', () => {

@@ -207,7 +207,7 @@ Checkpoint('a restored checkpoint folds on to the same result as an uninterrupte
 Checkpoint('refuses a checkpoint of the wrong shape with a reason', () => {
   const r = restoreRunState({ version: 1, tasks: 'nope' });
   assert.ok(E.isLeft(r));
-  if (E.isLeft(r)) assert.match(r.left, /^checkpoint: /);
+  if (E.isLeft(r)) assert.match(r.left.message, /^checkpoint: /);
 });
 
 Checkpoint.run();

@@ -141,8 +141,8 @@ text('folds an error onto one line and cuts it with an ellipsis', () => {
   assert.is(oneLine('exit 1\n  stderr: boom\n', 80), 'exit 1 stderr: boom');
   assert.is(oneLine('abcdefghij', 5), 'abcd…');
   assert.is(oneLine('abc', 3), 'abc');
-  // Text from a command or a log never restyles the terminal it is printed in.
-  assert.is(oneLine('exit 3: \u001b[31mred\u001b[0m done\u0007', 80), 'exit 3: red done�');
+  // Text from a command or a log never restyles the terminal it is printed in: its controls are shown escaped.
+  assert.is(oneLine('exit 3: \u001b[31mred\u001b[0m done\u0007', 80), 'exit 3: \\x1b[31mred\\x1b[0m done\\x07');
 });
 
 text('pluralises counts', () => {

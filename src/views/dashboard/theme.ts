@@ -3,6 +3,7 @@
  * `█` cells, the selected row is inverse, stalled workers read `STALLED` — so nothing depends on
  * colour alone; colour only adds hue. Pure: it produces blessed markup and style objects.
  */
+import { printable } from '../../events/printable';
 import type { Segment } from './viewModel';
 import type { TablePainter, Tone } from './table';
 
@@ -17,8 +18,11 @@ export interface Theme {
   readonly line: { readonly line: string; readonly text: string; readonly baseline: string };
 }
 
-/** blessed tags: `{` and `}` in data must not open a tag. */
-export const escapeTags = (text: string): string => text.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
+/**
+ * Data into blessed markup: made printable (it may come from input), and its `{` and `}` must not
+ * open a tag. Every text the panels show passes here before a tone is added.
+ */
+export const escapeTags = (text: string): string => printable(text).replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
 
 const COLOURS: Readonly<Record<Tone, readonly [string, string] | null>> = {
   normal: null,

@@ -238,7 +238,7 @@ workers('shows a task’s error on one line of plain text, whatever its command 
   const error = '\u001b[31mAssertionError\u001b[0m: expected 1\n    at test.js:3';
   const failed = midway(T0 + 7_000, [{ kind: 'event', event: { type: 'task_failed', ts: T0 + 6_900, data: { taskId: 'L2-C', workerId: 1, error } } }]);
   const line = model(failed, { selectedWorker: 1 }).workerTasks?.lines.find((l) => l.startsWith('L2-C')) ?? '';
-  assert.match(line, /failed\s+.*AssertionError: expected 1 at test\.js:3$/);
+  assert.match(line, /failed\s+.*\\x1b\[31mAssertionError\\x1b\[0m: expected 1 at test\.js:3$/);
   assert.not.match(line, /\u001b|\n/);
 });
 

@@ -1,0 +1,129 @@
+/**
+ * DESIGN §8 at the crash boundary: 20 SIGKILLs of `rush` on a 30-task graph, each at a seeded
+ * point counted in events appended to the log (not in wall time), each followed by
+ * `rush --resume`. After every kill the state file decodes; at the end every task is recorded
+ * complete exactly once (none ran again after its recorded completion), and `status --json`
+ * counts what a clean run of the same graph counts.
+ */
+import * as E from 'fp-ts/Either';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { eventsPath, statePath } from '../../src/state/layout';
+import { readStateFile } from '../../src/state/stateManager';
+import { mulberry32 } from '../helpers/seededRandom';
+import { tempDirPerTest } from '../helpers/tempDir';
+import { readEvents, runCli, startCli } from '../orchestrator/cliHarness';
+
+const FEATURE = 'kills';
+const KILLS = 20;
+const TASKS = Array.from({ length: 30 }, (_, i) => `K-${String(i + 1).padStart(2, '0')}`);
+
+const kills = suite('rush killed 20 times');
+let dir = '';
+tempDirPerTest(kills, 'mahabharatha-kills-', (d) => (dir = d));
+
+/** 30 tasks in 5 levels of 6; each run of a command appends a line to `runs/<id>`. */
+function writeGraph(): string {
+  fs.mkdirSync(path.join(dir, 'runs'));
+  const tasks = TASKS.map((id, i) => ({
+    id,
+    title: id,
+    level: Math.floor(i / 6) + 1,
+    dependencies: [],
+    verification: { command: `sleep 0.05; echo ok >> runs/${id}`, timeout_seconds: 10 },
+  }));
+  const file = path.join(dir, 'graph.json');
+  fs.writeFileSync(file, JSON.stringify({ feature: FEATURE, tasks }));
+  return file;
+}
+
+/** Lines in the events log now (0 when there is none). */
+function logLines(stateDir: string): number {
+  try {
+    const text = fs.readFileSync(eventsPath(stateDir, FEATURE), 'utf8');
+    let n = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n += 1;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts a run and SIGKILLs it once `more` lines were appended to the log; false when it ended by itself first. */
+async function killAfter(args: readonly string[], stateDir: string, more: number): Promise<boolean> {
+  const target = logLines(stateDir) + more;
+  const started = startCli(args, { cwd: dir, timeoutMs: 30_000 });
+  let ended = false;
+  void started.result.then(() => (ended = true));
+  while (!ended && logLines(stateDir) < target) await new Promise((r) => setTimeout(r, 2));
+  if (ended) return false;
+  started.child.kill('SIGKILL');
+  const run = await started.result;
+  assert.is(run.signal, 'SIGKILL');
+  return true;
+}
+
+interface Counts {
+  readonly tasks_total: number;
+  readonly tasks_completed: number;
+  readonly tasks_failed: number;
+  readonly levels_completed: number;
+  readonly levels: (readonly [number, number, number, number])[];
+}
+
+async function statusCounts(stateDir: string): Promise<Counts> {
+  const status = await runCli(['status', '--json', '--feature', FEATURE, '--state-dir', stateDir], { cwd: dir });
+  assert.is(status.code, 0, status.stderr);
+  const m = (JSON.parse(status.stdout) as { metrics: Record<string, unknown> }).metrics as {
+    tasks_total: number;
+    tasks_completed: number;
+    tasks_failed: number;
+    levels_completed: number;
+    level_metrics: { level: number; task_count: number; completed_count: number; failed_count: number }[];
+  };
+  return {
+    tasks_total: m.tasks_total,
+    tasks_completed: m.tasks_completed,
+    tasks_failed: m.tasks_failed,
+    levels_completed: m.levels_completed,
+    levels: m.level_metrics.map((l) => [l.level, l.task_count, l.completed_count, l.failed_count] as const),
+  };
+}
+
+kills('every task completes exactly once, the state decodes after each kill, and the counts are a clean run’s', async () => {
+  const graph = writeGraph();
+  const stateDir = path.join(dir, 'state');
+  const args = ['rush', '--graph', graph, '--workers', '2', '--state-dir', stateDir];
+  const rand = mulberry32(11);
+  let killed = 0;
+  for (let i = 0; i < KILLS; i += 1) {
+    // A resume appends ~7 lines of its own (old workers closed, new ones started and ready); past those, a few task moments.
+    const more = 8 + Math.floor(rand() * 6);
+    const first = !fs.existsSync(eventsPath(stateDir, FEATURE));
+    if (!(await killAfter(first ? args : [...args, '--resume'], stateDir, more))) break;
+    killed += 1;
+    const state = readStateFile(statePath(stateDir, FEATURE));
+    assert.ok(E.isRight(state), `the state decodes after kill ${killed}: ${JSON.stringify(state)}`);
+  }
+  assert.is(killed, KILLS, 'the run outlasted every kill');
+  const last = await runCli([...args, '--resume'], { cwd: dir, timeoutMs: 30_000 });
+  assert.is(last.code, 0, last.stdout + last.stderr);
+
+  const { events } = readEvents(stateDir, FEATURE);
+  for (const id of TASKS) {
+    assert.is(events.filter((e) => e.type === 'task_complete' && e.data.taskId === id).length, 1, `${id} recorded complete once`);
+    assert.ok(fs.readFileSync(path.join(dir, 'runs', id), 'utf8').split('\n').filter(Boolean).length >= 1, `${id} ran`);
+  }
+  assert.is(events.filter((e) => e.type === 'rush_completed').length, 1);
+
+  const cleanDir = path.join(dir, 'clean');
+  const clean = await runCli(['rush', '--graph', graph, '--workers', '2', '--state-dir', cleanDir], { cwd: dir, timeoutMs: 30_000 });
+  assert.is(clean.code, 0, clean.stderr);
+  const expected = await statusCounts(cleanDir);
+  assert.equal(expected.tasks_completed, 30);
+  assert.equal(await statusCounts(stateDir), expected);
+});
+
+kills.run();
