@@ -8,9 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO_GRAPH } from '../orchestrator/demo';
+import { graphSize, onWorkers } from '../orchestrator/progress';
 import { parseGraph } from '../orchestrator/readGraph';
 import type { RushResult } from '../orchestrator/rush';
 import type { DemoOptions } from './main';
+import { RuntimeError } from './exit';
+import { loadDashboard } from './loadDashboard';
 import { checkWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
 import { statusTextCommand, wantsColor } from './statusText';
 
@@ -30,13 +33,13 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (E.isLeft(graph)) throw new Error(`the bundled demo graph is invalid: ${graph.left}`);
   const feature = graph.right.feature;
 
-  const live = wantsDashboard();
+  const dashboard = wantsDashboard() ? await dashboardIfInstalled() : null;
   const color = wantsColor({ color: true }, process.env);
   const options = { graph: graph.right, cwd: runDir, workers: opts.workers, retries: 2, stateDir };
   let result: RushResult;
-  if (live) {
-    // Loaded only on this path: blessed is heavy.
-    const { openDashboard } = await import('../views/dashboard');
+  const live = dashboard !== null;
+  if (dashboard !== null) {
+    const { openDashboard } = dashboard;
     const close = new AbortController();
     let shown: Promise<void> = Promise.resolve();
     result = await withStopSignals((onStarted) =>
@@ -56,15 +59,39 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     if (result.status === 'stopped') close.abort();
     await shown;
   } else {
-    process.stdout.write(`demo: ${graph.right.tasks.length} tasks in ${graph.right.levels.length} levels on ${opts.workers} workers, in ${runDir}\n`);
+    process.stdout.write(`demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(opts.workers)}, in ${runDir}\n`);
     result = await withStopSignals((onStarted) => runUntilDone({ ...options, progress: (line) => process.stdout.write(`${line}\n`) }, onStarted));
   }
 
   process.stdout.write('\n');
   await statusTextCommand({ feature, stateDir, color: live && color });
-  process.stdout.write(`\nstate: ${stateDir}\nlook again: npx mahabharatha status --state-dir ${stateDir}   (live: add --watch)\n`);
+  process.stdout.write(`\nstate: ${stateDir}\nlook again: ${lookAgainCommand(stateDir)}   (live: add --watch)\n`);
   return exitCodeOf(result);
 }
+
+/**
+ * The dashboard module (loaded only on this path: blessed is heavy), or null when its optional
+ * packages are not installed: the demo then prints its progress lines, after saying so.
+ */
+async function dashboardIfInstalled(): Promise<typeof import('../views/dashboard') | null> {
+  try {
+    return await loadDashboard();
+  } catch (err) {
+    if (!(err instanceof RuntimeError)) throw err;
+    process.stderr.write(`mahabharatha: ${err.message}\n`);
+    return null;
+  }
+}
+
+/** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command that shows the demo's run again, from any directory: this very CLI by its absolute
+ * path (`npx mahabharatha` finds the package only inside it, and asks the registry elsewhere).
+ */
+export const lookAgainCommand = (stateDir: string): string =>
+  ['node', path.resolve(__dirname, 'main.js'), 'status', '--state-dir', stateDir].map(shellWord).join(' ');
 
 /** The dashboard needs a real terminal. */
 const wantsDashboard = (): boolean => process.stdout.isTTY === true && process.env.TERM !== 'dumb';
