@@ -66,7 +66,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       autoPadding: true,
       title: 'mahabharatha status',
     });
-    const theme = themeFor(options.color);
+    // @types/blessed leaves out the colour count terminfo gave.
+    const theme = themeFor(options.color, (screen.tput as unknown as { colors: number }).colors);
     const changes$ = new Subject<void>();
     const changed = (): void => changes$.next();
 

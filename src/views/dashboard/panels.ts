@@ -70,7 +70,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
       }),
     );
 
-  const hint = add(blessed.box({ ...place(layout.hint), tags: true, wrap: false, style: theme.color ? { fg: 'gray' } : {} }));
+  const hint = add(blessed.box({ ...place(layout.hint), tags: true, wrap: false, style: { ...theme.hintStyle } }));
 
   if (layout.mode === 'too-small') {
     const message = add(

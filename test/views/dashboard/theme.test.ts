@@ -21,6 +21,19 @@ theme('uses no colour in the monochrome theme, keeping bold for alerts', () => {
   assert.is(t.table.selected('row'), '{inverse}row{/inverse}');
 });
 
+theme('keeps muted text in the terminal’s own colour where there is no grey (8 colours: grey would be black)', () => {
+  const eight = themeFor(true, 8);
+  assert.is(eight.tone('idle', 'muted'), 'idle');
+  assert.equal(eight.hintStyle, {});
+  assert.is(eight.tone('ok', 'good'), '{green-fg}ok{/green-fg}');
+  for (const colors of [16, 256]) {
+    const t = themeFor(true, colors);
+    assert.is(t.tone('idle', 'muted'), '{gray-fg}idle{/gray-fg}');
+    assert.equal(t.hintStyle, { fg: 'gray' });
+  }
+  assert.equal(themeFor(false, 256).hintStyle, {});
+});
+
 const escape = suite('escapeTags');
 
 escape('keeps braces in data from opening tags', () => {
