@@ -162,7 +162,10 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
         const bars = model.durations.bars.map((b) => `${escapeTags(b.label)} ${theme.tone(b.bar, 'good')} ${b.value}`);
         set.content(durations, [...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
       }
-      if (log) set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+      if (log) {
+        set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+        set.label(log, ` ${model.logView.title} `);
+      }
       if (throughput) {
         const t = model.throughput;
         const series = JSON.stringify([t.labels, t.counts]);
@@ -181,7 +184,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
       else help.hide();
       if (overlay === 'tasks' && model.workerTasks) {
         set.label(tasks, ` ${model.workerTasks.title} `);
-        set.content(tasks, model.workerTasks.lines.map(escapeTags).join('\n'));
+        set.content(tasks, [`{bold}${escapeTags(model.workerTasks.header)}{/bold}`, ...model.workerTasks.lines.map(escapeTags)].join('\n'));
         tasks.show();
         tasks.setFront();
       } else tasks.hide();

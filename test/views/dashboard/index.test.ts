@@ -8,7 +8,7 @@ import { complete, fakeTty, midway, T0, type FakeTty } from './helpers';
 
 const ENTER_ALT = '\u001b[?1049h';
 const LEAVE_ALT = '\u001b[?1049l';
-const KEYS = { up: '\u001b[A', down: '\u001b[B', enter: '\r', escape: '\u001b', ctrlC: '\u0003' };
+const KEYS = { up: '\u001b[A', down: '\u001b[B', pageUp: '\u001b[5~', pageDown: '\u001b[6~', end: '\u001b[F', enter: '\r', escape: '\u001b', ctrlC: '\u0003' };
 
 interface Running {
   readonly tty: FakeTty;
@@ -184,6 +184,38 @@ keys('↑/↓ select a worker, Enter shows its tasks, Esc closes them before qui
   const back = await d.frame((f) => f.overlay === 'none');
   assert.not.match(back.text().join('\n'), /worker 2: 2 tasks/);
   d.tty.press(KEYS.escape);
+  await d.closed;
+});
+
+keys('keys in one burst each move the selection: two ↓ sent at once move two rows, then three ↑ back to the first', async () => {
+  const d = start(new BehaviorSubject(midway()));
+  await d.frame(any);
+  d.tty.press(KEYS.down.repeat(2));
+  await d.frame((f) => f.model.workers.selectedWorker === 3);
+  d.tty.press(KEYS.up.repeat(3));
+  const first = await d.frame((f) => f.model.workers.selectedWorker === 1);
+  assert.is(first.model.workers.selectedIndex, 0);
+  d.tty.press('q');
+  await d.closed;
+});
+
+keys('PgUp scrolls the events log back, PgDn forward, End back to the newest', async () => {
+  const s = midway();
+  const filler = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' as const }));
+  const d = start(new BehaviorSubject({ ...s, recentEvents: [...s.recentEvents, ...filler] }));
+  await d.frame(any);
+  d.tty.press(KEYS.pageUp);
+  const up = await d.frame((f) => f.model.logView.back > 0);
+  assert.match(up.text().join('\n'), /Events \(\d+ newer below/);
+  d.tty.press(KEYS.pageUp);
+  const further = await d.frame((f) => f.model.logView.back > up.model.logView.back);
+  d.tty.press(KEYS.pageDown);
+  await d.frame((f) => f.model.logView.back === up.model.logView.back);
+  assert.ok(further.model.logView.back > up.model.logView.back);
+  d.tty.press(KEYS.end);
+  const newest = await d.frame((f) => f.model.logView.back === 0);
+  assert.match(newest.text().join('\n'), /filler 39/);
+  d.tty.press('q');
   await d.closed;
 });
 

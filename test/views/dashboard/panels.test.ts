@@ -42,7 +42,7 @@ full('draws the six panels with their titles and the key hint', () => {
   const { rows, text } = render(midway(), 120, 40);
   assert.is(rows.length, 40);
   for (const title of ['mahabharatha', 'Levels (4)', 'Workers (3)', 'Task durations', 'Throughput (tasks per 1s)', 'Events']) assert.ok(text.includes(title), title);
-  assert.is(rows[39], 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
+  assert.is(rows[39], 'q quit · ? help · ↑/↓ select worker · Enter tasks · PgUp/PgDn events · p pause');
 });
 
 full('shows the header figures: feature, state, elapsed, gauge, progress, ETA and warnings', () => {
@@ -76,7 +76,8 @@ full('shows the help overlay and the selected worker’s tasks on demand', () =>
   assert.match(render(midway(), 120, 40, { overlay: 'help' }).text, /Keys[\s\S]*q, Ctrl-C +quit[\s\S]*p +pause \/ resume updates/);
   const tasks = render(midway(), 120, 40, { overlay: 'tasks', model: { selectedWorker: 1 } }).text;
   assert.match(tasks, /worker 1: 3 tasks/);
-  assert.match(tasks, /L2-A +L2 +complete +1\.5s/);
+  assert.match(tasks, /TASK +LVL +STATUS +STARTED +ENDED +TOOK +ATTEMPT/);
+  assert.match(tasks, /L2-A +2 complete +08:00:03 08:00:05 +1\.5s/);
   assert.not.match(render(midway(), 120, 40).text, /worker 1: 3 tasks/);
 });
 

@@ -231,7 +231,16 @@ workers('lists the selected worker’s tasks, with attempts that failed on it', 
   assert.equal(one?.lines.map((l) => l.split(/\s+/)[0]), ['L1-A', 'L2-A', 'L2-C']);
   const three = model(midway(), { selectedWorker: 3 }).workerTasks;
   assert.equal(three?.lines.length, 1);
-  assert.match(three?.lines[0] ?? '', /^L2-C\s+L2\s+failed here\s+attempt 1\s+exit 1$/);
+  assert.match(three?.lines[0] ?? '', /^L2-C +2 failed here +- +08:00:05 +- +1 {2}exit 1$/);
+});
+
+workers('heads the task list with its columns, and gives each task its start and end times', () => {
+  const one = model(midway(), { selectedWorker: 1 }).workerTasks;
+  assert.match(one?.header ?? '', /^TASK +LVL +STATUS +STARTED +ENDED +TOOK +ATTEMPT$/);
+  assert.match(one?.lines[0] ?? '', /^L1-A +1 complete +08:00:01 08:00:03 +2\.0s +1$/);
+  // Columns line up under their headings.
+  const header = one?.header ?? '';
+  assert.is(one?.lines[0]?.indexOf('08:00:01'), header.indexOf('STARTED'));
 });
 
 workers('shows a task’s error on one line of plain text, whatever its command printed', () => {
@@ -296,6 +305,26 @@ log('keeps an unrecovered failure pinned when newer events push it out', () => {
   assert.is(lines[lines.length - 1]?.text, '  filler 29');
 });
 
+log('scrolls back through older events (PgUp), as far as there are any, and follows the newest at 0', () => {
+  const s = midway();
+  const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const snapshot = { ...s, recentEvents: [...s.recentEvents, ...filler] };
+  const rows = model(snapshot).log.length;
+  const back = model(snapshot, { logBack: 5 });
+  assert.is(back.logView.back, 5);
+  assert.match(back.logView.title, /5 newer below/);
+  assert.is(back.log.length, rows);
+  assert.is(back.log[back.log.length - 1]?.text, '  filler 34');
+  assert.not.ok(back.log.some((l) => l.pinned), 'nothing pinned over an older window');
+  // Past the oldest event: clamped to the oldest window.
+  const top = model(snapshot, { logBack: 1_000 });
+  assert.is(top.logView.back, snapshot.recentEvents.length - rows);
+  assert.is(top.log[0]?.text, `  ${snapshot.recentEvents[0]?.summary}`);
+  const newest = model(snapshot, { logBack: 0 });
+  assert.equal(newest.logView, { back: 0, title: 'Events' });
+  assert.is(newest.log[newest.log.length - 1]?.text, '  filler 39');
+});
+
 log('shows notices about the inputs among the events, in time order, as warnings', () => {
   const lines = model(midway(), { width: 160, notices: [{ ts: T0 + 5_200, text: 'state file skipped: not JSON' }] }).log;
   const i = lines.findIndex((l) => l.text === '! state file skipped: not JSON');
@@ -324,10 +353,18 @@ layout('picks full, compact or too-small from the terminal size', () => {
 });
 
 layout('fits the key hint to the width', () => {
-  assert.is(model(midway()).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
+  assert.is(model(midway()).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · PgUp/PgDn events · p pause');
+  assert.is(model(midway(), { width: 99, height: 40 }).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
   const narrow = model(midway(), { width: 40, height: 12 }).hint;
   assert.ok(narrow.length <= 40);
   assert.ok(narrow.startsWith('q quit'));
+});
+
+layout('the key hint says p resumes while paused', () => {
+  for (const width of [120, 80, 50, 30]) {
+    assert.match(model(midway(), { width, paused: true }).hint, /p resume$/, `at ${width}`);
+    assert.not.match(model(midway(), { width, paused: true }).hint, /pause/);
+  }
 });
 
 layout('fits every table line to its panel', () => {
