@@ -1,13 +1,13 @@
 /**
- * The dashboard module, loaded only by `status --watch` and `demo`: blessed and blessed-contrib
- * are optional peer dependencies (a program that uses the library or the one-shot `status` does
- * not need them), so where they are missing the user is told how to get them.
+ * The dashboard module, loaded only by `status --watch` and `demo`: blessed is an optional peer
+ * dependency (a program that uses the library or the one-shot `status` does not need it), so
+ * where it is missing the user is told how to get it.
  */
 import { RuntimeError } from './exit';
 
 type Dashboard = typeof import('../views/dashboard');
 
-const OPTIONAL = ['blessed', 'blessed-contrib'] as const;
+const OPTIONAL = ['blessed'] as const;
 
 /** The optional package a failed load was missing, if that is why it failed. */
 export function missingOptional(err: unknown): string | null {
@@ -17,7 +17,7 @@ export function missingOptional(err: unknown): string | null {
 }
 
 export const missingDashboardMessage = (name: string): string =>
-  `the live dashboard needs the optional package ${name}: install it with \`npm install blessed blessed-contrib\` (\`mahabharatha status\` and \`status --json\` work without it)`;
+  `the live dashboard needs the optional package ${name}: install it with \`npm install ${name}\` (\`mahabharatha status\` and \`status --json\` work without it)`;
 
 /** The dashboard, or a RuntimeError (exit 1) that says what to install. */
 export async function loadDashboard(): Promise<Dashboard> {

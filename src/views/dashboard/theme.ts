@@ -20,8 +20,6 @@ export interface Theme {
   readonly panelStyle: Record<string, unknown>;
   /** blessed style of the footer's key hints. */
   readonly hintStyle: Record<string, unknown>;
-  /** blessed-contrib line chart colours. */
-  readonly line: { readonly line: string; readonly text: string; readonly baseline: string };
 }
 
 /** blessed tags: `{` and `}` in data must not open a tag. */
@@ -68,7 +66,6 @@ export function themeFor(color: boolean, colors = 256): Theme {
     },
     panelStyle: color ? { border: { fg: 'cyan' }, label: { fg: 'cyan', bold: true } } : { label: { bold: true } },
     hintStyle: color && grey ? { fg: 'gray' } : {},
-    line: color ? { line: 'yellow', text: 'green', baseline: 'cyan' } : { line: 'normal', text: 'normal', baseline: 'normal' },
   };
 }
 

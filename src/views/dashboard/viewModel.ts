@@ -9,7 +9,7 @@ import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
 import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';
 import { anomalies, ingestSummary, runFactsOf, type LevelPhase, workerAvgMs } from '../statusModel';
-import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
+import { barLines, columnChart, COLUMN_CELLS, durationHistogram, throughputSeries, type BarLine, type Bucket, type ColumnChart, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, tableLines, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
 import { formatWholeSeconds } from './time';
@@ -123,6 +123,8 @@ export interface DurationChart {
 export interface ThroughputChart extends ThroughputSeries {
   readonly title: string;
   readonly total: number;
+  /** The counts as columns, sized to the panel. */
+  readonly chart: ColumnChart;
 }
 
 export interface LogView {
@@ -168,7 +170,8 @@ export interface DashboardModel {
 const LEVEL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'level', header: 'LVL', width: 3, priority: 0, align: 'right' },
   { key: 'status', header: 'STATUS', width: 8, priority: 0 },
-  { key: 'done', header: 'DONE', width: 7, priority: 0, align: 'right' },
+  // As wide as the widest `done/total` (levelColumnsFor).
+  { key: 'done', header: 'DONE', width: 5, priority: 0, align: 'right' },
   { key: 'duration', header: 'DURATION', width: 8, priority: 2, align: 'right' },
   { key: 'avg', header: 'AVG', width: 7, priority: 3, align: 'right' },
   { key: 'p50', header: 'P50', width: 7, priority: 4, align: 'right' },
@@ -223,10 +226,24 @@ export function hintFor(width: number, paused: boolean, hasLog: boolean): string
   );
 }
 
+/** The level columns, DONE as wide as its widest `done/total` (`2500/2500` is never cut). */
+function levelColumnsFor(rows: readonly LevelRow[]): ColumnSpec[] {
+  const done = Math.max(0, ...rows.map((r) => `${r.done}/${r.total}`.length));
+  return LEVEL_COLUMNS.map((c) => (c.key === 'done' ? { ...c, width: Math.max(c.width, done) } : c));
+}
+
+/** Columns a table needs to show every column: their widths and the gaps between them. */
+const tableWidth = (columns: readonly ColumnSpec[]): number => columns.reduce((n, c) => n + c.width, 0) + Math.max(0, columns.length - 1);
+
 export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
   const facts = runFactsOf(snapshot, options);
   const levelRows = levelRowsOf(facts);
-  const layout = layoutFor(options.width, options.height, levelRows.length);
+  const levelColumns = levelColumnsFor(levelRows);
+  const layout = layoutFor(options.width, options.height, {
+    levels: levelRows.length,
+    workers: snapshot.metrics.workerMetrics.length,
+    levelsWidth: tableWidth(levelColumns),
+  });
   const hint = hintFor(options.width, options.paused, layout.log !== null);
   if (layout.mode === 'too-small') {
     return emptyModel(snapshot, facts, options, layout, hint, tooSmallMessage(options.width, options.height), levelRows);
@@ -236,7 +253,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
   const clockEnd = facts.clockEnd;
 
   const currentIndex = levelRows.findIndex((r) => r.current);
-  const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
+  const levelsTable = buildTable(levelColumns, levelRows, {
     width: innerWidth(layout.levels, layout.bordered),
     height: innerHeight(layout.levels, layout.bordered),
     focus: currentIndex >= 0 ? currentIndex : null,
@@ -285,7 +302,7 @@ function emptyModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardMo
     levels: { rows: [], table: empty },
     workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: { buckets: [], bars: [], samples: 0, footer: '' },
-    throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0 },
+    throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0, chart: { rows: [], xAxis: '' } },
     log: [],
     logView: { back: 0, title: 'Events' },
     workerTasks: null,
@@ -347,7 +364,6 @@ function headerOf(
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
   const levelCount = levels.length;
   const current = levels.find((l) => l.current);
-  const levelPos = current === undefined ? '-' : `${current.level}`;
   const levelsDone = levels.filter((l) => l.status === LEVEL_WORD.done).length;
 
   const width = innerWidth(layout.header, layout.bordered);
@@ -383,7 +399,7 @@ function headerOf(
   if (stalled > 0) optional.push({ text: `  ${stalled} STALLED`, tone: 'alert' });
   optional.push(...leftOver);
   if (layout.mode === 'compact') optional.push({ text: `  warn ${warnings}`, tone: warnings > 0 ? 'warn' : 'muted' });
-  optional.push({ text: `  level ${levelPos}${levelCount > 0 ? ` (${levelsDone}/${levelCount} done)` : ''}` });
+  optional.push({ text: `  ${levelWords(current?.level ?? null, levelsDone, levelCount)}` });
   optional.push({ text: `  workers ${busy}/${m.workerMetrics.length} busy` });
   for (const extra of optional) if (segLen(status) + segLen([extra]) <= width) status.push(extra);
 
@@ -415,6 +431,17 @@ function headerOf(
     error: snapshot.error,
     lines: lines.map((l) => cutSegments(l, width)),
   };
+}
+
+/**
+ * Where the run is among its levels, in words that cannot pass for a task count: `level 2 · 1/3
+ * levels done`, `all 4 levels done` at the end, `level -` before any level is known.
+ */
+export function levelWords(current: number | null, done: number, count: number): string {
+  const position = `level ${current ?? '-'}`;
+  if (count === 0) return position;
+  if (done === count) return `all ${count} level${count === 1 ? '' : 's'} done`;
+  return `${position} · ${done}/${count} levels done`;
 }
 
 /** Segments cut to `width` visible characters (an ellipsis marks the cut). */
@@ -566,15 +593,20 @@ function completionTimes(snapshot: RunSnapshot): number[] {
 }
 
 function throughputChart(snapshot: RunSnapshot, layout: Layout, clockEnd: number): ThroughputChart {
-  if (!layout.throughput || snapshot.startedAt === null) {
-    return { bucketMs: 1000, labels: ['0s', '1s'], counts: [0, 0], title: 'Throughput', total: 0 };
-  }
-  // About one point per two columns: the line chart needs room between its points.
-  const maxPoints = Math.max(4, Math.min(60, Math.floor(innerWidth(layout.throughput, true) / 2)));
-  const times = completionTimes(snapshot);
-  const series = throughputSeries(times, snapshot.startedAt, clockEnd, maxPoints);
+  const panel = layout.throughput;
+  const width = panel ? innerWidth(panel, true) : 0;
+  const height = panel ? innerHeight(panel, true) : 0;
+  const start = snapshot.startedAt;
+  // Room for the y labels (up to three digits and the axis) beside the columns.
+  const maxPoints = Math.max(2, Math.floor((width - 4) / COLUMN_CELLS));
+  const series = panel && start !== null ? throughputSeries(completionTimes(snapshot), start, clockEnd, maxPoints) : throughputSeries([], 0, 1_000, maxPoints);
   const total = series.counts.reduce((a, b) => a + b, 0);
-  return { ...series, title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`, total };
+  return {
+    ...series,
+    title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`,
+    total,
+    chart: panel ? columnChart(series.counts, series.labels, width, height) : { rows: [], xAxis: '' },
+  };
 }
 
 /**

@@ -16,7 +16,6 @@ theme('uses no colour in the monochrome theme, keeping bold for alerts', () => {
   for (const tone of ['good', 'warn', 'muted', 'normal'] as const) assert.is(t.tone('abc', tone), 'abc');
   assert.is(t.tone('STALLED', 'alert'), '{bold}STALLED{/bold}');
   assert.not.match(JSON.stringify(t.panelStyle), /fg|bg/);
-  assert.equal(t.line, { line: 'normal', text: 'normal', baseline: 'normal' });
   // Selection is shown by inversion, not by colour.
   assert.is(t.table.selected('row'), '{inverse}row{/inverse}');
 });
