@@ -250,7 +250,11 @@ cli('prints a completed run from its events log as the renderer does, with each 
     assert.fixture(stable, golden('status-cli-events.txt', stable));
     const beforeWarnings = (s: string): string => s.slice(0, s.indexOf('\n⚠'));
     assert.is(beforeWarnings(stable), beforeWarnings(fs.readFileSync(path.join(GOLDEN_DIR, 'status-complete.txt'), 'utf8')));
-    assert.match(r.stdout, /^⚠ skipped a bad line at byte \d+ of \.mahabharatha\/state\/worker-metrics-events\.jsonl \(bad_timestamp\)/m);
+    // Each bad line is told once, under the count of rejected lines: not again as a warning of its own.
+    assert.match(r.stdout, /^⚠ 3 input lines rejected \(invalid_json 2, bad_timestamp 1\):\n {4}at byte \d+ of \.mahabharatha\/state\/worker-metrics-events\.jsonl \(invalid_json\)/m);
+    assert.is(r.stdout.match(/"yesterday"/g)?.length, 1);
+    assert.not.match(r.stdout, /skipped a bad line/);
+    assert.is(r.stderr, '');
   });
 });
 

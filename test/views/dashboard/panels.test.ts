@@ -47,6 +47,18 @@ full('draws the six panels with their titles and the key hint', () => {
 
 full('shows the header figures: feature, state, elapsed, gauge, progress, ETA and warnings', () => {
   const { rows } = render(midway(), 120, 40);
+  assert.match(rows[1] ?? '', /│dash-demo {2}RUNNING {2}elapsed 7s {2}level 2 · 1\/4 levels done {2}workers 1\/3 busy/);
+  // Level-aware: L2-C's last 0.75 s, then levels 3 and 4 one mean (2.25 s) each.
+  assert.match(rows[2] ?? '', /│█+░+ {2}4\/8 \(50%\) {2}failed 1 {2}ETA ~6s \(est\.\)/);
+  assert.match(rows[3] ?? '', /ingest warnings 0/);
+});
+
+full('places levels on the left and workers on the right with their values', () => {
+  const { rows } = render(midway(), 120, 40);
+  const levelRow = rows.find((r) => /│ {2}2 running +2\/3/.test(r)) ?? '';
+  assert.ok(levelRow, 'level 2 row');
+  const workersAt = levelRow.indexOf('│', 2) + 1;
+  assert.ok(workersAt > 40 && workersAt < 70, `workers panel starts at column ${workersAt}`);
   assert.match(rows.join('\n'), / {2}1 running {2}L2-C +1s +300ms +2 +0 +1\.7s +73% +1s│/);
   // Every figure, P50 included, at 120 columns.
   assert.match(rows.join('\n'), /│LVL STATUS +DONE DURATION +AVG +P50 +P95│/);
