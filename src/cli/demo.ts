@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { DEMO_GRAPH } from '../orchestrator/demo';
 import { graphSize, onWorkers } from '../orchestrator/progress';
 import { parseGraph } from '../orchestrator/readGraph';
-import type { RushResult } from '../orchestrator/rush';
+import { ReplaySubject, switchAll, type Observable } from 'rxjs';
+import type { RunSnapshot } from '../metrics/snapshot';
+import type { Rush, RushResult } from '../orchestrator/rush';
 import type { DemoOptions } from './main';
 import { RuntimeError } from './exit';
 import { loadDashboard } from './loadDashboard';
@@ -38,28 +40,47 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   const options = { graph: graph.right, cwd: runDir, workers: opts.workers, retries: 2, stateDir };
   let result: RushResult;
   const live = dashboard !== null;
+  // Said first, on a terminal too: it is there again above the final status once the dashboard closes.
+  process.stdout.write(`demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(opts.workers)}, in ${runDir}\n`);
   if (dashboard !== null) {
     const { openDashboard } = dashboard;
     const close = new AbortController();
-    let shown: Promise<void> = Promise.resolve();
-    result = await withStopSignals((onStarted) =>
-      runUntilDone(options, (rush) => {
-        onStarted(rush);
-        shown = openDashboard({
-          snapshot$: rush.processor.snapshot$,
-          now: Date.now,
-          stallAfterMs: STALL_AFTER_MS,
-          color,
-          intervalMs: DASHBOARD_INTERVAL_MS,
-          signal: close.signal,
-        }).then(() => rush.stop('SIGINT')); // quitting before the end stops the run
-      }),
-    );
+    // The dashboard opens at once, waiting for the run (starting its workers takes a few seconds),
+    // and follows the run's snapshots once it has started.
+    const runs$ = new ReplaySubject<Observable<RunSnapshot>>(1);
+    let started: Rush | null = null;
+    let quit = false;
+    const shown = openDashboard({
+      snapshot$: runs$.pipe(switchAll()),
+      now: Date.now,
+      stallAfterMs: STALL_AFTER_MS,
+      color,
+      intervalMs: DASHBOARD_INTERVAL_MS,
+      signal: close.signal,
+    }).then(() => {
+      // Quitting before the end stops the run (or, before it has started, stops it as it starts).
+      quit = true;
+      started?.stop('SIGINT');
+    });
+    try {
+      result = await withStopSignals((onStarted) =>
+        runUntilDone(options, (rush) => {
+          onStarted(rush);
+          started = rush;
+          runs$.next(rush.processor.snapshot$);
+          if (quit) rush.stop('SIGINT');
+        }),
+      );
+    } catch (err) {
+      // The run could not start: the terminal is given back before the error is told.
+      close.abort();
+      await shown;
+      throw err;
+    }
     // A finished run stays on screen until the user quits; a run stopped by a signal closes it.
     if (result.status === 'stopped') close.abort();
     await shown;
   } else {
-    process.stdout.write(`demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(opts.workers)}, in ${runDir}\n`);
     result = await withStopSignals((onStarted) => runUntilDone({ ...options, progress: (line) => process.stdout.write(`${line}\n`) }, onStarted));
   }
 

@@ -117,7 +117,7 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
   return program;
 }
 
-function main(argv: string[]): void {
+export function main(argv: string[]): void {
   const run = (task: () => Promise<number>): void => {
     task().then(
       (code) => {

@@ -6,7 +6,7 @@
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
 import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
-import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
+import { epochOf, formatClock, formatDuration, formatPercent, oneLine, plural, progressBar } from '../format';
 import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';
 import { anomalies, ingestSummary, runFactsOf, type LevelPhase, workerAvgMs } from '../statusModel';
 import { barLines, columnChart, COLUMN_CELLS, durationHistogram, throughputSeries, type BarLine, type Bucket, type ColumnChart, type ThroughputSeries } from './charts';
@@ -569,7 +569,7 @@ function durationChart(snapshot: RunSnapshot, layout: Layout): DurationChart {
   const footer =
     durations.length === 0
       ? 'no completed tasks yet'
-      : `${durations.length} tasks  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
+      : `${plural(durations.length, 'task')}  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
   const chart = { buckets, bars, samples: durations.length, footer: oneLine(footer, width) };
   durationCharts.set(snapshot, { key, chart });
   return chart;
@@ -796,7 +796,7 @@ function listWorkerTasks(snapshot: RunSnapshot, workerId: number, timeZone: stri
   });
   return {
     workerId,
-    title: `worker ${workerId}: ${rows.length} task${rows.length === 1 ? '' : 's'}`,
+    title: `worker ${workerId}: ${plural(rows.length, 'task')}`,
     header,
     lines: withErrors.length > 0 ? withErrors : ['no tasks yet'],
   };
