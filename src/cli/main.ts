@@ -7,7 +7,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { printable } from '../events/printable';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { requireCompanions, type NeedsRule } from './flagRules';
 import { survivePipeClose, writeRaw } from './terminal';
+
+/** Every message to the user starts the same way, commander's own (`error: …`) included. */
+const PREFIX = 'mahabharatha: ';
+const prefixed = (text: string): string => (text.startsWith(PREFIX) ? text : `${PREFIX}${text.replace(/^error: /, '')}`);
+
+/** `status` flags that mean something only with another (DESIGN §6, §7). */
+const STATUS_NEEDS: readonly NeedsRule[] = [
+  { option: 'interval', needs: 'watch', because: 'it is the dashboard’s refresh interval' },
+  { option: 'stallAfter', needs: 'watch', because: 'the dashboard flags stalled workers' },
+];
 
 const intArg =
   (min: number) =>
@@ -49,20 +60,22 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .description('Run a feature’s tasks on parallel workers and see where the time goes.')
     .version(require('../../package.json').version as string)
     .showHelpAfterError('(run with --help for usage)')
+    // Set before the commands are added: they inherit it.
+    .configureOutput({ outputError: (text, write) => write(prefixed(text)) })
     .exitOverride();
 
-  program
+  const status = program
     .command('status')
     .description('show a feature’s progress and worker metrics (one-shot, --json, or --watch)')
     .option('-f, --feature <name>', 'feature (default: $MAHABHARATHA_FEATURE, else the newest in the state dir)')
     .option('--state-dir <dir>', 'state directory', undefined)
     .option('--naive-tz <zone>', 'time zone of timestamps written without one (default: this machine’s)')
-    .option('--level <n>', 'show the tasks of one level', intArg(0))
+    .addOption(new Option('--level <n>', 'show the tasks of one level (text or --json)').argParser(intArg(0)).conflicts('watch'))
     .option('--no-color', 'plain text, no colour (also when NO_COLOR is set)')
     .addOption(new Option('--json', 'print one JSON document').conflicts('watch'))
     .option('-w, --watch', 'live dashboard (a terminal is required)')
-    .option('--interval <ms>', 'dashboard refresh interval in ms (minimum 200)', intArg(200))
-    .option('--stall-after <s>', 'flag a busy worker silent for this many seconds as stalled', intArg(1))
+    .option('--interval <ms>', 'dashboard refresh interval in ms (minimum 200; with --watch)', intArg(200))
+    .option('--stall-after <s>', 'flag a busy worker silent for this many seconds as stalled (with --watch)', intArg(1))
     .action((opts: StatusOptions) =>
       run(async () => {
         if (opts.watch) return (await import('./watch')).watchCommand(opts);
@@ -70,6 +83,7 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
         return (await import('./statusText')).statusTextCommand(opts);
       }),
     );
+  requireCompanions(status, STATUS_NEEDS);
 
   program
     .command('rush')
@@ -107,7 +121,7 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
   return program;
 }
 
-function main(argv: string[]): void {
+export function main(argv: string[]): void {
   // A reader that goes away (`| head -1`) ends the printing, never the command.
   survivePipeClose(process.stdout);
   survivePipeClose(process.stderr);
@@ -118,11 +132,11 @@ function main(argv: string[]): void {
       },
       (err: unknown) => {
         if (err instanceof UsageError || err instanceof RuntimeError) {
-          writeRaw(process.stderr, `mahabharatha: ${printable(err.message)}\n`);
+          writeRaw(process.stderr, `${PREFIX}${printable(err.message)}\n`);
           process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.runtime;
         } else {
           // A bug, not a user mistake: fail loudly, with the stack.
-          writeRaw(process.stderr, `mahabharatha: internal error: ${printable((err as Error)?.stack ?? String(err))}\n`);
+          writeRaw(process.stderr, `${PREFIX}internal error: ${printable((err as Error)?.stack ?? String(err))}\n`);
           process.exitCode = EXIT.runtime;
         }
       },

@@ -7,7 +7,8 @@ import { printable } from '../events/printable';
 import { createRunState, snapshotOf } from '../metrics/reducer';
 import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
-import { EXIT } from './exit';
+import { UnknownLevelError } from '../views/statusModel';
+import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './main';
 import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 
@@ -25,14 +26,27 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
   checkNaiveTz(opts.naiveTz);
   const resolved = resolveFeature(opts, io.env);
   const now = io.now();
+  const level = opts.level !== undefined ? { level: opts.level } : {};
   if (resolved.kind === 'graph-only') {
     // Planned but not run: the graph's tasks, all pending.
-    io.stdout.write(renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph, now }));
+    const document = asDocument(resolved.feature, () => renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph, now, ...level }));
+    io.stdout.write(document);
     return EXIT.ok;
   }
   const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const document = asDocument(resolved.feature, () => renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone, ...level }));
   for (const w of warnings) io.stderr.write(`mahabharatha: ${printable(w)}\n`);
   if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);
-  io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone }));
+  io.stdout.write(document);
   return EXIT.ok;
+}
+
+/** The document, or the one-line error (exit 1) of a `--level` the run does not have, as `status --level` says it. */
+function asDocument(feature: string, render: () => string): string {
+  try {
+    return render();
+  } catch (err) {
+    if (err instanceof UnknownLevelError) throw new RuntimeError(`${feature}: ${err.message}`);
+    throw err;
+  }
 }

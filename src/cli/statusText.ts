@@ -9,6 +9,7 @@ import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import { loadRun, type LoadedRun } from '../pipeline/loadRun';
+import { BAD_LINE_WARNING } from '../pipeline/processor';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
 import { DEFAULT_STATE_DIR, isDirectory, listFeatures, noStateDirMessage, rejectedPath, START_HINT, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { statusModel, UnknownLevelError } from '../views/statusModel';
@@ -99,7 +100,9 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
       now,
       graph,
       orchestratorGone,
-      warnings,
+      // A rejected line is told once: under the count of rejected lines, not again as a warning.
+      warnings: warnings.filter((w) => !w.startsWith(BAD_LINE_WARNING)),
+      badLines: warnings.filter((w) => w.startsWith(BAD_LINE_WARNING)).map((w) => w.slice(BAD_LINE_WARNING.length).trim()),
       moreWarnings,
       ...(opts.level !== undefined ? { level: opts.level } : {}),
     });

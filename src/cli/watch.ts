@@ -1,7 +1,8 @@
 /**
  * `mahabharatha status --watch`: the live dashboard over a feature's events log (followed) and
  * state file. Needs a terminal; the one-shot `status` and `status --json` are the way to read a
- * run from a pipe or a script. This module is loaded only for `--watch` (it brings in blessed).
+ * run from a pipe or a script. This module is loaded only for `--watch`; blessed comes after the
+ * checks, so a missing terminal is said before a missing package.
  */
 import * as path from 'node:path';
 import { Subject } from 'rxjs';
@@ -13,8 +14,8 @@ import { RateLimitedWarner } from '../pipeline/warnings';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
 import { DEFAULT_STATE_DIR, detectFeature, listFeatures, upstreamGraphPath } from '../state/layout';
 import { runOrchestratorGone } from '../state/runLock';
-import { openDashboard } from '../views/dashboard';
 import { EXIT, RuntimeError, UsageError } from './exit';
+import { loadDashboard } from './loadDashboard';
 import type { StatusOptions } from './main';
 import { checkNaiveTz, wantsColor } from './statusText';
 
@@ -76,6 +77,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
   const feature = featureToWatch(opts.feature, stateDir, environment.env);
   const stallAfterMs = opts.stallAfter !== undefined ? opts.stallAfter * 1000 : DEFAULT_STALL_AFTER_MS;
+  const { openDashboard } = await loadDashboard();
 
   // stderr is the dashboard's terminal too: warnings go to its events log while it is open and
   // are printed after it closed.

@@ -30,6 +30,12 @@ export function formatSeconds(ms: number): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A graph's size as the start and end lines say it: `8 tasks in 4 levels`, `1 task in 1 level`. */
+export const graphSize = (tasks: number, levels: number): string => `${plural(tasks, 'task')} in ${plural(levels, 'level')}`;
+
+/** `on 3 workers`, `on 1 worker`. */
+export const onWorkers = (workers: number): string => `on ${plural(workers, 'worker')}`;
+
 export function formatProgress(p: Progress, runStartedAt: number): string {
   const stamp = formatElapsed(p.at - runStartedAt);
   switch (p.kind) {

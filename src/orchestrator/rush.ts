@@ -20,7 +20,7 @@ import { describeDiskFault, isDiskFault } from '../state/diskFault';
 import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
 import { EventLogAppender, RecordEvent } from './eventLog';
-import { formatElapsed, formatProgress, formatSeconds } from './progress';
+import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } from './progress';
 import { killGroup } from './runCommand';
 import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
@@ -191,8 +191,8 @@ class RunInProgress {
     const levels = planLevels(graph, previous, complete);
     this.say(
       resumed
-        ? `resuming ${graph.feature}: ${complete.size} of ${graph.tasks.length} tasks complete, from level ${levels[0]?.level ?? '-'} on ${options.workers} workers`
-        : `rush ${graph.feature}: ${graph.tasks.length} tasks in ${graph.levels.length} levels on ${options.workers} workers (state: ${stateDir})`,
+        ? `resuming ${graph.feature}: ${complete.size} of ${graph.tasks.length} tasks complete, from level ${levels[0]?.level ?? '-'} ${onWorkers(options.workers)}`
+        : `rush ${graph.feature}: ${graphSize(graph.tasks.length, graph.levels.length)} ${onWorkers(options.workers)} (state: ${stateDir})`,
     );
     this.say(`tasks run in ${options.cwd}`);
 
@@ -353,7 +353,7 @@ class RunInProgress {
     const total = this.options.graph.tasks.length;
     const done = snapshot.tasks.filter((t) => t.status === 'complete').length;
     const elapsed = formatSeconds(Date.now() - this.runStartedAt);
-    if (outcome.status === 'complete') this.say(`rush complete: ${total} tasks in ${this.options.graph.levels.length} levels, ${elapsed}`);
+    if (outcome.status === 'complete') this.say(`rush complete: ${graphSize(total, this.options.graph.levels.length)}, ${elapsed}`);
     else if (outcome.status === 'failed') this.say(`rush failed: ${error}`);
     else this.say(`rush stopped${this.stopSignal ? ` by ${this.stopSignal}` : ''}: ${done} of ${total} tasks complete`);
     return { status: outcome.status, error, signal: this.stopSignal, snapshot };

@@ -53,6 +53,9 @@ import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots
 import { levelsOf, readTaskGraph } from './taskGraphLevels';
 import { describeError, stderrWarner, type Warner } from './warnings';
 
+/** How the warning about a line that could not be used begins (a report lists these under their count). */
+export const BAD_LINE_WARNING = 'skipped a bad line';
+
 export interface MetricsProcessorOptions {
   readonly feature: string;
   readonly stateDir: string;
@@ -352,7 +355,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     if (input.from === 'checkpoint') return; // said when the checkpoint was read; not a line to quarantine
     quarantine?.add(input);
     const where = input.offset !== undefined ? ` at byte ${input.offset}` : '';
-    warner.warn(`skipped a bad line${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);
+    warner.warn(`${BAD_LINE_WARNING}${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);
   };
 
   // ---- the pipeline ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/sna
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import type { RunFacts } from '../metrics/runFacts';
-import { runFactsOf, unseenGraphTasks } from './statusModel';
+import { runFactsOf, UnknownLevelError, unseenGraphTasks } from './statusModel';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
 const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -25,6 +25,11 @@ export interface StatusJsonOptions {
   readonly now: number;
   /** The orchestrator that held the run's lock is gone (the run reads `abandoned`). */
   readonly orchestratorGone?: boolean;
+  /**
+   * `--level N`: `tasks` and `levels` hold that level's only (the run's `metrics` and `run` stay
+   * whole) and the document says `level: N`. A level the run does not have throws `UnknownLevelError`.
+   */
+  readonly level?: number;
 }
 
 /** The run's facts (DESIGN §4.5) as `--json` gives them: what text and the dashboard show. */
@@ -55,6 +60,9 @@ function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
 export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
   const graph = options.graph ?? null;
   const facts = runFactsOf(snapshot, options);
+  const { level } = options;
+  if (level !== undefined && !facts.levels.some((l) => l.level === level)) throw new UnknownLevelError(level, facts.levels.map((l) => l.level));
+  const inLevel = (t: { readonly level?: number | null }): boolean => level === undefined || t.level === level;
   // The metrics' total is the run's size when known (the graph's may be larger than the tasks
   // seen), else the tasks seen; their estimate and progress are the facts', so that no figure
   // here differs from what text and the dashboard show.
@@ -64,10 +72,11 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
     etaMs: facts.etaMs,
     ...(facts.fraction !== null ? { progress: facts.fraction } : {}),
   };
-  const tasks = [...snapshot.tasks, ...unseenGraphTasks(snapshot.tasks, graph)];
+  const tasks = [...snapshot.tasks.filter(inLevel), ...unseenGraphTasks(snapshot.tasks, graph, level)];
   return {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,
+    ...(level !== undefined ? { level } : {}),
     status: facts.status,
     current_level: facts.currentLevel,
     run: encodeFacts(facts),
@@ -76,7 +85,7 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
     error: snapshot.error,
     tasks: tasks.map((t) => TaskMetrics.encode(t)),
     workers: metrics.workerMetrics.map((w) => WorkerMetrics.encode(w)),
-    levels: metrics.levelMetrics.map((l) => LevelMetrics.encode(l)),
+    levels: metrics.levelMetrics.filter(inLevel).map((l) => LevelMetrics.encode(l)),
     events: snapshot.recentEvents.slice(-STATUS_JSON_EVENTS).map(encodeRecentEvent),
     failures: snapshot.failures.map((f) => ({
       timestamp: formatTimestamp(f.ts),

@@ -94,6 +94,8 @@ export interface StatusModel {
   readonly ingest: IngestSummary;
   readonly warnings: readonly string[];
   readonly moreWarnings: number;
+  /** Where the first rejected lines were and why, listed under the count of rejected lines. */
+  readonly badLines: readonly string[];
   /** Set with the `level` option: that level's tasks. */
   readonly levelDetail: { readonly line: LevelLine; readonly tasks: readonly TaskRow[] } | null;
 }
@@ -109,6 +111,8 @@ export interface StatusModelOptions {
   /** Messages from loading (unreadable graph, ...), and how many more there were. */
   readonly warnings?: readonly string[];
   readonly moreWarnings?: number;
+  /** The loader's messages about rejected lines, apart from `warnings`: the report lists them under their count. */
+  readonly badLines?: readonly string[];
 }
 
 /** Thrown for a `level` the run does not have; the CLI turns it into a one-line error. */
@@ -196,6 +200,7 @@ export function statusModel(snapshot: RunSnapshot, options: StatusModelOptions):
     ingest: ingestSummary(snapshot.ingest),
     warnings: options.warnings ?? [],
     moreWarnings: options.moreWarnings ?? 0,
+    badLines: options.badLines ?? [],
     levelDetail,
   };
 }

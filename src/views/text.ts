@@ -188,10 +188,19 @@ const TASK_STYLE: Readonly<Record<string, 'green' | 'red' | 'yellow' | 'dim'>> =
   todo: 'dim',
 };
 
+/**
+ * Whether verification was a step of its own: a `rush` task's command is its verification, so
+ * there the verification takes the execution's time and a column of it would only repeat it.
+ */
+const verifiedApart = (tasks: readonly TaskRow[]): boolean =>
+  tasks.some((t) => t.verificationMs !== null && formatDuration(t.verificationMs) !== formatDuration(t.executionMs));
+
 function taskTable(tasks: readonly TaskRow[], paint: Paint): string[] {
   if (!tasks.length) return [paint('dim', '  (no tasks known in this level)')];
-  return table(
-    ['Task', 'Status', 'Worker', 'Attempts', 'Queue wait', 'Execution', 'Verification'],
+  const verification = verifiedApart(tasks);
+  const headings = ['Task', 'Status', 'Worker', 'Attempts', 'Queue wait', 'Execution', ...(verification ? ['Verification'] : [])];
+  const lines = table(
+    headings,
     tasks.map((t) => {
       const style = TASK_STYLE[t.status];
       return [
@@ -201,10 +210,12 @@ function taskTable(tasks: readonly TaskRow[], paint: Paint): string[] {
         t.attempts === null ? '-' : String(t.attempts),
         formatDuration(t.queueWaitMs),
         formatDuration(t.executionMs),
-        formatDuration(t.verificationMs),
+        ...(verification ? [formatDuration(t.verificationMs)] : []),
       ];
     }),
   );
+  const verified = tasks.some((t) => t.verificationMs !== null);
+  return verified && !verification ? [...lines, paint('dim', '  Verification: each task’s command is its verification, so it takes the execution time')] : lines;
 }
 
 const OUTCOME: Readonly<Record<FailureRow['outcome'], (paint: Paint) => string>> = {
@@ -244,7 +255,7 @@ function totalLine(model: StatusModel): string {
 }
 
 function warnings(model: StatusModel, options: RenderOptions, paint: Paint): string[] {
-  const lines = [...silence(model), ...ingestLines(model.ingest, options), ...loadWarnings(model.warnings, model.moreWarnings)];
+  const lines = [...silence(model), ...ingestLines(model.ingest, model.badLines, options), ...loadWarnings(model.warnings, model.moreWarnings)];
   return lines.length ? ['', ...lines.map((l) => paint('yellow', l))] : [];
 }
 
@@ -263,12 +274,14 @@ function loadWarnings(warnings: readonly string[], more: number): string[] {
   return rest > 0 ? [...shown, `⚠ … ${plural(rest, 'more warning')}`] : shown;
 }
 
-function ingestLines(ingest: IngestSummary, options: RenderOptions): string[] {
+function ingestLines(ingest: IngestSummary, badLines: readonly string[], options: RenderOptions): string[] {
   const lines: string[] = [];
   if (ingest.rejected > 0) {
     const reasons = ingest.byReason.map(([reason, n]) => `${safe(reason)} ${n}`).join(', ');
     const where = options.rejectedFile ? `; see ${safe(options.rejectedFile)}` : '';
-    lines.push(`⚠ ${plural(ingest.rejected, 'input line')} rejected (${reasons}${where})`);
+    lines.push(`⚠ ${plural(ingest.rejected, 'input line')} rejected (${reasons}${where})${badLines.length > 0 ? ':' : ''}`);
+    // The first few, where and why: each rejected line is told here once.
+    lines.push(...badLines.slice(0, MAX_WARNINGS).map((b) => `    ${oneLine(safe(b), WARNING_WIDTH)}`));
   }
   if (ingest.notes.length) lines.push(`⚠ ${ingest.notes.map(([label, n]) => `${n} ${label}`).join(', ')}`);
   return lines;

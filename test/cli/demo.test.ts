@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,7 +31,13 @@ demo('without a terminal: runs the bundled graph with progress lines, then print
   assert.match(status, /100% \(8\/8 tasks\)/);
   assert.match(status, /Worker Metrics:/);
   assert.not.match(r.stdout, /\x1b\[/, 'no colour and no dashboard without a terminal');
-  assert.match(r.stdout, /state: .*state\nlook again: npx mahabharatha status --state-dir /);
+  const lookAgain = /\nlook again: (node \S+main\.js status --state-dir \S+) {3}\(live: add --watch\)\n$/.exec(r.stdout)?.[1];
+  assert.ok(lookAgain, `the closing hint in:\n${r.stdout}`);
+  // The hint works from any directory: here, one that is not the package.
+  const again = spawnSync('sh', ['-c', lookAgain], { cwd: os.tmpdir(), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, /MAHABHARATHA Status: worker-metrics/);
+  assert.match(again.stdout, /100% \(8\/8 tasks\)/);
 
   // Widths 1-3-2-2, every task complete once, the retried one included.
   const state = readState(path.join(dir, 'state'), 'worker-metrics');

@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
 import type { StatusOptions } from '../../src/cli/main';
 import { statusTextCommand, wantsColor, type StatusIo } from '../../src/cli/statusText';
+import { generateRun, toJsonl } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
 import { golden, GOLDEN_DIR } from '../views/textRuns';
 
@@ -250,7 +252,28 @@ cli('prints a completed run from its events log as the renderer does, with each 
     assert.fixture(stable, golden('status-cli-events.txt', stable));
     const beforeWarnings = (s: string): string => s.slice(0, s.indexOf('\n⚠'));
     assert.is(beforeWarnings(stable), beforeWarnings(fs.readFileSync(path.join(GOLDEN_DIR, 'status-complete.txt'), 'utf8')));
-    assert.match(r.stdout, /^⚠ skipped a bad line at byte \d+ of \.mahabharatha\/state\/worker-metrics-events\.jsonl \(bad_timestamp\)/m);
+    // Each bad line is told once, under the count of rejected lines: not again as a warning of its own.
+    assert.match(r.stdout, /^⚠ 3 input lines rejected \(invalid_json 2, bad_timestamp 1\):\n {4}at byte \d+ of \.mahabharatha\/state\/worker-metrics-events\.jsonl \(invalid_json\)/m);
+    assert.is(r.stdout.match(/"yesterday"/g)?.length, 1);
+    assert.not.match(r.stdout, /skipped a bad line/);
+    assert.is(r.stderr, '');
+  });
+});
+
+cli('warns of every input problem --json counts: a timestamp in the future and a partial last line too', async () => {
+  await withTempDir((dir) => {
+    const stateDir = path.join(dir, '.mahabharatha', 'state');
+    fs.mkdirSync(stateDir, { recursive: true });
+    const events = generateRun(mulberry32(3), { workers: 2, tasksPerLevel: [2], failRate: 0, producer: 'orch', feature: 'alpha' });
+    // An hour ahead of this machine's clock (a producer's clock that is off), then a line cut short.
+    const ahead = JSON.stringify({ timestamp: new Date(Date.now() + 3_600_000).toISOString(), type: 'worker_heartbeat', feature: 'alpha', data: { worker_id: 1 } });
+    fs.writeFileSync(path.join(stateDir, 'alpha-events.jsonl'), `${toJsonl(events)}${ahead}\n{"timestamp": "2026-01-27T08:0`);
+    const text = spawnCli(['status', '--no-color'], dir);
+    assert.is(text.status, 0, text.stderr);
+    const json = spawnCli(['status', '--json'], dir);
+    const ingest = (JSON.parse(json.stdout) as { ingest: { future_timestamps: number; torn_tail: number } }).ingest;
+    assert.equal([ingest.future_timestamps, ingest.torn_tail], [1, 1]);
+    assert.match(text.stdout, /^⚠ .*1 timestamp in the future, 1 partial last line/m);
   });
 });
 

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { generateRun, toJsonl } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { MAIN, requireBuild } from '../orchestrator/cliHarness';
 
@@ -34,15 +36,17 @@ function tmuxMissing(): string | null {
   return version !== undefined && Number(version) < 2.9 ? `tmux ${version} is too old for this test (resize-window needs 2.9)` : null;
 }
 
-const capture = (): string => tmux('capture-pane', '-p', '-t', 'dash');
+const capture = (session = 'dash'): string => tmux('capture-pane', '-p', '-t', session);
+/** The pane with its colours and attributes as escape sequences (`capture-pane -e`). */
+const captureStyled = (session: string): string => tmux('capture-pane', '-p', '-e', '-t', session);
 const alternateOn = (): boolean => tmux('display-message', '-p', '-t', 'dash', '#{alternate_on}').trim() === '1';
 
 /** Polls the pane until `test` accepts it (the dashboard redraws on its own clock). */
-async function waitForPane<T>(what: string, test: (pane: string) => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+async function waitForPane<T>(what: string, test: (pane: string) => T | null | undefined | false, timeoutMs = 15_000, read: () => string = capture): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let pane = '';
   for (;;) {
-    pane = capture();
+    pane = read();
     const found = test(pane);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the pane shows:\n${pane}`);
@@ -54,6 +58,73 @@ const progressOf = (pane: string): number | null => {
   const m = /RUNNING[\s\S]*?(\d+)\/12 \(\d+%\)/.exec(pane);
   return m ? Number(m[1]) : null;
 };
+
+/** A character as drawn: its foreground colour as SGR parameters (`39` default) and its attributes. */
+interface Styled {
+  readonly char: string;
+  readonly fg: string;
+  readonly inverse: boolean;
+}
+
+/** One captured line read as a terminal would draw it: each character with its foreground and inverse. */
+function styledLine(line: string): Styled[] {
+  const out: Styled[] = [];
+  let fg = '39';
+  let inverse = false;
+  const sgr = /\u001b\[([0-9;]*)m/y;
+  for (let i = 0; i < line.length; ) {
+    sgr.lastIndex = i;
+    const m = sgr.exec(line);
+    if (m) {
+      const params = (m[1] === '' ? '0' : (m[1] ?? '0')).split(';');
+      for (let k = 0; k < params.length; k++) {
+        const p = params[k] ?? '0';
+        if (p === '0') [fg, inverse] = ['39', false];
+        else if (p === '7') inverse = true;
+        else if (p === '27') inverse = false;
+        else if (/^(3[0-79]|9[0-7])$/.test(p)) fg = p;
+        else if (p === '38' && params[k + 1] === '5') {
+          fg = `38;5;${params[k + 2] ?? ''}`;
+          k += 2;
+        } else if (p === '38' && params[k + 1] === '2') {
+          fg = `38;2;${params.slice(k + 2, k + 5).join(';')}`;
+          k += 4;
+        }
+      }
+      i = sgr.lastIndex;
+      continue;
+    }
+    const char = String.fromCodePoint(line.codePointAt(i) ?? 32);
+    out.push({ char, fg, inverse });
+    i += char.length;
+  }
+  return out;
+}
+
+/** Black on a dark background: SGR 30, or black in the 256-colour palette. */
+const BLACK = new Set(['30', '38;5;0', '38;5;16', '38;2;0;0;0']);
+
+/** The foreground of `word` where it first appears in the styled pane, or null when it is not there. */
+function colourOf(pane: string, word: string): { fg: string; line: string } | null {
+  for (const line of pane.split('\n')) {
+    const cells = styledLine(line);
+    const text = cells.map((c) => c.char).join('');
+    const at = text.indexOf(word);
+    if (at >= 0) return { fg: cells[at]?.fg ?? '39', line: text };
+  }
+  return null;
+}
+
+/** The worker id on the row drawn in inverse (the selection), or null. */
+function selectedWorkerRow(pane: string): number | null {
+  for (const line of pane.split('\n')) {
+    const cells = styledLine(line);
+    const inverse = cells.filter((c) => c.inverse).map((c) => c.char).join('');
+    const id = /^\s*(\d+) +(stopped|idle|running|STALLED)/.exec(inverse)?.[1];
+    if (id !== undefined) return Number(id);
+  }
+  return null;
+}
 
 const e2e = suite('status --watch in a terminal');
 
@@ -113,6 +184,74 @@ e2e('follows a running rush, survives resizes, and q leaves the terminal as it w
   } finally {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
     if (rush && rush.exitCode === null) rush.kill('SIGKILL');
+    removeTempDir(dir);
+  }
+});
+
+/** Opens the dashboard on `stateDir` in its own tmux session, with `term` as its TERM. */
+function openWatch(session: string, dir: string, stateDir: string, feature: string, term: string): void {
+  const watch = `env TERM=${term} NCURSES_NO_UTF8_ACS=1 '${process.execPath}' '${MAIN}' status --watch --state-dir '${stateDir}' --feature ${feature} --interval 200`;
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, '-c', dir, `${watch}; echo EXIT=$?; sleep 600`);
+}
+
+/** A state dir holding the fixture run stopped midway (workers running and idle). */
+function midwayRun(dir: string): string {
+  const stateDir = path.join(dir, 'state');
+  fs.mkdirSync(stateDir);
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'dashboard', 'run-midway.jsonl'), path.join(stateDir, 'dash-demo-events.jsonl'));
+  return stateDir;
+}
+
+e2e('under tmux and screen (8 colours) the key hints and worker states keep a visible colour, never black', async () => {
+  const missing = tmuxMissing();
+  if (missing) assert.unreachable(missing);
+  requireBuild();
+  const dir = makeTempDir('mahabharatha-watch-colours-');
+  try {
+    const stateDir = midwayRun(dir);
+    for (const term of ['tmux-256color', 'screen']) {
+      const session = `colours-${term}`;
+      openWatch(session, dir, stateDir, 'dash-demo', term);
+      const pane = await waitForPane(`the dashboard with TERM=${term}`, (p) => (p.includes('q quit') && p.includes('idle') ? p : null), 15_000, () => captureStyled(session));
+      for (const word of ['q quit', '? help', 'idle']) {
+        const found = colourOf(pane, word);
+        assert.ok(found, `${word} on screen with TERM=${term}`);
+        assert.not.ok(BLACK.has(found?.fg ?? ''), `TERM=${term}: "${word}" is drawn black (SGR ${found?.fg}) in: ${found?.line}`);
+      }
+      // Colour is still used where the terminal has it: the gauge is green.
+      assert.is(colourOf(pane, '█')?.fg, '32', `TERM=${term}: the gauge keeps its colour`);
+      tmux('send-keys', '-t', session, 'q');
+      await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), 15_000, () => capture(session));
+    }
+  } finally {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    removeTempDir(dir);
+  }
+});
+
+e2e('three Up keys sent in one burst move the selection three rows', async () => {
+  const missing = tmuxMissing();
+  if (missing) assert.unreachable(missing);
+  requireBuild();
+  const dir = makeTempDir('mahabharatha-watch-keys-');
+  try {
+    const stateDir = path.join(dir, 'state');
+    fs.mkdirSync(stateDir);
+    const events = generateRun(mulberry32(7), { workers: 6, tasksPerLevel: [6, 6], failRate: 0, producer: 'orch', feature: 'keys' });
+    fs.writeFileSync(path.join(stateDir, 'keys-events.jsonl'), toJsonl(events));
+    openWatch('keys', dir, stateDir, 'keys', 'tmux-256color');
+    const selected = (what: string, id: number) =>
+      waitForPane(what, (p) => selectedWorkerRow(p) === id, 15_000, () => captureStyled('keys'));
+    // Workers 0..5; the first is selected at the start.
+    await selected('the first worker selected', 0);
+    tmux('send-keys', '-t', 'keys', 'Down', 'Down', 'Down', 'Down', 'Down');
+    await selected('five rows down, sent at once', 5);
+    tmux('send-keys', '-t', 'keys', 'Up', 'Up', 'Up');
+    await selected('three rows up, sent at once', 2);
+    tmux('send-keys', '-t', 'keys', 'q');
+    await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), 15_000, () => capture('keys'));
+  } finally {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
     removeTempDir(dir);
   }
 });

@@ -107,26 +107,55 @@ function blessedLoaded(args: readonly string[], cwd: string): { loaded: string[]
   const probe = path.join(cwd, 'probe.js');
   fs.writeFileSync(
     probe,
-    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/]blessed(-contrib)?[\\\\/]/.test(k)))));\n`,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/]blessed[\\\\/]/.test(k)))));\n`,
   );
   const run = spawnSync(process.execPath, ['-r', probe, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
   const loaded = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]) : ['(probe did not run)'];
   return { loaded, status: run.status, stderr: run.stderr };
 }
 
-lazy('status --json and the status text module do not load it; the watch module does', () => {
+lazy('status --json, the status text and the watch command modules do not load it; the dashboard does', () => {
   requireBuild();
   const { dir, stateDir } = stateDirWithRun();
   try {
     const json = blessedLoaded([MAIN, 'status', '--json', '--state-dir', stateDir], dir);
     assert.is(json.status, 0, json.stderr);
     assert.equal(json.loaded, []);
-    const text = blessedLoaded(['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'statusText.js'))})`], dir);
-    assert.equal(text.loaded, []);
+    for (const module of ['statusText.js', 'watch.js']) {
+      const loaded = blessedLoaded(['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli', module))})`], dir);
+      assert.equal(loaded.loaded, [], module);
+    }
     // The probe does see blessed when it is loaded.
-    const watch = blessedLoaded(['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'watch.js'))})`], dir);
-    assert.ok(watch.loaded.some((k) => /node_modules[\\/]blessed[\\/]/.test(k)), 'blessed');
-    assert.ok(watch.loaded.some((k) => /node_modules[\\/]blessed-contrib[\\/]/.test(k)), 'blessed-contrib');
+    const dashboard = blessedLoaded(['-e', `require(${JSON.stringify(path.join(ROOT, 'dist', 'views', 'dashboard', 'index.js'))})`], dir);
+    assert.ok(dashboard.loaded.some((k) => /node_modules[\\/]blessed[\\/]/.test(k)), 'blessed');
+  } finally {
+    removeTempDir(dir);
+  }
+});
+
+lazy('without blessed installed, the dashboard is refused with what to install (exit 1), and status still works', () => {
+  requireBuild();
+  const { dir, stateDir } = stateDirWithRun();
+  try {
+    // Resolves `blessed` as node does when the package is not installed.
+    const hide = path.join(dir, 'no-blessed.js');
+    fs.writeFileSync(
+      hide,
+      `const Module = require('module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'blessed') throw Object.assign(new Error("Cannot find module 'blessed'"), { code: 'MODULE_NOT_FOUND' });
+  return resolve.call(this, request, ...rest);
+};\n`,
+    );
+    const load = `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'loadDashboard.js'))}).loadDashboard().then(() => console.log('loaded'), (e) => console.log(e.constructor.name + ': ' + e.message))`;
+    const r = spawnSync(process.execPath, ['-r', hide, '-e', load], { cwd: dir, encoding: 'utf8' });
+    assert.match(r.stdout, /^RuntimeError: the live dashboard needs the optional package blessed: install it with `npm install blessed`/);
+    const status = spawnSync(process.execPath, ['-r', hide, MAIN, 'status', '--state-dir', stateDir], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.is(status.status, 0, status.stderr);
+    assert.match(status.stdout, /MAHABHARATHA Status: dash-demo/);
+    // And with blessed there, it loads.
+    assert.match(spawnSync(process.execPath, ['-e', load], { cwd: dir, encoding: 'utf8' }).stdout, /^loaded/);
   } finally {
     removeTempDir(dir);
   }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatElapsed, formatProgress, formatSeconds } from '../../src/orchestrator/progress';
+import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } from '../../src/orchestrator/progress';
 
 const elapsed = suite('formatElapsed');
 
@@ -63,3 +63,15 @@ progress('one line per level start and end and per task outcome', () => {
 });
 
 progress.run();
+
+const words = suite('graphSize, onWorkers');
+
+words('one is singular, other counts plural', () => {
+  assert.is(graphSize(1, 1), '1 task in 1 level');
+  assert.is(graphSize(8, 4), '8 tasks in 4 levels');
+  assert.is(graphSize(0, 0), '0 tasks in 0 levels');
+  assert.is(onWorkers(1), 'on 1 worker');
+  assert.is(onWorkers(3), 'on 3 workers');
+});
+
+words.run();

@@ -44,6 +44,19 @@ render('prints one level’s tasks with queue wait, execution and verification',
   assert.fixture(actual, golden('status-level2.txt', actual));
 });
 
+render('leaves out a verification column that would repeat the execution (rush runs a task as its verification)', () => {
+  const snapshot = snapshotFromFixture('run-complete.events.jsonl', COMPLETE);
+  const same = { ...snapshot, tasks: snapshot.tasks.map((t) => ({ ...t, verificationDurationMs: t.executionDurationMs })) };
+  const actual = renderStatus(statusModel(same, { now: COMPLETE.now, level: 2 }), { color: false, ...UTC });
+  assert.match(actual, /│ Task +│ Status +│ Worker +│ Attempts +│ Queue wait +│ Execution +│\n/);
+  assert.not.match(actual, /│ Verification/);
+  assert.match(actual, /Verification: each task’s command is its verification/);
+  // Where it was measured apart, it has its column (the golden file above) and no note.
+  const apart = renderStatus(statusModel(snapshot, { now: COMPLETE.now, level: 2 }), { color: false, ...UTC });
+  assert.match(apart, /│ Verification │/);
+  assert.not.match(apart, /its command is its verification/);
+});
+
 render('prints a failed run with its error and the total it declared', () => {
   const snapshot = snapshotFromFixture('run-failed.events.jsonl', { feature: 'release-prep', now: at('09:30:00') });
   const actual = renderStatus(statusModel(snapshot, { now: at('09:30:00') }), { color: false, timeZone: 'UTC' });

@@ -117,3 +117,60 @@ export function barLines(items: readonly { readonly label: string; readonly valu
     };
   });
 }
+
+/** Eighths of a cell, from empty to full: a column's top cell shows its height to an eighth of a row. */
+const EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+export interface ColumnChart {
+  /** Plot rows, top first: the y label (`max` at the top, `0` at the bottom) and the columns. */
+  readonly rows: readonly { readonly axis: string; readonly columns: string }[];
+  /** Time labels under the first, middle and last columns, aligned to them. */
+  readonly xAxis: string;
+}
+
+/**
+ * Cells per bucket, at least: a column and the gap beside it, so that neighbours read as separate
+ * counts. With few buckets the columns widen (up to `MAX_COLUMN_CELLS`) to use the panel.
+ */
+export const COLUMN_CELLS = 2;
+const MAX_COLUMN_CELLS = 6;
+
+/**
+ * Whole counts as columns (a bar per bucket, never a line between points, which would draw a
+ * count of one as a triangle), scaled so that the largest fills `height - 1` rows; the last row
+ * holds the time labels. Pure text: it stays readable without colour.
+ */
+export function columnChart(counts: readonly number[], labels: readonly string[], width: number, height: number): ColumnChart {
+  const plotRows = Math.max(1, height - 1);
+  const max = Math.max(0, ...counts);
+  const axisWidth = String(max).length;
+  const plotWidth = Math.max(0, width - axisWidth - 1);
+  const cells = Math.max(COLUMN_CELLS, Math.min(MAX_COLUMN_CELLS, Math.floor(plotWidth / Math.max(1, counts.length))));
+  const eighthsOf = (count: number): number => (max === 0 ? 0 : Math.max(count > 0 ? 1 : 0, Math.round((count / max) * plotRows * 8)));
+  const heights = counts.map(eighthsOf);
+  const rows = Array.from({ length: plotRows }, (_, r) => {
+    const floor = (plotRows - 1 - r) * 8;
+    const columns = heights.map((h) => `${EIGHTHS[Math.max(0, Math.min(8, h - floor))]?.repeat(cells - 1)} `).join('');
+    const label = r === 0 ? String(max) : r === plotRows - 1 ? '0' : '';
+    return { axis: `${label.padStart(axisWidth)}│`, columns: columns.slice(0, plotWidth) };
+  });
+  return { rows, xAxis: timeAxis(labels, cells, axisWidth + 1, plotWidth) };
+}
+
+/** The labels of the first, middle and last buckets, each under its column, where they do not collide. */
+function timeAxis(labels: readonly string[], step: number, indent: number, width: number): string {
+  const cells = new Array<string>(width).fill(' ');
+  const place = (i: number, alignRight: boolean): void => {
+    const label = labels[i];
+    if (label === undefined) return;
+    const at = alignRight ? (i + 1) * step - 1 - label.length : i * step;
+    if (at < 0 || at + label.length > width) return;
+    // Keep a space on each side of a label already placed.
+    for (let k = Math.max(0, at - 1); k < Math.min(width, at + label.length + 1); k++) if (cells[k] !== ' ') return;
+    for (let k = 0; k < label.length; k++) cells[at + k] = label[k] as string;
+  };
+  place(0, false);
+  place(labels.length - 1, true);
+  place(Math.floor((labels.length - 1) / 2), false);
+  return `${' '.repeat(indent)}${cells.join('').trimEnd()}`;
+}

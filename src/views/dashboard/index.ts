@@ -66,13 +66,16 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       autoPadding: true,
       title: 'mahabharatha status',
     });
-    const theme = themeFor(options.color);
+    // @types/blessed leaves out the colour count terminfo gave.
+    const theme = themeFor(options.color, (screen.tput as unknown as { colors: number }).colors);
     const changes$ = new Subject<void>();
     const changed = (): void => changes$.next();
 
     let latest: RunSnapshot | null = null;
     let paused: { snapshot: RunSnapshot | null; at: number } | null = null;
     let selectedWorker: number | null = null;
+    // Lines the events log is scrolled back from the newest (0: it follows new events).
+    let logBack = 0;
     let overlay: Overlay = 'none';
     let panels: Panels | null = null;
     let lastModel: DashboardModel | null = null;
@@ -116,6 +119,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
         notices,
         graph: options.graph ?? null,
         orchestratorGone: shown !== null && options.orchestratorGone !== undefined && options.orchestratorGone(shown, now),
+        logBack,
       });
     };
 
@@ -123,6 +127,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       if (closed) return;
       const model = currentModel();
       lastModel = model;
+      // As far back as there are older lines: PgDn then moves at once, however often PgUp was pressed.
+      logBack = model.logView.back;
       const key = layoutKeyOf(model.layout);
       let rebuilt = false;
       if (!panels || panels.layoutKey !== key) {
@@ -156,9 +162,24 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       }
       const rows = lastModel?.workers.rows ?? [];
       if (rows.length === 0) return;
-      const at = lastModel?.workers.selectedIndex ?? 0;
+      // From the selection as the keys left it, not as last drawn: keys in one burst (key repeat,
+      // a paste, ssh) arrive before the next frame, and each moves one more row.
+      const chosen = rows.findIndex((r) => r.id === selectedWorker);
+      const at = chosen >= 0 ? chosen : (lastModel?.workers.selectedIndex ?? 0);
       const next = Math.max(0, Math.min(rows.length - 1, at + step));
       selectedWorker = rows[next]?.id ?? null;
+      changed();
+    };
+
+    /** PgUp/PgDn: the task list when it is open, else the events log, a page (less one line) at a time. */
+    const page = (direction: -1 | 1): void => {
+      const log = lastModel?.layout.log;
+      const rows = log ? Math.max(1, log.height - 3) : 1;
+      if (overlay === 'tasks') {
+        moveSelection(direction * 10);
+        return;
+      }
+      logBack = Math.max(0, logBack - direction * rows);
       changed();
     };
 
@@ -175,8 +196,12 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     });
     screen.key(['up', 'k'], () => moveSelection(-1));
     screen.key(['down', 'j'], () => moveSelection(1));
-    screen.key(['pageup'], () => moveSelection(-10));
-    screen.key(['pagedown'], () => moveSelection(10));
+    screen.key(['pageup'], () => page(-1));
+    screen.key(['pagedown'], () => page(1));
+    screen.key(['end'], () => {
+      logBack = 0;
+      changed();
+    });
     screen.key(['enter'], () => {
       overlay = overlay === 'tasks' ? 'none' : 'tasks';
       changed();

@@ -52,12 +52,31 @@ const FULL_HEADER = 5;
 /** Rows of a compact header: status line and gauge line, no box. */
 const COMPACT_HEADER = 2;
 
+/** What the tables hold, so that they get the rows and columns they need and the rest goes to the charts and the log. */
+export interface LayoutContent {
+  /** Level rows. */
+  readonly levels?: number;
+  /** Worker rows. */
+  readonly workers?: number;
+  /** Columns the level table needs for all its figures (full layout), borders not included. */
+  readonly levelsWidth?: number;
+}
+
+/** Rows the full layout keeps for the charts and the log, however many rows the tables have. */
+const MIN_BOTTOM = 10;
+/** Level table columns when the content does not say (LVL, STATUS, DONE, DURATION, AVG, P50, P95). */
+const DEFAULT_LEVELS_WIDTH = 54;
+
 /**
- * The layout for a size. `levelCount` lets the compact layout give the levels only the rows they
- * need (the workers take the rest).
+ * The layout for a size. In the full layout the level and worker tables take the rows they need
+ * (at most 60% of the body: with more, they scroll), and the rest goes to the task-duration and
+ * throughput charts (stacked on the left) and the events log (on the right, as tall as both); the
+ * level table takes the columns its figures need, up to half the width. The compact layout gives
+ * the levels only the rows they need (at most 40%), the workers the rest.
  */
-export function layoutFor(width: number, height: number, levelCount = 0): Layout {
+export function layoutFor(width: number, height: number, content: LayoutContent = {}): Layout {
   const mode = layoutMode(width, height);
+  const levelCount = content.levels ?? 0;
   const hint: Rect = { top: Math.max(0, height - 1), left: 0, width, height: 1 };
   if (mode === 'too-small') {
     const whole: Rect = { top: 0, left: 0, width, height };
@@ -83,13 +102,15 @@ export function layoutFor(width: number, height: number, levelCount = 0): Layout
     };
   }
   const body = height - FULL_HEADER - 1;
-  const chartRows = clamp(Math.floor(body * 0.4), 9, 16);
-  const tableRows = body - chartRows;
-  // Levels need about 56 columns for all their figures; the workers table takes the rest.
-  const levelsWidth = clamp(Math.floor(width * 0.42), 44, 60);
-  const chartTop = FULL_HEADER + tableRows;
-  const durationsWidth = Math.floor(width * 0.3);
-  const throughputWidth = Math.floor(width * 0.3);
+  // A heading and a border above and below the rows of the longer table.
+  const tableNeed = Math.max(levelCount, content.workers ?? 0, 1) + 3;
+  const tableRows = clamp(tableNeed, 5, Math.max(5, Math.min(Math.floor(body * 0.6), body - MIN_BOTTOM)));
+  const bottom = body - tableRows;
+  const levelsWidth = clamp((content.levelsWidth ?? DEFAULT_LEVELS_WIDTH) + 2, 30, Math.floor(width / 2));
+  const chartsWidth = Math.floor(width / 2);
+  // The histogram has few bars (Sturges' rule); the throughput columns use the height.
+  const durationRows = clamp(Math.floor(bottom * 0.4), 5, 12);
+  const bottomTop = FULL_HEADER + tableRows;
   return {
     mode,
     width,
@@ -98,9 +119,9 @@ export function layoutFor(width: number, height: number, levelCount = 0): Layout
     header: { top: 0, left: 0, width, height: FULL_HEADER },
     levels: { top: FULL_HEADER, left: 0, width: levelsWidth, height: tableRows },
     workers: { top: FULL_HEADER, left: levelsWidth, width: width - levelsWidth, height: tableRows },
-    durations: { top: chartTop, left: 0, width: durationsWidth, height: chartRows },
-    throughput: { top: chartTop, left: durationsWidth, width: throughputWidth, height: chartRows },
-    log: { top: chartTop, left: durationsWidth + throughputWidth, width: width - durationsWidth - throughputWidth, height: chartRows },
+    durations: { top: bottomTop, left: 0, width: chartsWidth, height: durationRows },
+    throughput: { top: bottomTop + durationRows, left: 0, width: chartsWidth, height: bottom - durationRows },
+    log: { top: bottomTop, left: chartsWidth, width: width - chartsWidth, height: bottom },
     hint,
   };
 }

@@ -1,18 +1,16 @@
 /**
  * The dashboard's widgets: built for one layout, then fed models. No computation here beyond
  * placing text — every figure comes from the view-model. A new layout (resize, compact ↔ full)
- * means new widgets: blessed-contrib sizes a chart's canvas once, when it is attached, so widgets
- * are rebuilt from the current model rather than resized (nothing is lost: the model has it all).
+ * means new widgets, built from the current model rather than resized (nothing is lost: the model
+ * has it all). Charts are text (bars and columns of block characters), so they need no canvas.
  */
 import blessed from 'blessed';
-import contribLine from 'blessed-contrib/lib/widget/charts/line';
 import type { Layout, Rect } from './layout';
 import { tableLines, type TableModel } from './table';
 import { escapeTags, segmentsMarkup, type Theme } from './theme';
 import type { DashboardModel } from './viewModel';
 
 type Box = blessed.Widgets.BoxElement;
-type LineChart = ReturnType<typeof contribLine>;
 
 /** Which overlay is open over the panels. */
 export type Overlay = 'none' | 'help' | 'tasks';
@@ -70,7 +68,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
       }),
     );
 
-  const hint = add(blessed.box({ ...place(layout.hint), tags: true, wrap: false, style: theme.color ? { fg: 'gray' } : {} }));
+  const hint = add(blessed.box({ ...place(layout.hint), tags: true, wrap: false, style: { ...theme.hintStyle } }));
 
   if (layout.mode === 'too-small') {
     const message = add(
@@ -92,23 +90,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
   const workers = boxed(layout.workers, 'Workers');
   const durations = layout.durations ? boxed(layout.durations, 'Task durations') : null;
   const log = layout.log ? boxed(layout.log, 'Events') : null;
-  let throughput: LineChart | null = null;
-  if (layout.throughput) {
-    throughput = add(
-      contribLine({
-        ...place(layout.throughput),
-        label: ' Throughput ',
-        border: { type: 'line' },
-        style: { ...theme.line, ...theme.panelStyle },
-        wholeNumbersOnly: true,
-        minY: 0,
-        xLabelPadding: 3,
-        xPadding: 5,
-        numYLabels: 4,
-        showLegend: false,
-      }),
-    );
-  }
+  const throughput = layout.throughput ? boxed(layout.throughput, 'Throughput') : null;
 
   const help = add(
     blessed.box({
@@ -138,7 +120,6 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
     }),
   );
 
-  let lastSeries = '';
   const set = changeTracker();
 
   const tableContent = (table: TableModel): string => tableLines(table, theme.table).join('\n');
@@ -162,17 +143,15 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
         const bars = model.durations.bars.map((b) => `${escapeTags(b.label)} ${theme.tone(b.bar, 'good')} ${b.value}`);
         set.content(durations, [...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
       }
-      if (log) set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+      if (log) {
+        set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
+        set.label(log, ` ${model.logView.title} `);
+      }
       if (throughput) {
-        const t = model.throughput;
-        const series = JSON.stringify([t.labels, t.counts]);
-        // Redrawing the canvas is the costliest step of a frame: only when the series changed.
-        if (series !== lastSeries) {
-          lastSeries = series;
-          throughput.options.maxY = Math.max(1, Math.ceil(Math.max(...t.counts, 0) * 1.2));
-          throughput.setData([{ title: 'tasks', x: [...t.labels], y: [...t.counts] }]);
-        }
-        set.label(throughput, ` ${t.title} `);
+        const { chart, title } = model.throughput;
+        const rows = chart.rows.map((r) => `${theme.tone(r.axis, 'muted')}${theme.tone(r.columns, 'good')}`);
+        set.content(throughput, [...rows, theme.tone(chart.xAxis, 'muted')].join('\n'));
+        set.label(throughput, ` ${title} `);
       }
       set.content(hint, escapeTags(model.hint));
 
@@ -181,7 +160,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
       else help.hide();
       if (overlay === 'tasks' && model.workerTasks) {
         set.label(tasks, ` ${model.workerTasks.title} `);
-        set.content(tasks, model.workerTasks.lines.map(escapeTags).join('\n'));
+        set.content(tasks, [`{bold}${escapeTags(model.workerTasks.header)}{/bold}`, ...model.workerTasks.lines.map(escapeTags)].join('\n'));
         tasks.show();
         tasks.setFront();
       } else tasks.hide();

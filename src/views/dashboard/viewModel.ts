@@ -6,12 +6,12 @@
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
 import type { TaskGraph } from '../../orchestrator/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
-import { epochOf, formatClock, formatDuration, formatPercent, oneLine, progressBar } from '../format';
+import { epochOf, formatClock, formatDuration, formatPercent, oneLine, plural, progressBar } from '../format';
 import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';
 import { anomalies, ingestSummary, runFactsOf, type LevelPhase, workerAvgMs } from '../statusModel';
-import { barLines, durationHistogram, throughputSeries, type BarLine, type Bucket, type ThroughputSeries } from './charts';
+import { barLines, columnChart, COLUMN_CELLS, durationHistogram, throughputSeries, type BarLine, type Bucket, type ColumnChart, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
-import { buildTable, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
+import { buildTable, tableLines, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
 import { formatWholeSeconds } from './time';
 
 export interface DashboardModelOptions {
@@ -33,6 +33,8 @@ export interface DashboardModelOptions {
   readonly graph?: TaskGraph | null;
   /** The orchestrator that held the run's lock is gone (the run reads `abandoned`). */
   readonly orchestratorGone?: boolean;
+  /** How many lines the events log is scrolled back from the newest (PgUp/PgDn); 0: follows. */
+  readonly logBack?: number;
 }
 
 export interface Notice {
@@ -121,11 +123,22 @@ export interface DurationChart {
 export interface ThroughputChart extends ThroughputSeries {
   readonly title: string;
   readonly total: number;
+  /** The counts as columns, sized to the panel. */
+  readonly chart: ColumnChart;
+}
+
+export interface LogView {
+  /** Lines back from the newest, as far as there are older lines. */
+  readonly back: number;
+  /** The panel's label: `Events`, or where a scrolled log stands. */
+  readonly title: string;
 }
 
 export interface WorkerTasks {
   readonly workerId: number;
   readonly title: string;
+  /** Column headings of `lines` (task, level, status, started, ended, took, attempt). */
+  readonly header: string;
   readonly lines: readonly string[];
 }
 
@@ -144,6 +157,8 @@ export interface DashboardModel {
   readonly durations: DurationChart;
   readonly throughput: ThroughputChart;
   readonly log: readonly LogLine[];
+  /** Where the events log stands: lines scrolled back (clamped to what there is) and lines newer than shown. */
+  readonly logView: LogView;
   /** Tasks of the selected worker (Enter shows them). */
   readonly workerTasks: WorkerTasks | null;
   readonly hint: string;
@@ -155,7 +170,8 @@ export interface DashboardModel {
 const LEVEL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'level', header: 'LVL', width: 3, priority: 0, align: 'right' },
   { key: 'status', header: 'STATUS', width: 8, priority: 0 },
-  { key: 'done', header: 'DONE', width: 7, priority: 0, align: 'right' },
+  // As wide as the widest `done/total` (levelColumnsFor).
+  { key: 'done', header: 'DONE', width: 5, priority: 0, align: 'right' },
   { key: 'duration', header: 'DURATION', width: 8, priority: 2, align: 'right' },
   { key: 'avg', header: 'AVG', width: 7, priority: 3, align: 'right' },
   { key: 'p50', header: 'P50', width: 7, priority: 4, align: 'right' },
@@ -181,6 +197,8 @@ const HELP_LINES: readonly string[] = [
   '?           this help',
   '↑ / ↓       select a worker',
   'Enter       the selected worker’s tasks',
+  'PgUp/PgDn   scroll the events (or the tasks)',
+  'End         back to the newest events',
   'p           pause / resume updates',
   '',
   'STALLED: a live worker whose heartbeats',
@@ -188,18 +206,45 @@ const HELP_LINES: readonly string[] = [
   'its task has run. ETA is an estimate.',
 ];
 
+/** The footer's key hints, longest first; `{p}` is what p does now (pause, or resume). */
 const HINTS: readonly string[] = [
-  'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause',
-  'q quit  ? help  ↑↓ worker  Enter tasks  p pause',
-  'q quit ? help ↑↓ worker ⏎ tasks p pause',
+  'q quit · ? help · ↑/↓ select worker · Enter tasks · PgUp/PgDn events · p {p}',
+  'q quit · ? help · ↑/↓ select worker · Enter tasks · p {p}',
+  'q quit  ? help  ↑↓ worker  Enter tasks  p {p}',
+  'q quit ? help ↑↓ worker ⏎ tasks p {p}',
+  'q quit  ? help  p {p}',
   'q quit  ? help',
 ];
+
+/** The longest key hint that fits `width`, saying what p does now (PgUp/PgDn only where there is an events log). */
+export function hintFor(width: number, paused: boolean, hasLog: boolean): string {
+  const action = paused ? 'resume' : 'pause';
+  return (
+    HINTS.filter((h) => hasLog || !h.includes('PgUp'))
+      .map((h) => h.replace('{p}', action))
+      .find((h) => h.length <= width) ?? ''
+  );
+}
+
+/** The level columns, DONE as wide as its widest `done/total` (`2500/2500` is never cut). */
+function levelColumnsFor(rows: readonly LevelRow[]): ColumnSpec[] {
+  const done = Math.max(0, ...rows.map((r) => `${r.done}/${r.total}`.length));
+  return LEVEL_COLUMNS.map((c) => (c.key === 'done' ? { ...c, width: Math.max(c.width, done) } : c));
+}
+
+/** Columns a table needs to show every column: their widths and the gaps between them. */
+const tableWidth = (columns: readonly ColumnSpec[]): number => columns.reduce((n, c) => n + c.width, 0) + Math.max(0, columns.length - 1);
 
 export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOptions): DashboardModel {
   const facts = runFactsOf(snapshot, options);
   const levelRows = levelRowsOf(facts);
-  const layout = layoutFor(options.width, options.height, levelRows.length);
-  const hint = HINTS.find((h) => h.length <= options.width) ?? '';
+  const levelColumns = levelColumnsFor(levelRows);
+  const layout = layoutFor(options.width, options.height, {
+    levels: levelRows.length,
+    workers: snapshot.metrics.workerMetrics.length,
+    levelsWidth: tableWidth(levelColumns),
+  });
+  const hint = hintFor(options.width, options.paused, layout.log !== null);
   if (layout.mode === 'too-small') {
     return emptyModel(snapshot, facts, options, layout, hint, tooSmallMessage(options.width, options.height), levelRows);
   }
@@ -208,7 +253,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
   const clockEnd = facts.clockEnd;
 
   const currentIndex = levelRows.findIndex((r) => r.current);
-  const levelsTable = buildTable(LEVEL_COLUMNS, levelRows, {
+  const levelsTable = buildTable(levelColumns, levelRows, {
     width: innerWidth(layout.levels, layout.bordered),
     height: innerHeight(layout.levels, layout.bordered),
     focus: currentIndex >= 0 ? currentIndex : null,
@@ -236,8 +281,8 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
     durations: durationChart(snapshot, layout),
     throughput: throughputChart(snapshot, layout, clockEnd),
-    log: logLines(snapshot, layout, options.timeZone, options.notices ?? []),
-    workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker),
+    ...eventLog(snapshot, layout, options.timeZone, options.notices ?? [], options.logBack ?? 0),
+    workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker, options.timeZone),
     hint,
     help: HELP_LINES,
     tooSmall: null,
@@ -257,8 +302,9 @@ function emptyModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardMo
     levels: { rows: [], table: empty },
     workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: { buckets: [], bars: [], samples: 0, footer: '' },
-    throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0 },
+    throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0, chart: { rows: [], xAxis: '' } },
     log: [],
+    logView: { back: 0, title: 'Events' },
     workerTasks: null,
     hint,
     help: HELP_LINES,
@@ -318,7 +364,6 @@ function headerOf(
   const busy = m.workerMetrics.filter((w) => w.currentTask).length;
   const levelCount = levels.length;
   const current = levels.find((l) => l.current);
-  const levelPos = current === undefined ? '-' : `${current.level}`;
   const levelsDone = levels.filter((l) => l.status === LEVEL_WORD.done).length;
 
   const width = innerWidth(layout.header, layout.bordered);
@@ -354,7 +399,7 @@ function headerOf(
   if (stalled > 0) optional.push({ text: `  ${stalled} STALLED`, tone: 'alert' });
   optional.push(...leftOver);
   if (layout.mode === 'compact') optional.push({ text: `  warn ${warnings}`, tone: warnings > 0 ? 'warn' : 'muted' });
-  optional.push({ text: `  level ${levelPos}${levelCount > 0 ? ` (${levelsDone}/${levelCount} done)` : ''}` });
+  optional.push({ text: `  ${levelWords(current?.level ?? null, levelsDone, levelCount)}` });
   optional.push({ text: `  workers ${busy}/${m.workerMetrics.length} busy` });
   for (const extra of optional) if (segLen(status) + segLen([extra]) <= width) status.push(extra);
 
@@ -386,6 +431,17 @@ function headerOf(
     error: snapshot.error,
     lines: lines.map((l) => cutSegments(l, width)),
   };
+}
+
+/**
+ * Where the run is among its levels, in words that cannot pass for a task count: `level 2 · 1/3
+ * levels done`, `all 4 levels done` at the end, `level -` before any level is known.
+ */
+export function levelWords(current: number | null, done: number, count: number): string {
+  const position = `level ${current ?? '-'}`;
+  if (count === 0) return position;
+  if (done === count) return `all ${count} level${count === 1 ? '' : 's'} done`;
+  return `${position} · ${done}/${count} levels done`;
 }
 
 /** Segments cut to `width` visible characters (an ellipsis marks the cut). */
@@ -513,7 +569,7 @@ function durationChart(snapshot: RunSnapshot, layout: Layout): DurationChart {
   const footer =
     durations.length === 0
       ? 'no completed tasks yet'
-      : `${durations.length} tasks  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
+      : `${plural(durations.length, 'task')}  p50 ${formatDuration(m.p50DurationMs ?? null)}  p95 ${formatDuration(m.p95DurationMs ?? null)}`;
   const chart = { buckets, bars, samples: durations.length, footer: oneLine(footer, width) };
   durationCharts.set(snapshot, { key, chart });
   return chart;
@@ -537,15 +593,20 @@ function completionTimes(snapshot: RunSnapshot): number[] {
 }
 
 function throughputChart(snapshot: RunSnapshot, layout: Layout, clockEnd: number): ThroughputChart {
-  if (!layout.throughput || snapshot.startedAt === null) {
-    return { bucketMs: 1000, labels: ['0s', '1s'], counts: [0, 0], title: 'Throughput', total: 0 };
-  }
-  // About one point per two columns: the line chart needs room between its points.
-  const maxPoints = Math.max(4, Math.min(60, Math.floor(innerWidth(layout.throughput, true) / 2)));
-  const times = completionTimes(snapshot);
-  const series = throughputSeries(times, snapshot.startedAt, clockEnd, maxPoints);
+  const panel = layout.throughput;
+  const width = panel ? innerWidth(panel, true) : 0;
+  const height = panel ? innerHeight(panel, true) : 0;
+  const start = snapshot.startedAt;
+  // Room for the y labels (up to three digits and the axis) beside the columns.
+  const maxPoints = Math.max(2, Math.floor((width - 4) / COLUMN_CELLS));
+  const series = panel && start !== null ? throughputSeries(completionTimes(snapshot), start, clockEnd, maxPoints) : throughputSeries([], 0, 1_000, maxPoints);
   const total = series.counts.reduce((a, b) => a + b, 0);
-  return { ...series, title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`, total };
+  return {
+    ...series,
+    title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`,
+    total,
+    chart: panel ? columnChart(series.counts, series.labels, width, height) : { rows: [], xAxis: '' },
+  };
 }
 
 /**
@@ -595,22 +656,40 @@ function entriesOf(events: readonly RecentEvent[], notices: readonly Notice[]): 
 }
 
 /**
- * The newest events that fit the log panel, oldest first. Failures that have not recovered and
- * are no longer among the shown events stay pinned on top (a third of the panel at most).
+ * The events log: the newest events that fit the panel, oldest first, or (scrolled back `back`
+ * lines with PgUp) an older window of them. Following the newest, failures that have not recovered
+ * and are no longer among the shown events stay pinned on top (a third of the panel at most).
  */
-function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | undefined, notices: readonly Notice[]): LogLine[] {
-  if (!layout.log) return [];
+function eventLog(
+  snapshot: RunSnapshot,
+  layout: Layout,
+  timeZone: string | undefined,
+  notices: readonly Notice[],
+  back: number,
+): { log: LogLine[]; logView: LogView } {
+  const following = { back: 0, title: 'Events' };
+  if (!layout.log) return { log: [], logView: following };
   const rows = innerHeight(layout.log, true);
   const width = innerWidth(layout.log, true);
-  if (rows <= 0) return [];
+  if (rows <= 0) return { log: [], logView: following };
   const line = (ts: number, mark: string, text: string, tone: Tone, pinned: boolean): LogLine => ({
     time: clockText(ts, timeZone),
     text: `${mark} ${oneLine(text, Math.max(1, width - 11))}`,
     tone,
     pinned,
   });
+  const eventLine = (e: Entry): LogLine => line(e.ts, SEVERITY_MARK[e.severity], e.text, SEVERITY_TONE[e.severity], false);
 
   const entries = entriesOf(snapshot.recentEvents, notices);
+  const shownBack = Math.max(0, Math.min(Math.trunc(back), entries.length - rows));
+  if (shownBack > 0) {
+    const end = entries.length - shownBack;
+    return {
+      log: entries.slice(Math.max(0, end - rows), end).map(eventLine),
+      logView: { back: shownBack, title: `Events (${shownBack} newer below · End: newest)` },
+    };
+  }
+
   const pinnable = snapshot.failures.filter((f) => !f.recovered);
   const maxPinned = Math.floor(rows / 3);
   const newest = (count: number): Entry[] => entries.slice(Math.max(0, entries.length - count));
@@ -622,51 +701,103 @@ function logLines(snapshot: RunSnapshot, layout: Layout, timeZone: string | unde
   pinned = unseen(newest(rows - pinned.length));
   const shown = newest(rows - pinned.length);
 
-  return [
-    ...pinned.map((f) => line(f.ts, '✗', failureText(f), 'alert', true)),
-    ...shown.map((e) => line(e.ts, SEVERITY_MARK[e.severity], e.text, SEVERITY_TONE[e.severity], false)),
-  ];
+  return {
+    log: [...pinned.map((f) => line(f.ts, '✗', failureText(f), 'alert', true)), ...shown.map(eventLine)],
+    logView: following,
+  };
 }
 
-const workerTaskCache = new WeakMap<RunSnapshot, Map<number, WorkerTasks>>();
+const workerTaskCache = new WeakMap<RunSnapshot, Map<string, WorkerTasks>>();
 
-function workerTasksOf(snapshot: RunSnapshot, workerId: number): WorkerTasks {
+function workerTasksOf(snapshot: RunSnapshot, workerId: number, timeZone: string | undefined): WorkerTasks {
   let byWorker = workerTaskCache.get(snapshot);
   if (!byWorker) {
     byWorker = new Map();
     workerTaskCache.set(snapshot, byWorker);
   }
-  let tasks = byWorker.get(workerId);
+  const key = `${workerId}|${timeZone ?? ''}`;
+  let tasks = byWorker.get(key);
   if (!tasks) {
-    tasks = listWorkerTasks(snapshot, workerId);
-    byWorker.set(workerId, tasks);
+    tasks = listWorkerTasks(snapshot, workerId, timeZone);
+    byWorker.set(key, tasks);
   }
   return tasks;
 }
 
 /** An error in a worker's task list: one line of plain text (the box clips what does not fit). */
 const ERROR_CHARS = 160;
+/** Task ids longer than this are cut in the list (the full id is in `status --level`). */
+const TASK_ID_CHARS = 24;
 
-function listWorkerTasks(snapshot: RunSnapshot, workerId: number): WorkerTasks {
-  const lines: string[] = [];
+const TASK_LIST_COLUMNS: readonly ColumnSpec[] = [
+  { key: 'task', header: 'TASK', width: 4, priority: 0 },
+  { key: 'level', header: 'LVL', width: 3, priority: 0, align: 'right' },
+  { key: 'status', header: 'STATUS', width: 13, priority: 0 },
+  { key: 'started', header: 'STARTED', width: 8, priority: 0 },
+  { key: 'ended', header: 'ENDED', width: 8, priority: 0 },
+  { key: 'took', header: 'TOOK', width: 7, priority: 0, align: 'right' },
+  // The latest attempt: how many a task has had, or which one failed here.
+  { key: 'attempts', header: 'ATTEMPT', width: 7, priority: 0, align: 'right' },
+];
+
+interface TaskListRow {
+  readonly cells: Readonly<Record<string, Cell>>;
+  readonly error: string | null;
+}
+
+function listWorkerTasks(snapshot: RunSnapshot, workerId: number, timeZone: string | undefined): WorkerTasks {
+  const clock = (iso: string | null | undefined): string => {
+    const at = epochOf(iso);
+    return at === null ? '-' : clockText(at, timeZone);
+  };
+  const rows: TaskListRow[] = [];
   const current = new Map<string, number | null>();
   for (const t of snapshot.tasks) {
     current.set(t.taskId, t.workerId ?? null);
     if (t.workerId !== workerId) continue;
-    const level = typeof t.level === 'number' ? `L${t.level}` : 'L?';
-    const took = t.status === 'complete' ? formatDuration(t.executionDurationMs) : '';
-    const attempts = (t.attempts ?? 0) > 1 ? `  ${t.attempts} attempts` : '';
-    const error = t.status !== 'complete' && t.error ? `  ${oneLine(t.error, ERROR_CHARS)}` : '';
-    lines.push(`${t.taskId.padEnd(14)} ${level.padEnd(4)} ${(t.status ?? '-').padEnd(13)} ${took.padStart(7)}${attempts}${error}`);
+    const ended = t.status === 'complete' ? t.completedAt : t.status === 'failed' ? t.failedAt : null;
+    rows.push({
+      cells: {
+        task: { text: t.taskId },
+        level: { text: typeof t.level === 'number' ? String(t.level) : '?' },
+        status: { text: t.status ?? '-' },
+        started: { text: clock(t.startedAt) },
+        ended: { text: clock(ended) },
+        took: { text: t.status === 'complete' ? formatDuration(t.executionDurationMs) : '-' },
+        attempts: { text: String(t.attempts ?? 1) },
+      },
+      error: t.status !== 'complete' && t.error ? t.error : null,
+    });
   }
   // Attempts that failed here although another worker has the task now.
   for (const f of snapshot.failures) {
     if (f.workerId !== workerId || current.get(f.taskId) === workerId) continue;
-    lines.push(`${f.taskId.padEnd(14)} ${(f.level === null ? 'L?' : `L${f.level}`).padEnd(4)} ${'failed here'.padEnd(13)} ${''.padStart(7)}  attempt ${f.attempt}${f.error ? `  ${oneLine(f.error, ERROR_CHARS)}` : ''}`);
+    rows.push({
+      cells: {
+        task: { text: f.taskId },
+        level: { text: f.level === null ? '?' : String(f.level) },
+        status: { text: 'failed here' },
+        started: { text: '-' },
+        ended: { text: clockText(f.ts, timeZone) },
+        took: { text: '-' },
+        attempts: { text: String(f.attempt) },
+      },
+      error: f.error,
+    });
   }
+  const idWidth = Math.min(TASK_ID_CHARS, Math.max(4, ...rows.map((r) => [...(r.cells.task?.text ?? '')].length)));
+  const specs = TASK_LIST_COLUMNS.map((c) => (c.key === 'task' ? { ...c, width: idWidth } : c));
+  const width = specs.reduce((n, c) => n + c.width + 1, -1);
+  const table = buildTable(specs, rows, { width, height: rows.length + 1, focus: null, selected: null, cellsOf: (r) => r.cells });
+  const [header = '', ...lines] = tableLines(table);
+  const withErrors = lines.map((l, i) => {
+    const error = rows[i]?.error;
+    return error ? `${l}  ${oneLine(error, ERROR_CHARS)}` : l;
+  });
   return {
     workerId,
-    title: `worker ${workerId}: ${lines.length} task${lines.length === 1 ? '' : 's'}`,
-    lines: lines.length > 0 ? lines : ['no tasks yet'],
+    title: `worker ${workerId}: ${plural(rows.length, 'task')}`,
+    header,
+    lines: withErrors.length > 0 ? withErrors : ['no tasks yet'],
   };
 }

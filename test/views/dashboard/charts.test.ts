@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { barLines, durationHistogram, throughputSeries } from '../../../src/views/dashboard/charts';
+import { barLines, columnChart, durationHistogram, throughputSeries } from '../../../src/views/dashboard/charts';
 import { mulberry32 } from '../../helpers/seededRandom';
 
 const histogram = suite('durationHistogram');
@@ -55,6 +55,39 @@ throughput('always has two points to draw a line, and counts early stamps in the
   assert.equal(throughputSeries([5_000], 0, 1_000, 30).counts, [0, 0]);
 });
 
+const columns = suite('columnChart');
+
+columns('draws whole counts as columns, a count of one as a column and never a triangle', () => {
+  const c = columnChart([0, 1, 0, 2], ['0s', '1s', '2s', '3s'], 13, 5);
+  // 13 columns: the y label and axis take 2, leaving 11: columns of 2 cells (a bar and a gap).
+  assert.equal(
+    c.rows.map((r) => `${r.axis}${r.columns}`),
+    ['2│      █ ', ' │      █ ', ' │  █   █ ', '0│  █   █ '],
+  );
+  // First and last labels under their columns; the middle one would touch the first and is left out.
+  assert.is(c.xAxis, '  0s   3s');
+});
+
+columns('gives a column its height to an eighth of a row, and a non-zero count at least a sliver', () => {
+  const c = columnChart([100, 1, 0], ['0s', '1s', '2s'], 8, 3);
+  assert.equal(c.rows.map((r) => r.axis), ['100│', '  0│']);
+  assert.equal(c.rows.map((r) => r.columns), ['█   ', '█ ▁ ']);
+  const half = columnChart([8, 4], ['0s', '1s'], 10, 2);
+  assert.equal(half.rows.map((r) => r.columns), ['███ ▄▄▄ ']);
+});
+
+columns('widens the columns when there are few buckets, and keeps the time labels under them', () => {
+  const c = columnChart([1, 1], ['0s', '1s'], 40, 3);
+  assert.is(c.rows[0]?.columns, '█████ █████ ');
+  assert.is(c.xAxis, '  0s       1s');
+});
+
+columns('draws an empty chart with no completions', () => {
+  const c = columnChart([0, 0], ['0s', '1s'], 20, 4);
+  assert.ok(c.rows.every((r) => r.columns.trim() === ''));
+  assert.is(c.rows[0]?.axis, '0│');
+});
+
 const bars = suite('barLines');
 
 bars('scales bars to the largest value and aligns labels and values', () => {
@@ -87,4 +120,5 @@ bars('gives a small non-zero value one visible cell', () => {
 
 histogram.run();
 throughput.run();
+columns.run();
 bars.run();

@@ -2,13 +2,13 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RunSnapshot } from '../../../src/metrics/snapshot';
+import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { openDashboard, type DashboardFrame, type OpenDashboardOptions } from '../../../src/views/dashboard';
 import { complete, fakeTty, midway, T0, type FakeTty } from './helpers';
 
 const ENTER_ALT = '\u001b[?1049h';
 const LEAVE_ALT = '\u001b[?1049l';
-const KEYS = { up: '\u001b[A', down: '\u001b[B', enter: '\r', escape: '\u001b', ctrlC: '\u0003' };
+const KEYS = { up: '\u001b[A', down: '\u001b[B', pageUp: '\u001b[5~', pageDown: '\u001b[6~', end: '\u001b[F', enter: '\r', escape: '\u001b', ctrlC: '\u0003' };
 
 interface Running {
   readonly tty: FakeTty;
@@ -187,6 +187,38 @@ keys('↑/↓ select a worker, Enter shows its tasks, Esc closes them before qui
   await d.closed;
 });
 
+keys('keys in one burst each move the selection: two ↓ sent at once move two rows, then three ↑ back to the first', async () => {
+  const d = start(new BehaviorSubject(midway()));
+  await d.frame(any);
+  d.tty.press(KEYS.down.repeat(2));
+  await d.frame((f) => f.model.workers.selectedWorker === 3);
+  d.tty.press(KEYS.up.repeat(3));
+  const first = await d.frame((f) => f.model.workers.selectedWorker === 1);
+  assert.is(first.model.workers.selectedIndex, 0);
+  d.tty.press('q');
+  await d.closed;
+});
+
+keys('PgUp scrolls the events log back, PgDn forward, End back to the newest', async () => {
+  const s = midway();
+  const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const d = start(new BehaviorSubject<RunSnapshot>({ ...s, recentEvents: [...s.recentEvents, ...filler] }));
+  await d.frame(any);
+  d.tty.press(KEYS.pageUp);
+  const up = await d.frame((f) => f.model.logView.back > 0);
+  assert.match(up.text().join('\n'), /Events \(\d+ newer below/);
+  d.tty.press(KEYS.pageUp);
+  const further = await d.frame((f) => f.model.logView.back > up.model.logView.back);
+  d.tty.press(KEYS.pageDown);
+  await d.frame((f) => f.model.logView.back === up.model.logView.back);
+  assert.ok(further.model.logView.back > up.model.logView.back);
+  d.tty.press(KEYS.end);
+  const newest = await d.frame((f) => f.model.logView.back === 0);
+  assert.match(newest.text().join('\n'), /filler 39/);
+  d.tty.press('q');
+  await d.closed;
+});
+
 keys('? toggles the help overlay', async () => {
   const d = start(new BehaviorSubject(midway()));
   await d.frame(any);
@@ -218,7 +250,7 @@ resize('re-lays out on resize and keeps every panel’s data', async () => {
   for (const title of ['Levels (4)', 'Workers (3)', 'Task durations', 'Throughput', 'Events']) assert.ok(text.includes(title), title);
   assert.is(after.model.throughput.total, 8);
   assert.match(text, /8 tasks {2}p50 1\.7s/);
-  assert.match(text, /[⡀-⣿]/, 'the throughput line is drawn again');
+  assert.match(text, /│2│ +█+ /, 'the throughput columns are drawn again');
   d.tty.press('q');
   await d.closed;
 });

@@ -29,7 +29,7 @@ const overlaps = (a: Rect, b: Rect): boolean =>
 
 layout('tiles the whole terminal without overlaps in full and compact layouts', () => {
   for (const [w, h] of [[160, 48], [120, 40], [100, 30], [80, 24], [40, 12], [99, 60]] as const) {
-    const l = layoutFor(w, h, 4);
+    const l = layoutFor(w, h, { levels: 4, workers: 3 });
     const rects = panels(l);
     const area = rects.reduce((n, r) => n + r.width * r.height, 0);
     assert.is(area, w * h, `${w}×${h}: panels cover ${area} of ${w * h} cells`);
@@ -50,8 +50,30 @@ layout('has charts and a log only in the full layout', () => {
 });
 
 layout('gives compact levels only the rows they need, at most 40% of the body', () => {
-  assert.is(layoutFor(80, 24, 2).levels.height, 3);
-  assert.is(layoutFor(80, 24, 20).levels.height, Math.floor(21 * 0.4));
+  assert.is(layoutFor(80, 24, { levels: 2 }).levels.height, 3);
+  assert.is(layoutFor(80, 24, { levels: 20 }).levels.height, Math.floor(21 * 0.4));
+});
+
+layout('gives full-layout tables the rows they hold, and the rest to the charts and the events log', () => {
+  // 4 levels, 3 workers: a heading, four rows and a border above and below.
+  const l = layoutFor(120, 40, { levels: 4, workers: 3 });
+  assert.is(l.levels.height, 7);
+  assert.is(l.workers.height, 7);
+  // The log is as tall as the rest of the body; the charts share it on the left.
+  assert.is(l.log?.height, 40 - 5 - 1 - 7);
+  assert.is((l.durations?.height ?? 0) + (l.throughput?.height ?? 0), l.log?.height);
+  // A bigger terminal gives the log the rows, not the tables.
+  const big = layoutFor(200, 60, { levels: 4, workers: 3 });
+  assert.is(big.levels.height, 7);
+  assert.is(big.log?.height, 60 - 5 - 1 - 7);
+  // Many workers: the tables scroll within 60% of the body, the charts keep their rows.
+  const many = layoutFor(120, 40, { levels: 4, workers: 64 });
+  assert.is(many.workers.height, Math.floor(34 * 0.6));
+});
+
+layout('gives the level table the columns its figures need, up to half the width', () => {
+  assert.is(layoutFor(120, 40, { levelsWidth: 51 }).levels.width, 53);
+  assert.is(layoutFor(100, 30, { levelsWidth: 70 }).levels.width, 50);
 });
 
 layout('puts the key hint on the last row', () => {

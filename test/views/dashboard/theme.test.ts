@@ -16,9 +16,21 @@ theme('uses no colour in the monochrome theme, keeping bold for alerts', () => {
   for (const tone of ['good', 'warn', 'muted', 'normal'] as const) assert.is(t.tone('abc', tone), 'abc');
   assert.is(t.tone('STALLED', 'alert'), '{bold}STALLED{/bold}');
   assert.not.match(JSON.stringify(t.panelStyle), /fg|bg/);
-  assert.equal(t.line, { line: 'normal', text: 'normal', baseline: 'normal' });
   // Selection is shown by inversion, not by colour.
   assert.is(t.table.selected('row'), '{inverse}row{/inverse}');
+});
+
+theme('keeps muted text in the terminal’s own colour where there is no grey (8 colours: grey would be black)', () => {
+  const eight = themeFor(true, 8);
+  assert.is(eight.tone('idle', 'muted'), 'idle');
+  assert.equal(eight.hintStyle, {});
+  assert.is(eight.tone('ok', 'good'), '{green-fg}ok{/green-fg}');
+  for (const colors of [16, 256]) {
+    const t = themeFor(true, colors);
+    assert.is(t.tone('idle', 'muted'), '{gray-fg}idle{/gray-fg}');
+    assert.equal(t.hintStyle, { fg: 'gray' });
+  }
+  assert.equal(themeFor(false, 256).hintStyle, {});
 });
 
 const escape = suite('escapeTags');

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createRunState, snapshotOf, type ReducerInput } from '../../../src/metrics/reducer';
 import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
-import { cutSegments, dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
+import { cutSegments, dashboardModel, levelWords, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
 import { formatDuration } from '../../../src/views/format';
 import { statusModel } from '../../../src/views/statusModel';
 import { snapshotOfEvents } from '../textRuns';
@@ -164,7 +164,7 @@ levels('reads a level as the printer does when the run records no level events (
   assert.equal(rows.map((r) => r.status), printed.map((l) => PHASE_WORD[l.phase]));
   assert.is(rows[0]?.duration, formatDuration(printed[0]?.durationMs ?? null));
   assert.equal(rows.map((r) => r.current), [false, true, false, false]);
-  assert.match(text(model(snapshot).header.lines[0] ?? []), /level 2 \(1\/4 done\)/);
+  assert.match(text(model(snapshot).header.lines[0] ?? []), /level 2 · 1\/4 levels done/);
 });
 
 levels('drops the least useful columns first when the table is narrow', () => {
@@ -231,7 +231,16 @@ workers('lists the selected worker’s tasks, with attempts that failed on it', 
   assert.equal(one?.lines.map((l) => l.split(/\s+/)[0]), ['L1-A', 'L2-A', 'L2-C']);
   const three = model(midway(), { selectedWorker: 3 }).workerTasks;
   assert.equal(three?.lines.length, 1);
-  assert.match(three?.lines[0] ?? '', /^L2-C\s+L2\s+failed here\s+attempt 1\s+exit 1$/);
+  assert.match(three?.lines[0] ?? '', /^L2-C +2 failed here +- +08:00:05 +- +1 {2}exit 1$/);
+});
+
+workers('heads the task list with its columns, and gives each task its start and end times', () => {
+  const one = model(midway(), { selectedWorker: 1 }).workerTasks;
+  assert.match(one?.header ?? '', /^TASK +LVL +STATUS +STARTED +ENDED +TOOK +ATTEMPT$/);
+  assert.match(one?.lines[0] ?? '', /^L1-A +1 complete +08:00:01 08:00:03 +2\.0s +1$/);
+  // Columns line up under their headings.
+  const header = one?.header ?? '';
+  assert.is(one?.lines[0]?.indexOf('08:00:01'), header.indexOf('STARTED'));
 });
 
 workers('shows a task’s error on one line of plain text, whatever its command printed', () => {
@@ -279,7 +288,7 @@ const log = suite('dashboardModel: log');
 
 log('shows the newest events that fit, oldest first, with their HH:MM:SS', () => {
   const lines = model(midway()).log;
-  assert.is(lines.length, 11); // the events panel's inner height at 120×40
+  assert.is(lines.length, 25); // the events panel's inner height at 120×40, with 4 levels and 3 workers
   const last = lines[lines.length - 1];
   assert.equal([last?.time, last?.text], ['08:00:06', '  L2-B complete on worker 2']);
   const failure = lines.find((l) => l.tone === 'alert');
@@ -288,12 +297,32 @@ log('shows the newest events that fit, oldest first, with their HH:MM:SS', () =>
 
 log('keeps an unrecovered failure pinned when newer events push it out', () => {
   const s = midway();
-  const filler: RecentEvent[] = Array.from({ length: 30 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
   const lines = model({ ...s, recentEvents: [...s.recentEvents, ...filler] }, { width: 160 }).log;
-  assert.is(lines.length, 11);
+  assert.is(lines.length, 25);
   assert.ok(lines[0]?.pinned);
   assert.match(lines[0]?.text ?? '', /^✗ L2-C failed \(attempt 1, worker 3\): exit 1$/);
-  assert.is(lines[lines.length - 1]?.text, '  filler 29');
+  assert.is(lines[lines.length - 1]?.text, '  filler 39');
+});
+
+log('scrolls back through older events (PgUp), as far as there are any, and follows the newest at 0', () => {
+  const s = midway();
+  const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const snapshot = { ...s, recentEvents: [...s.recentEvents, ...filler] };
+  const rows = model(snapshot).log.length;
+  const back = model(snapshot, { logBack: 5 });
+  assert.is(back.logView.back, 5);
+  assert.match(back.logView.title, /5 newer below/);
+  assert.is(back.log.length, rows);
+  assert.is(back.log[back.log.length - 1]?.text, '  filler 34');
+  assert.not.ok(back.log.some((l) => l.pinned), 'nothing pinned over an older window');
+  // Past the oldest event: clamped to the oldest window.
+  const top = model(snapshot, { logBack: 1_000 });
+  assert.is(top.logView.back, snapshot.recentEvents.length - rows);
+  assert.is(top.log[0]?.text, `  ${snapshot.recentEvents[0]?.summary}`);
+  const newest = model(snapshot, { logBack: 0 });
+  assert.equal(newest.logView, { back: 0, title: 'Events' });
+  assert.is(newest.log[newest.log.length - 1]?.text, '  filler 39');
 });
 
 log('shows notices about the inputs among the events, in time order, as warnings', () => {
@@ -324,10 +353,38 @@ layout('picks full, compact or too-small from the terminal size', () => {
 });
 
 layout('fits the key hint to the width', () => {
-  assert.is(model(midway()).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
+  assert.is(model(midway()).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · PgUp/PgDn events · p pause');
+  assert.is(model(midway(), { width: 99, height: 40 }).hint, 'q quit · ? help · ↑/↓ select worker · Enter tasks · p pause');
   const narrow = model(midway(), { width: 40, height: 12 }).hint;
   assert.ok(narrow.length <= 40);
   assert.ok(narrow.startsWith('q quit'));
+});
+
+layout('says where the run is among its levels, not in words that read as a task count', () => {
+  assert.is(levelWords(2, 1, 3), 'level 2 · 1/3 levels done');
+  assert.is(levelWords(null, 1, 3), 'level - · 1/3 levels done');
+  assert.is(levelWords(4, 4, 4), 'all 4 levels done');
+  assert.is(levelWords(1, 1, 1), 'all 1 level done');
+  assert.is(levelWords(null, 0, 0), 'level -');
+});
+
+layout('shows every level figure (P50 too) in the full layout, and DONE whole however large', () => {
+  const m = model(midway());
+  assert.equal(m.levels.table.columns.map((c) => c.header), ['LVL', 'STATUS', 'DONE', 'DURATION', 'AVG', 'P50', 'P95']);
+  // A level of 2,500 tasks: `0/2500` in full, and still every figure.
+  const s = midway();
+  const graph = { feature: 'dash-demo', tasks: [...s.tasks.map((t) => ({ id: t.taskId, level: t.level ?? 1 })), ...Array.from({ length: 2_500 }, (_, i) => ({ id: `B-${i}`, level: 9 }))] };
+  const wide = model(s, { graph });
+  assert.equal(wide.levels.table.columns.map((c) => c.header), ['LVL', 'STATUS', 'DONE', 'DURATION', 'AVG', 'P50', 'P95']);
+  const lines = tableLines(wide.levels.table);
+  assert.ok(lines.some((l) => / 0\/2500 /.test(l)), lines.join('\n'));
+});
+
+layout('the key hint says p resumes while paused', () => {
+  for (const width of [120, 80, 50, 30]) {
+    assert.match(model(midway(), { width, paused: true }).hint, /p resume$/, `at ${width}`);
+    assert.not.match(model(midway(), { width, paused: true }).hint, /pause/);
+  }
 });
 
 layout('fits every table line to its panel', () => {
