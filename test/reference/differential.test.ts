@@ -13,36 +13,11 @@ import { loadRun } from '../../src/pipeline/loadRun';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
 import { generateLog, type GeneratedLog } from './generateLog';
+import { differences } from './differences';
 import { referenceFold, type ReferenceMetrics } from './referenceFold';
 
 const RUNS = 520;
 const FEATURE = 'ref';
-
-/** Figures that are fractions (means, rates, ratios): equal up to float rounding of another summation order. */
-const FRACTIONAL = new Set(['avgTaskDurationMs', 'throughputPerHour', 'progress', 'utilization', 'parallelEfficiency']);
-
-function sameFigure(key: string, actual: unknown, expected: unknown): boolean {
-  if (FRACTIONAL.has(key) && typeof actual === 'number' && typeof expected === 'number') {
-    return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-  }
-  return actual === expected;
-}
-
-/** Every figure of `expected` that `actual` gets wrong, as `path: actual ≠ expected`. */
-function differences(actual: Record<string, unknown>, expected: Record<string, unknown>, at = ''): string[] {
-  const out: string[] = [];
-  for (const [key, want] of Object.entries(expected)) {
-    const got = actual[key];
-    if (Array.isArray(want)) {
-      if (!Array.isArray(got) || got.length !== want.length) {
-        out.push(`${at}${key}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
-        continue;
-      }
-      want.forEach((item, i) => out.push(...differences(got[i] as Record<string, unknown>, item as Record<string, unknown>, `${at}${key}[${i}].`)));
-    } else if (!sameFigure(key, got, want)) out.push(`${at}${key}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
-  }
-  return out;
-}
 
 async function productFigures(dir: string, log: GeneratedLog, now: number): Promise<Record<string, unknown>> {
   fs.writeFileSync(path.join(dir, `${FEATURE}-events.jsonl`), log.text);
