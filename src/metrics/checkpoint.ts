@@ -19,7 +19,10 @@ import { Series } from './series';
 const S = t.union([t.string, t.null]);
 /** Bounded figures (DESIGN §8): a checkpoint holding a stamp of 9e15 or a worker 1e23 is refused as out of range. */
 const OUT_OF_RANGE = 'out_of_range';
-const Instant = t.union([t.refinement(t.number, inTimestampRange, OUT_OF_RANGE), t.null]);
+const Moment = t.refinement(t.number, inTimestampRange, OUT_OF_RANGE);
+const Instant = t.union([Moment, t.null]);
+/** A stretch of time, `[from, to]` (a worker's lifetime, a pause). */
+const Span = t.tuple([Moment, Moment]);
 const Duration = t.union([t.refinement(t.number, inDurationRange, OUT_OF_RANGE), t.null]);
 const Id = t.refinement(t.number, (n) => n >= 0 && n <= MAX_ID, OUT_OF_RANGE);
 const IdOrNull = t.union([Id, t.null]);
@@ -62,7 +65,7 @@ const WorkerJson = t.intersection([
     busyMs: t.number,
     busySince: Instant,
   }),
-  t.partial({ lifetimeStartedAt: Instant, pastUptimeMs: t.number, lastHeartbeatAt: Instant }),
+  t.partial({ lifetimeStartedAt: Instant, pastLifetimes: t.array(Span), lastHeartbeatAt: Instant }),
 ]);
 
 const LevelJson = t.type({
@@ -109,7 +112,7 @@ export const RunCheckpoint = t.intersection([
   }),
   t.partial({
     endReason: S,
-    pauses: t.array(t.tuple([t.number, t.number])),
+    pauses: t.array(Span),
     /** Version 2: the seqs seen per producer. */
     seqRanges: t.record(t.string, SeqRanges),
     /** Version 1: the highest seq seen per producer. */
@@ -132,7 +135,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     pauses: state.pauses.map(([a, b]) => [a, b]),
     declaredTasks: state.declaredTasks,
     tasks: [...state.tasks.values()].map((task) => ({ ...task })),
-    workers: [...state.workers.values()].map((w) => ({ ...w })),
+    workers: [...state.workers.values()].map((w) => ({ ...w, pastLifetimes: w.pastLifetimes.map(([a, b]): [number, number] => [a, b]) })),
     levels: [...state.levels.values()].map((l) => ({ ...l, durations: l.durations.toJSON() })),
     durations: state.durations.toJSON(),
     recent,
@@ -177,7 +180,12 @@ function build(cp: RunCheckpoint): RunState {
   state.declaredTasks = cp.declaredTasks;
   for (const task of cp.tasks) state.tasks.set(task.id, { ...task, lastOutcome: task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task) });
   for (const w of cp.workers) {
-    state.workers.set(w.id, { ...w, lifetimeStartedAt: w.lifetimeStartedAt !== undefined ? w.lifetimeStartedAt : w.startedAt, pastUptimeMs: w.pastUptimeMs ?? 0, lastHeartbeatAt: w.lastHeartbeatAt ?? null });
+    state.workers.set(w.id, {
+      ...w,
+      lifetimeStartedAt: w.lifetimeStartedAt !== undefined ? w.lifetimeStartedAt : w.startedAt,
+      pastLifetimes: (w.pastLifetimes ?? []).map(([a, b]): [number, number] => [a, b]),
+      lastHeartbeatAt: w.lastHeartbeatAt ?? null,
+    });
   }
   for (const l of cp.levels) state.levels.set(l.level, { ...l, durations: seriesFrom(l.durations) });
   state.durations = seriesFrom(cp.durations);

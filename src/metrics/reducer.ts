@@ -58,8 +58,8 @@ export interface WorkerAcc {
   startedAt: number | null;
   /** Start of the current (or last) lifetime: a worker started again after a stop lives again in its slot. */
   lifetimeStartedAt: number | null;
-  /** Uptime of its earlier lifetimes. */
-  pastUptimeMs: number;
+  /** Its earlier lifetimes, `[started, stopped]` (a resume reuses the slot; uptime sums them). */
+  readonly pastLifetimes: [number, number][];
   lastHeartbeatAt: number | null;
   readyAt: number | null;
   stoppedAt: number | null;
@@ -307,7 +307,7 @@ function workerOf(state: RunState, id: number, ts: number): WorkerAcc {
       startedAt: null,
       readyAt: null,
       lifetimeStartedAt: null,
-      pastUptimeMs: 0,
+      pastLifetimes: [],
       lastHeartbeatAt: null,
       stoppedAt: null,
       lastTaskCompletedAt: null,
@@ -488,7 +488,7 @@ function startWorker(state: RunState, id: number, ts: number): void {
   if (w.startedAt === null) w.startedAt = ts;
   if (w.lifetimeStartedAt === null) w.lifetimeStartedAt = ts;
   else if (w.stoppedAt !== null) {
-    if (w.stoppedAt > w.lifetimeStartedAt) w.pastUptimeMs += w.stoppedAt - w.lifetimeStartedAt;
+    w.pastLifetimes.push([w.lifetimeStartedAt, w.stoppedAt]);
     w.lifetimeStartedAt = ts;
     w.stoppedAt = null;
   }

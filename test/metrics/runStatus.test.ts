@@ -6,7 +6,10 @@ import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
+import { collectFromState } from '../../src/metrics/collect';
 import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
+import { initialState, type StateFile } from '../../src/state/codecs';
+import { applySnapshot } from '../../src/state/fromSnapshot';
 
 const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
 const fold = (events: readonly LifecycleEvent[], state: RunState = createRunState('f')): RunState =>
@@ -193,6 +196,21 @@ Status('a checkpoint keeps the interruptions, the pauses and the worker lifetime
   if (E.isLeft(restored)) return;
   const now = T0 + 2 * PAUSE;
   assert.equal(snapshotOf(fold(resumed(), restored.right), now), snapshotOf(fold([...stoppedDuringRetry(), ...resumed()]), now));
+});
+
+Status('a state file written for a stopped, then a resumed run gives back the metrics of the stream', () => {
+  const now = T0 + 2 * PAUSE;
+  const cases = [stoppedDuringRetry(), [...stoppedDuringRetry(), ...resumed()], [...stoppedDuringRetry(), ...resumed().slice(0, 8)]];
+  for (const events of cases) {
+    const streamed = snapshotOf(fold(events), now);
+    const saved = JSON.parse(JSON.stringify(applySnapshot(initialState('f'), streamed, null))) as StateFile;
+    const fromState = collectFromState(saved, now);
+    const { source: _, ...expected } = streamed.metrics;
+    assert.equal(fromState.metrics, { ...expected, source: { eventsOffset: 0, seqHwm: {}, seqRanges: {} } });
+    assert.is(fromState.status, streamed.status);
+    assert.equal(fromState.failures, streamed.failures);
+    assert.equal(fromState.pauses, streamed.pauses);
+  }
 });
 
 Status.run();
