@@ -21,6 +21,9 @@ export function differences(actual: Record<string, unknown>, expected: Record<st
         continue;
       }
       want.forEach((item, i) => out.push(...differences(got[i] as Record<string, unknown>, item as Record<string, unknown>, `${at}${key}[${i}].`)));
+    } else if (typeof want === 'object' && want !== null) {
+      if (typeof got !== 'object' || got === null) out.push(`${at}${key}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+      else out.push(...differences(got as Record<string, unknown>, want as Record<string, unknown>, `${at}${key}.`));
     } else if (!sameFigure(key, got, want)) out.push(`${at}${key}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
   }
   return out;
