@@ -12,6 +12,7 @@ import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
 import { inDurationRange, inTimestampRange, MAX_ID, MAX_TASKS } from '../events/range';
 import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './reducer';
+import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
 import { Series } from './series';
@@ -115,6 +116,8 @@ export const RunCheckpoint = t.intersection([
     pauses: t.array(Span),
     /** Version 2: the seqs seen per producer. */
     seqRanges: t.record(t.string, SeqRanges),
+    /** The recent lines folded of events without producer+seq, by hash, oldest first. */
+    recentLines: t.array(t.number),
     /** Version 1: the highest seq seen per producer. */
     seqHwm: t.record(t.string, t.number),
   }),
@@ -143,6 +146,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     ingest: { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } },
     eventsOffset: state.eventsOffset,
     seqRanges: state.seenSeqs.toRecord(),
+    recentLines: state.recentLines.toJSON(),
   };
 }
 
@@ -199,6 +203,7 @@ function build(cp: RunCheckpoint): RunState {
     else if (k in state.ingest && typeof v === 'number') (state.ingest as unknown as Record<string, number>)[k] = v;
   }
   state.eventsOffset = cp.eventsOffset;
+  state.recentLines = new RecentLines(undefined, cp.recentLines ?? []);
   state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
   return state;
 }
