@@ -198,6 +198,31 @@ Status('a checkpoint keeps the interruptions, the pauses and the worker lifetime
   assert.equal(snapshotOf(fold(resumed(), restored.right), now), snapshotOf(fold([...stoppedDuringRetry(), ...resumed()]), now));
 });
 
+Status('a checkpoint of version 1 (before exact dedupe) restores: its seq_hwm reads as every seq up to it', () => {
+  const events = stoppedDuringRetry()
+    .filter((e) => e.type !== 'task_interrupted' && e.type !== 'worker_heartbeat')
+    .map((e, i) => ({ ...e, producer: 'orch', seq: i + 1 }) as LifecycleEvent);
+  const state = fold(events);
+  const { seqRanges: _r, recentLines: _l, endReason: _e, pauses: _p, ...rest } = JSON.parse(JSON.stringify(checkpointOf(state))) as Record<string, unknown>;
+  const v1 = {
+    ...rest,
+    version: 1,
+    seqHwm: { orch: events.length },
+    tasks: (rest.tasks as Record<string, unknown>[]).map(({ lastOutcome: _, ...t }) => t),
+    workers: (rest.workers as Record<string, unknown>[]).map(({ lifetimeStartedAt: _a, pastLifetimes: _b, lastHeartbeatAt: _c, ...w }) => w),
+    failures: (rest.failures as Record<string, unknown>[]).map(({ kind: _, ...f }) => f),
+  };
+  const restored = restoreRunState(v1);
+  assert.ok(E.isRight(restored));
+  if (E.isLeft(restored)) return;
+  assert.ok(restored.right.seenSeqs.has('orch', 1));
+  assert.ok(restored.right.seenSeqs.has('orch', events.length));
+  assert.not.ok(restored.right.seenSeqs.has('orch', events.length + 1));
+  const { source: _s, ...expected } = snapshotOf(state, T0 + 10_000).metrics;
+  const { source: _t, ...actual } = snapshotOf(restored.right, T0 + 10_000).metrics;
+  assert.equal(actual, expected);
+});
+
 Status('a state file written for a stopped, then a resumed run gives back the metrics of the stream', () => {
   const now = T0 + 2 * PAUSE;
   const cases = [stoppedDuringRetry(), [...stoppedDuringRetry(), ...resumed()], [...stoppedDuringRetry(), ...resumed().slice(0, 8)]];
