@@ -12,6 +12,7 @@ import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
 import { inDurationRange, inTimestampRange, MAX_ID, MAX_TASKS } from '../events/range';
 import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './reducer';
+import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
 import { Series } from './series';
@@ -19,7 +20,10 @@ import { Series } from './series';
 const S = t.union([t.string, t.null]);
 /** Bounded figures (DESIGN §8): a checkpoint holding a stamp of 9e15 or a worker 1e23 is refused as out of range. */
 const OUT_OF_RANGE = 'out_of_range';
-const Instant = t.union([t.refinement(t.number, inTimestampRange, OUT_OF_RANGE), t.null]);
+const Moment = t.refinement(t.number, inTimestampRange, OUT_OF_RANGE);
+const Instant = t.union([Moment, t.null]);
+/** A stretch of time, `[from, to]` (a worker's lifetime, a pause). */
+const Span = t.tuple([Moment, Moment]);
 const Duration = t.union([t.refinement(t.number, inDurationRange, OUT_OF_RANGE), t.null]);
 const Id = t.refinement(t.number, (n) => n >= 0 && n <= MAX_ID, OUT_OF_RANGE);
 const IdOrNull = t.union([Id, t.null]);
@@ -62,7 +66,7 @@ const WorkerJson = t.intersection([
     busyMs: t.number,
     busySince: Instant,
   }),
-  t.partial({ lifetimeStartedAt: Instant, pastUptimeMs: t.number, lastHeartbeatAt: Instant }),
+  t.partial({ lifetimeStartedAt: Instant, pastLifetimes: t.array(Span), lastHeartbeatAt: Instant }),
 ]);
 
 const LevelJson = t.type({
@@ -109,9 +113,11 @@ export const RunCheckpoint = t.intersection([
   }),
   t.partial({
     endReason: S,
-    pauses: t.array(t.tuple([t.number, t.number])),
+    pauses: t.array(Span),
     /** Version 2: the seqs seen per producer. */
     seqRanges: t.record(t.string, SeqRanges),
+    /** The recent lines folded of events without producer+seq, by hash, oldest first. */
+    recentLines: t.array(t.number),
     /** Version 1: the highest seq seen per producer. */
     seqHwm: t.record(t.string, t.number),
   }),
@@ -132,7 +138,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     pauses: state.pauses.map(([a, b]) => [a, b]),
     declaredTasks: state.declaredTasks,
     tasks: [...state.tasks.values()].map((task) => ({ ...task })),
-    workers: [...state.workers.values()].map((w) => ({ ...w })),
+    workers: [...state.workers.values()].map((w) => ({ ...w, pastLifetimes: w.pastLifetimes.map(([a, b]): [number, number] => [a, b]) })),
     levels: [...state.levels.values()].map((l) => ({ ...l, durations: l.durations.toJSON() })),
     durations: state.durations.toJSON(),
     recent,
@@ -140,6 +146,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     ingest: { ...state.ingest, invalidLines: { ...state.ingest.invalidLines } },
     eventsOffset: state.eventsOffset,
     seqRanges: state.seenSeqs.toRecord(),
+    recentLines: state.recentLines.toJSON(),
   };
 }
 
@@ -177,7 +184,12 @@ function build(cp: RunCheckpoint): RunState {
   state.declaredTasks = cp.declaredTasks;
   for (const task of cp.tasks) state.tasks.set(task.id, { ...task, lastOutcome: task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task) });
   for (const w of cp.workers) {
-    state.workers.set(w.id, { ...w, lifetimeStartedAt: w.lifetimeStartedAt !== undefined ? w.lifetimeStartedAt : w.startedAt, pastUptimeMs: w.pastUptimeMs ?? 0, lastHeartbeatAt: w.lastHeartbeatAt ?? null });
+    state.workers.set(w.id, {
+      ...w,
+      lifetimeStartedAt: w.lifetimeStartedAt !== undefined ? w.lifetimeStartedAt : w.startedAt,
+      pastLifetimes: (w.pastLifetimes ?? []).map(([a, b]): [number, number] => [a, b]),
+      lastHeartbeatAt: w.lastHeartbeatAt ?? null,
+    });
   }
   for (const l of cp.levels) state.levels.set(l.level, { ...l, durations: seriesFrom(l.durations) });
   state.durations = seriesFrom(cp.durations);
@@ -191,6 +203,7 @@ function build(cp: RunCheckpoint): RunState {
     else if (k in state.ingest && typeof v === 'number') (state.ingest as unknown as Record<string, number>)[k] = v;
   }
   state.eventsOffset = cp.eventsOffset;
+  state.recentLines = new RecentLines(undefined, cp.recentLines ?? []);
   state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
   return state;
 }

@@ -9,6 +9,7 @@
 import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
 import { outOfRange } from '../events/range';
+import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
@@ -18,7 +19,7 @@ import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot
  * `offset`, when it came from the events log, is the byte offset after its line.
  */
 export type ReducerInput =
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number }
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number; readonly line?: string }
   | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly offset?: number }
   | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number; readonly offset?: number };
 
@@ -58,8 +59,8 @@ export interface WorkerAcc {
   startedAt: number | null;
   /** Start of the current (or last) lifetime: a worker started again after a stop lives again in its slot. */
   lifetimeStartedAt: number | null;
-  /** Uptime of its earlier lifetimes. */
-  pastUptimeMs: number;
+  /** Its earlier lifetimes, `[started, stopped]` (a resume reuses the slot; uptime sums them). */
+  readonly pastLifetimes: [number, number][];
   lastHeartbeatAt: number | null;
   readyAt: number | null;
   stoppedAt: number | null;
@@ -132,6 +133,8 @@ export interface RunState {
   eventsOffset: number;
   /** The seqs folded per producer (restored from a checkpoint). */
   seenSeqs: SeenSeqs;
+  /** The latest lines folded of events without producer+seq, as the dedupe's window holds them. */
+  recentLines: RecentLines;
 }
 
 const RECENT_EVENTS = 50;
@@ -160,6 +163,7 @@ export function createRunState(feature: string | null = null): RunState {
     ingest: { ...emptyIngest(), invalidLines: {} },
     eventsOffset: 0,
     seenSeqs: new SeenSeqs(),
+    recentLines: new RecentLines(),
   };
 }
 
@@ -168,6 +172,8 @@ export function reduce(state: RunState, input: ReducerInput): RunState {
   if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
   switch (input.kind) {
     case 'event':
+      // What the dedupe remembers of an event without producer+seq, kept so that a restart does too.
+      if (input.line !== undefined && (input.event.producer === undefined || input.event.seq === undefined)) state.recentLines.note(input.line);
       // Decoded lines were checked already; events from a state file or another source were not.
       if (outOfRange(input.event) !== null) state.ingest.invalidLines.out_of_range = (state.ingest.invalidLines.out_of_range ?? 0) + 1;
       else applyEvent(state, input.event);
@@ -307,7 +313,7 @@ function workerOf(state: RunState, id: number, ts: number): WorkerAcc {
       startedAt: null,
       readyAt: null,
       lifetimeStartedAt: null,
-      pastUptimeMs: 0,
+      pastLifetimes: [],
       lastHeartbeatAt: null,
       stoppedAt: null,
       lastTaskCompletedAt: null,
@@ -488,7 +494,7 @@ function startWorker(state: RunState, id: number, ts: number): void {
   if (w.startedAt === null) w.startedAt = ts;
   if (w.lifetimeStartedAt === null) w.lifetimeStartedAt = ts;
   else if (w.stoppedAt !== null) {
-    if (w.stoppedAt > w.lifetimeStartedAt) w.pastUptimeMs += w.stoppedAt - w.lifetimeStartedAt;
+    w.pastLifetimes.push([w.lifetimeStartedAt, w.stoppedAt]);
     w.lifetimeStartedAt = ts;
     w.stoppedAt = null;
   }

@@ -61,6 +61,12 @@ export interface RecentEvent {
   readonly severity: 'info' | 'warn' | 'error';
 }
 
+/** A worker's lifetimes, `[started, stopped]` epoch ms, oldest first; the last one's stop is null while it lives. */
+export interface WorkerLifetimes {
+  readonly workerId: number;
+  readonly lifetimes: readonly (readonly [number, number | null])[];
+}
+
 /** An attempt that did not succeed, for the failures/retries section: failed, or interrupted by a stop. */
 export interface FailureRecord {
   /** `interrupted`: cut short by a stop — no failure (not in `tasks_failed`); `error` then holds the reason. */
@@ -88,6 +94,10 @@ export interface RunSnapshot {
   readonly endedAt: number | null;
   /** The `reason` the end event gave (`signal`, `failed_task`, `error`), null when none or running. */
   readonly endReason: string | null;
+  /** Times the run stood stopped before it was resumed, `[stopped, resumed]` epoch ms (left out of active durations). */
+  readonly pauses: readonly (readonly [number, number])[];
+  /** The lifetimes of workers started again in their slot (only those: most workers live once). */
+  readonly workerLifetimes: readonly WorkerLifetimes[];
   /** Why the run failed (a task that failed for good), else null. */
   readonly error: string | null;
   /** Epoch ms of the newest event folded in. */

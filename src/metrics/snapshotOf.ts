@@ -8,7 +8,7 @@ import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
 import { recentEvents } from './reducer';
 import type { Series } from './series';
-import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus } from './snapshot';
+import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus, WorkerLifetimes } from './snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -37,6 +37,8 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
     startedAt,
     endedAt: state.endedAt,
     endReason: state.endReason,
+    pauses: state.pauses.map(([a, b]): [number, number] => [a, b]),
+    workerLifetimes: workers.filter((w) => w.pastLifetimes.length > 0).map(lifetimesOf),
     error: status === 'failed' ? failureMessage(tally.firstPermanent ?? tally.firstFailed) : null,
     lastEventAt: state.lastEventAt,
     currentLevel: currentLevel(levels),
@@ -144,7 +146,9 @@ function currentLevel(levels: readonly LevelAcc[]): number | null {
 function workerMetricsOf(w: WorkerAcc, end0: number): WorkerMetrics {
   const end = w.stoppedAt ?? Math.max(end0, w.lifetimeStartedAt ?? end0);
   // Uptime sums the worker's lifetimes (DESIGN §5): it does not grow while the worker is stopped.
-  const uptimeMs = Math.trunc(w.pastUptimeMs + (w.lifetimeStartedAt !== null && end > w.lifetimeStartedAt ? end - w.lifetimeStartedAt : 0));
+  let lived = w.lifetimeStartedAt !== null && end > w.lifetimeStartedAt ? end - w.lifetimeStartedAt : 0;
+  for (const [started, stopped] of w.pastLifetimes) if (stopped > started) lived += stopped - started;
+  const uptimeMs = Math.trunc(lived);
   const initializationMs = span(w.startedAt, w.readyAt);
   const busyMs = Math.trunc(w.busyMs + (w.busySince !== null && end > w.busySince ? end - w.busySince : 0));
   return {
@@ -169,6 +173,13 @@ function workerMetricsOf(w: WorkerAcc, end0: number): WorkerMetrics {
     lastHeartbeatAt: iso(w.lastHeartbeatAt),
     currentTaskStartedAt: iso(w.busySince),
   };
+}
+
+/** Every lifetime of a worker started again in its slot, oldest first; the last may be running. */
+function lifetimesOf(w: WorkerAcc): WorkerLifetimes {
+  const lifetimes: [number, number | null][] = w.pastLifetimes.map(([a, b]): [number, number | null] => [a, b]);
+  if (w.lifetimeStartedAt !== null) lifetimes.push([w.lifetimeStartedAt, w.stoppedAt]);
+  return { workerId: w.id, lifetimes };
 }
 
 function taskMetricsOf(t: TaskAcc): TaskMetrics {

@@ -87,14 +87,22 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
   for (const [key, w] of Object.entries(state.workers ?? {})) {
     const id = workerOf(w.worker_id ?? key);
     if (id === null) continue;
-    const started = at(w.started_at);
     const ready = at(w.ready_at);
-    const stopped = at(w.stopped_at);
-    if (started !== null) push(PHASE.workerStart, { type: 'worker_started', ts: started, data: { workerId: id } });
+    const heartbeat = at(w.last_heartbeat_at);
+    const ended = w.status === 'stopped' || w.status === 'crashed';
+    // A worker started again in its slot lists its lifetimes; one that lived once, its start and stop.
+    const lives: [string | null | undefined, string | null | undefined][] = w.lifetimes?.length ? w.lifetimes : [[w.started_at, w.stopped_at]];
+    lives.forEach(([from, to], i) => {
+      const started = at(from);
+      const stopped = at(to);
+      const last = i === lives.length - 1;
+      if (started !== null) push(PHASE.workerStart, { type: 'worker_started', ts: started, data: { workerId: id } });
+      if (stopped !== null && (!last || ended)) {
+        push(PHASE.workerStop, { type: last && w.status === 'crashed' ? 'worker_crashed' : 'worker_stopped', ts: stopped, data: { workerId: id } });
+      }
+    });
     if (ready !== null) push(PHASE.workerReady, { type: 'worker_ready', ts: ready, data: { workerId: id } });
-    if (stopped !== null && (w.status === 'stopped' || w.status === 'crashed')) {
-      push(PHASE.workerStop, { type: w.status === 'crashed' ? 'worker_crashed' : 'worker_stopped', ts: stopped, data: { workerId: id } });
-    }
+    if (heartbeat !== null) push(PHASE.workerReady, { type: 'worker_heartbeat', ts: heartbeat, data: { workerId: id } });
   }
 
   const failuresByTask = new Map<string, Record<string, unknown>[]>();
@@ -142,7 +150,17 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
     if (completed !== null && l.status === 'complete') push(PHASE.levelComplete, { type: 'level_complete', ts: completed, data: { level } });
   }
 
-  const end = first('rush_completed') ?? first('rush_stopped');
+  // A stop the run was resumed from (`resumed_at`) is a pause; the run's end is the last stop or completion after it.
+  for (const entry of log) {
+    const resumedAt = entry.event === 'rush_stopped' ? entry.data?.resumed_at : undefined;
+    if (typeof resumedAt !== 'string') continue;
+    const stoppedAt = at(entry.timestamp);
+    const resumed = at(resumedAt);
+    if (stoppedAt === null || resumed === null) continue;
+    push(PHASE.runEnd, { type: 'rush_stopped', ts: stoppedAt, data: {} });
+    push(PHASE.runStart, { type: 'rush_started', ts: resumed, data: {} });
+  }
+  const end = [...log].reverse().find((e) => e.event === 'rush_completed' || (e.event === 'rush_stopped' && e.data?.resumed_at === undefined));
   const endedAt = at(end?.timestamp);
   const reason = end?.data?.reason;
   const endData = typeof reason === 'string' ? { reason } : {};

@@ -12,6 +12,7 @@
  */
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
+import { DEFAULT_WINDOW, RecentLines } from '../metrics/recentLines';
 import { SeenSeqs, type SeqRangesRecord } from '../metrics/seenSeqs';
 import { copyOnChange } from './copyOnChange';
 import type { FoldInput } from './inputs';
@@ -21,31 +22,8 @@ export interface DedupeOptions {
   readonly seen?: Readonly<SeqRangesRecord>;
   /** Recent lines (of events without producer+seq) remembered. */
   readonly windowSize?: number;
-}
-
-const DEFAULT_DEDUPE_WINDOW = 4096;
-
-/** The last `size` distinct lines seen. */
-class RecentLines {
-  private readonly ring: (string | undefined)[];
-  private readonly seen = new Set<string>();
-  private next = 0;
-
-  constructor(private readonly size: number) {
-    this.ring = new Array<string | undefined>(size);
-  }
-
-  /** True if `line` is in the window; otherwise remembers it. */
-  has(line: string): boolean {
-    if (this.seen.has(line)) return true;
-    if (this.size === 0) return false;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.seen.delete(evicted);
-    this.ring[this.next] = line;
-    this.next = (this.next + 1) % this.size;
-    this.seen.add(line);
-    return false;
-  }
+  /** The recent lines already folded, by hash (from the checkpoint). */
+  readonly recentLines?: readonly number[];
 }
 
 /** The dedupe state of one subscription. */
@@ -55,7 +33,7 @@ class Deduper {
 
   constructor(options: DedupeOptions = {}) {
     this.seen = new SeenSeqs(options.seen);
-    this.recent = new RecentLines(options.windowSize ?? DEFAULT_DEDUPE_WINDOW);
+    this.recent = new RecentLines(options.windowSize ?? DEFAULT_WINDOW, options.recentLines);
   }
 
   isDuplicate(input: FoldInput): boolean {

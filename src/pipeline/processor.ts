@@ -260,6 +260,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   };
   const startOffset = start.restored?.eventsOffset ?? 0;
   const seen = start.restored ? start.restored.seenSeqs.toRecord() : {};
+  const recentLines = start.restored ? start.restored.recentLines.toJSON() : [];
 
   const quarantine = options.persist
     ? new RejectedLinesWriter(rejectedPath(stateDir, feature), {
@@ -390,7 +391,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     filter((batch) => batch.length > 0),
     decodeInputs(decodeOptions),
     tap(reportAll),
-    dedupeEvents({ seen }),
+    dedupeEvents({ seen, recentLines }),
     flagFutureTimestamps(now),
   );
   const cursor$: Observable<RunCursor> = folds$.pipe(accumulateMetrics(createState), tap(publishEvents), shareReplay({ bufferSize: 1, refCount: true }));

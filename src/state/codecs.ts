@@ -74,6 +74,9 @@ export const WorkerState = t.intersection([
     context_usage: NullableNumber,
     // ours
     stopped_at: Stamp,
+    last_heartbeat_at: Stamp,
+    /** Written for a worker started again in its slot (`rush --resume`): every `[started_at, stopped_at]`. */
+    lifetimes: t.array(t.tuple([t.string, Nullable(t.string)])),
   }),
 ]);
 export type WorkerState = t.TypeOf<typeof WorkerState>;

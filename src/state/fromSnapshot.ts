@@ -37,7 +37,9 @@ export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint
   }
 
   const workers: Record<string, WorkerState> = { ...prev.workers };
+  const lifetimes = new Map(snapshot.workerLifetimes.map((l) => [l.workerId, l.lifetimes]));
   for (const w of snapshot.metrics.workerMetrics) {
+    const lives = lifetimes.get(w.workerId);
     workers[String(w.workerId)] = {
       ...prev.workers?.[String(w.workerId)],
       worker_id: w.workerId,
@@ -48,6 +50,8 @@ export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint
       last_task_completed_at: w.lastTaskCompletedAt ?? null,
       tasks_completed: w.tasksCompleted,
       stopped_at: w.stoppedAt ?? null,
+      last_heartbeat_at: w.lastHeartbeatAt ?? null,
+      ...(lives ? { lifetimes: lives.map(([a, b]): [string, string | null] => [formatTimestamp(a), iso(b)]) } : {}),
     };
   }
 
@@ -86,6 +90,10 @@ function executionLog(prev: readonly ExecutionLogEntry[], s: RunSnapshot): Execu
         ? { timestamp: formatTimestamp(f.ts), event: 'task_interrupted', data: { ...attempt, reason: f.error } }
         : { timestamp: formatTimestamp(f.ts), event: 'task_failed', data: { ...attempt, error: f.error } },
     );
+  }
+  // A stop the run was resumed from: `eventsFromState` replays the pause.
+  for (const [stopped, resumed] of s.pauses) {
+    entries.push({ timestamp: formatTimestamp(stopped), event: 'rush_stopped', data: { resumed_at: formatTimestamp(resumed) } });
   }
   if (s.endedAt !== null) {
     entries.push({

@@ -79,11 +79,15 @@ export interface ReferenceMetrics {
   p50DurationMs: number;
   p95DurationMs: number;
   p99DurationMs: number;
+  percentileMethod: 'exact';
   samples: number;
+  etaMs: number | null;
   throughputPerHour: number;
   progress: number;
   startedAt: string | null;
   duplicateEvents: number;
+  /** Where the fold stands: bytes read, and the seqs seen per producer (highest; as ranges). */
+  source: { eventsOffset: number; seqHwm: Record<string, number>; seqRanges: Record<string, [number, number][]> };
   workerMetrics: Record<string, unknown>[];
   levelMetrics: Record<string, unknown>[];
 }
@@ -422,6 +426,33 @@ export function referenceFold(text: string, now: number): ReferenceMetrics {
   const totalDurationMs = spanOf(startedAt, runEnd);
   const tasksTotal = Math.max(declared, tasks.size);
   const tasksCompleted = taskList.filter((t) => t.complete).length;
+  // The estimate: remaining tasks × mean task time ÷ workers alive (none when stopped or nothing measured yet).
+  const mean = allDurations.length > 0 ? allDurations.reduce((s, x) => s + x, 0) / allDurations.length : 0;
+  const alive = [...workers.values()].filter((w) => w.lifetimes.length > 0 && (w.lifetimes[w.lifetimes.length - 1] as Lifetime).stop === null).length;
+  const remaining = tasksTotal - tasksCompleted;
+  let etaMs: number | null;
+  if (status === 'complete' || remaining <= 0) etaMs = 0;
+  else if (status !== 'running' || allDurations.length === 0 || alive === 0) etaMs = null;
+  else etaMs = Math.round((remaining * mean) / alive);
+
+  const seqs = new Map<string, number[]>();
+  for (const key of seenPairs) {
+    const [producer, seq] = key.split('\u0000') as [string, string];
+    seqs.set(producer, [...(seqs.get(producer) ?? []), Number(seq)]);
+  }
+  const seqHwm: Record<string, number> = {};
+  const seqRanges: Record<string, [number, number][]> = {};
+  for (const [producer, list] of seqs) {
+    list.sort((a, b) => a - b);
+    seqHwm[producer] = list[list.length - 1] as number;
+    const ranges: [number, number][] = [];
+    for (const seq of list) {
+      const last = ranges[ranges.length - 1];
+      if (last && seq === last[1] + 1) last[1] = seq;
+      else ranges.push([seq, seq]);
+    }
+    seqRanges[producer] = ranges;
+  }
   return {
     status,
     totalDurationMs,
@@ -431,15 +462,18 @@ export function referenceFold(text: string, now: number): ReferenceMetrics {
     tasksCompleted,
     tasksFailed: taskList.filter(countsFailed).length,
     levelsCompleted: levelMetrics.filter((l) => l.status === 'complete').length,
-    avgTaskDurationMs: allDurations.length > 0 ? allDurations.reduce((s, x) => s + x, 0) / allDurations.length : 0,
+    avgTaskDurationMs: mean,
     p50DurationMs: percentile(allDurations, 50),
     p95DurationMs: percentile(allDurations, 95),
     p99DurationMs: percentile(allDurations, 99),
+    percentileMethod: 'exact',
     samples: allDurations.length,
+    etaMs,
     throughputPerHour: totalDurationMs ? (tasksCompleted * HOUR_MS) / totalDurationMs : 0,
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
     startedAt: iso(startedAt),
     duplicateEvents,
+    source: { eventsOffset: Buffer.byteLength(text), seqHwm, seqRanges },
     workerMetrics,
     levelMetrics,
   };
