@@ -3,6 +3,7 @@
  * drown the terminal. At most one message per period; the next one says how many were suppressed.
  */
 import { printable } from '../events/printable';
+import { UnsafeFileError } from '../state/safeFiles';
 
 export interface Warner {
   warn(message: string): void;
@@ -32,6 +33,7 @@ export class RateLimitedWarner implements Warner {
 }
 
 /** An I/O error in a message: its code (`ENOENT`), else its text. */
-export const describeError = (err: unknown): string => (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.message ?? String(err);
+export const describeError = (err: unknown): string =>
+  err instanceof UnsafeFileError ? `it is ${err.what}, not a regular file (${err.code})` : ((err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.message ?? String(err));
 
 export const stderrWarner = (): RateLimitedWarner => new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${printable(line)}\n`));

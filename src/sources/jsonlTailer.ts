@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import { mergeMap, Observable, Subscription } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { MAX_LINE_BYTES } from '../events/decode';
+import { UnsafeFileError } from '../state/safeFiles';
 import { fileChanges } from './fileChanges';
 
 export type TailItem =
@@ -212,9 +213,11 @@ const errnoOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoExcept
 async function openIfExists(file: string): Promise<{ handle: fs.promises.FileHandle; ino: number; size: number } | null> {
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(file, 'r');
+    // Not through a symlink (DESIGN §8): a planted link must not make us quote another file's lines.
+    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return null;
+    if (errnoOf(err) === 'ELOOP') throw new UnsafeFileError(file, 'a symbolic link', 'read');
     throw err;
   }
   try {

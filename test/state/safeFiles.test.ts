@@ -153,4 +153,15 @@ safe('rush refuses a symlinked state, events log, quarantine or lock file, with 
   }
 });
 
+safe('status does not read a symlinked events log: no line of its target is quoted', async () => {
+  const stateDir = path.join(dir, 'state');
+  const link = eventsPath(stateDir, 'x');
+  const victim = plantLink(link);
+  fs.writeFileSync(victim, 'SECRET-LINE not json\n');
+  const run = await runCli(['status', '--feature', 'x', '--state-dir', stateDir], { cwd: dir });
+  assert.is(run.code, 1);
+  assert.match(run.stderr, /cannot read .*x-events\.jsonl: it is a symbolic link, not a regular file \(ELOOP\)/);
+  assert.not.match(run.stdout + run.stderr, /SECRET/);
+});
+
 safe.run();
