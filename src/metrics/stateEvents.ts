@@ -23,9 +23,13 @@ export interface StateEvents {
   readonly events: LifecycleEvent[];
   /** Stamps or ids that could not be read; the events that needed them are left out. */
   readonly unreadable: number;
+  /** Of those, stamps past the year 9999 (`+275760-09-13T…`): out of range (DESIGN §8), not merely malformed. */
+  readonly outOfRange: number;
 }
 
 const LEVEL_IN_ID = /-L(\d+)-/;
+/** An ISO stamp with an expanded year (`+275760-…`): what `toISOString` gives past 9999. */
+const BEYOND_YEAR_9999 = /^\s*[+-]?\d{5,}-/;
 
 /** Upstream task ids carry their level: `MAHABHARATHA-L2-003` → 2. */
 export function levelFromId(taskId: string): number | undefined {
@@ -59,10 +63,14 @@ const endPhase = (ts: number, begun: number | null): Phase => (begun !== null &&
 export function eventsFromState(state: StateFile, options: StateEventsOptions = {}): StateEvents {
   const staged: { e: LifecycleEvent; phase: Phase }[] = [];
   let unreadable = 0;
+  let outOfRange = 0;
   const at = (stamp: string | null | undefined): number | null => {
     if (stamp === null || stamp === undefined) return null;
     const parsed = parseTimestamp(stamp, options);
-    if (E.isLeft(parsed)) unreadable += 1;
+    if (E.isLeft(parsed)) {
+      unreadable += 1;
+      if (BEYOND_YEAR_9999.test(stamp)) outOfRange += 1;
+    }
     return E.isRight(parsed) ? parsed.right : null;
   };
   const workerOf = (id: unknown): number | null => {
@@ -168,7 +176,7 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
 
   // A stable sort: same-ms events of one phase keep the order they were derived in.
   staged.sort((a, b) => a.e.ts - b.e.ts || a.phase - b.phase);
-  return { events: staged.map((s) => s.e), unreadable };
+  return { events: staged.map((s) => s.e), unreadable, outOfRange };
 }
 
 type Push = (phase: Phase, e: LifecycleEvent) => void;

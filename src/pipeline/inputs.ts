@@ -32,8 +32,8 @@ export interface RejectedInput {
   readonly detail: string;
   readonly line: string | null;
   readonly offset?: number;
-  /** Not a line of the log: the stored checkpoint (already reported where it was read). */
-  readonly from?: 'checkpoint';
+  /** Not a line of the log: the stored checkpoint (already reported where it was read), or the state file. */
+  readonly from?: 'checkpoint' | 'state';
 }
 
 /** A counter bumped upstream of the reducer (duplicates, torn tail...). */
@@ -88,5 +88,7 @@ export function fromStateItem(item: StateSnapshotItem): SourceInput | null {
       return { kind: 'caught_up', source: 'state' };
     case 'unreadable':
       return null;
+    case 'out_of_range':
+      return { kind: 'rejected', reason: 'out_of_range', detail: item.detail, line: null, from: 'state' };
   }
 }

@@ -354,6 +354,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const reportRejected = (input: RejectedInput): void => {
     if (input.reason === 'unknown_type') return; // a newer producer's event: counted, not quarantined
     if (input.from === 'checkpoint') return; // said when the checkpoint was read; not a line to quarantine
+    if (input.from === 'state') {
+      warner.warn(`state file ${statePath(stateDir, feature)}: ${input.detail} (out_of_range)`);
+      return;
+    }
     quarantine?.add(input);
     const where = input.offset !== undefined ? ` at byte ${input.offset}` : '';
     warner.warn(`${BAD_LINE_WARNING}${where} of ${eventsPath(stateDir, feature)} (${input.reason}): ${input.detail}`);

@@ -23,7 +23,9 @@ export type StateSnapshotItem =
   /** A snapshot was read and its new events sent (the first one marks the end of the replay). */
   | { readonly kind: 'caught_up' }
   /** The file is there but is not a state file (yet): skipped until it changes. */
-  | { readonly kind: 'unreadable'; readonly reason: string };
+  | { readonly kind: 'unreadable'; readonly reason: string }
+  /** A value in it no run can hold (a stamp past 9999): counted as `out_of_range`, once. */
+  | { readonly kind: 'out_of_range'; readonly detail: string };
 
 export interface StateSnapshotsOptions extends StateEventsOptions {
   /** Keep watching for new snapshots (true) or read the file once and complete (false). Default true. */
@@ -47,6 +49,8 @@ export class StateFileDiffer {
   private readonly sent = new Set<string>();
   private version: string | null = null;
   private announced = false;
+  /** Out-of-range values reported so far: a later snapshot reports only new ones. */
+  private outOfRange = 0;
   /** Upstream workers' heartbeat files beside the state file: they change without it. */
   private readonly heartbeats: HeartbeatFiles;
 
@@ -78,7 +82,9 @@ export class StateFileDiffer {
     if (E.isLeft(read)) return [{ kind: 'unreadable', reason: read.left.reason }];
     if (read.right === null) return [];
     const items: StateSnapshotItem[] = [];
-    for (const event of eventsFromState(read.right, this.options).events) {
+    const derived = eventsFromState(read.right, this.options);
+    for (; this.outOfRange < derived.outOfRange; this.outOfRange += 1) items.push({ kind: 'out_of_range', detail: 'a timestamp past the year 9999' });
+    for (const event of derived.events) {
       const key = factKey(event);
       if (this.sent.has(key)) continue;
       this.sent.add(key);

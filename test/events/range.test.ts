@@ -127,4 +127,23 @@ range('status counts every case and shows no absurd figure; a stamp over a day a
   });
 });
 
+range('a state file with a stamp past the year 9999 counts it as out_of_range instead of dropping the task silently', async () => {
+  await withTempDir(async (dir) => {
+    const task = (completedAt: string) => ({ status: 'complete', worker_id: 1, level: 1, created_at: T, claimed_at: T, started_at: T, completed_at: completedAt });
+    const state = {
+      feature: 'r',
+      started_at: T,
+      tasks: { A: task('+275760-09-13T00:00:00.001Z'), B: task('2026-01-27T08:00:02.000Z') },
+      workers: { '1': { status: 'stopped', worker_id: 1, started_at: T, ready_at: T } },
+      levels: { '1': { status: 'complete' } },
+    };
+    fs.writeFileSync(statePath(dir, 'r'), JSON.stringify(state));
+    const json = await runCli(['status', '--json', '--feature', 'r', '--state-dir', dir], { cwd: dir });
+    assert.is(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout) as { ingest: { invalid_lines: Record<string, number> } };
+    assert.is(doc.ingest.invalid_lines.out_of_range, 1);
+    assert.match(json.stderr, /a timestamp past the year 9999 \(out_of_range\)/);
+  });
+});
+
 range.run();
