@@ -35,14 +35,15 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (E.isLeft(graph)) throw new Error(`the bundled demo graph is invalid: ${graph.left}`);
   const feature = graph.right.feature;
 
+  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stderr, line));
+  // Said first (before blessed loads), on a terminal too: it is there again above the final
+  // status once the dashboard closes.
+  writeLine(process.stdout, `demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(workers)}, in ${runDir}`);
   const dashboard = wantsDashboard() ? await dashboardIfInstalled() : null;
   const color = wantsColor({ color: true }, process.env);
-  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stderr, line));
   const options = { graph: graph.right, cwd: runDir, workers, retries: 2, stateDir };
   let result: RushResult;
   const live = dashboard !== null;
-  // Said first, on a terminal too: it is there again above the final status once the dashboard closes.
-  writeLine(process.stdout, `demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(workers)}, in ${runDir}`);
   if (dashboard !== null) {
     const { openDashboard } = dashboard;
     const close = new AbortController();
