@@ -10,15 +10,14 @@ import * as path from 'node:path';
 import { DEMO_GRAPH } from '../orchestrator/demo';
 import { graphSize, onWorkers } from '../orchestrator/progress';
 import { parseGraph } from '../orchestrator/readGraph';
-import { ReplaySubject, switchAll, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { Rush, RushResult } from '../orchestrator/rush';
 import type { DemoOptions } from './main';
 import { RuntimeError } from './exit';
 import { loadDashboard } from './loadDashboard';
-import { capWorkers, exitCodeOf, runUntilDone, withStopSignals } from './rush';
-import { statusTextCommand, wantsColor } from './statusText';
 import { writeLine, writeRaw } from './terminal';
+import { capWorkers } from './workerCount';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
 const STALL_AFTER_MS = 15_000;
@@ -35,14 +34,21 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   if (E.isLeft(graph)) throw new Error(`the bundled demo graph is invalid: ${graph.left}`);
   const feature = graph.right.feature;
 
+  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stderr, line));
+  // Said first (before blessed loads), on a terminal too: it is there again above the final
+  // status once the dashboard closes.
+  writeLine(process.stdout, `demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(workers)}, in ${runDir}`);
+  // The orchestrator, RxJS and the printer are loaded after that line: they take most of a second.
+  const [{ exitCodeOf, runUntilDone, withStopSignals }, { statusTextCommand, wantsColor }, { ReplaySubject, switchAll }] = await Promise.all([
+    import('./rush'),
+    import('./statusText'),
+    import('rxjs'),
+  ]);
   const dashboard = wantsDashboard() ? await dashboardIfInstalled() : null;
   const color = wantsColor({ color: true }, process.env);
-  const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stderr, line));
   const options = { graph: graph.right, cwd: runDir, workers, retries: 2, stateDir };
   let result: RushResult;
   const live = dashboard !== null;
-  // Said first, on a terminal too: it is there again above the final status once the dashboard closes.
-  writeLine(process.stdout, `demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(workers)}, in ${runDir}`);
   if (dashboard !== null) {
     const { openDashboard } = dashboard;
     const close = new AbortController();
@@ -53,6 +59,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     let quit = false;
     const shown = openDashboard({
       snapshot$: runs$.pipe(switchAll()),
+      feature,
       now: Date.now,
       stallAfterMs: STALL_AFTER_MS,
       color,

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { readGraph } from '../orchestrator/readGraph';
 import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
 import { DEFAULT_STATE_DIR, isDirectory } from '../state/layout';
-import type { ValidGraph } from '../orchestrator/validateGraph';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { writeLine } from './terminal';
+import { capWorkers } from './workerCount';
 import type { RushOptions } from './main';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
@@ -48,21 +48,6 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
   }
   if (result.status === 'nothing_to_do') writeLine(process.stdout, `nothing to resume: every task of ${graph.right.feature} is complete`);
   return exitCodeOf(result);
-}
-
-/** Each worker is a node process: past this, a typo (`-n 3000`) rather than a plan. */
-const MAX_WORKERS = 256;
-
-/**
- * The workers a graph can use (DESIGN §5): no more than its widest level has tasks (the others
- * would only wait), and at most 256. A cap is said, with why.
- */
-export function capWorkers(requested: number, graph: ValidGraph, say: (line: string) => void): number {
-  const widest = Math.max(1, ...graph.levels.map((level) => graph.tasks.filter((t) => t.level === level).length));
-  const cap = Math.min(widest, MAX_WORKERS);
-  if (requested <= cap) return requested;
-  say(`--workers ${requested} capped at ${cap}: ${cap === widest ? `the widest level has ${widest} task${widest === 1 ? '' : 's'}` : `at most ${MAX_WORKERS} worker processes`}`);
-  return cap;
 }
 
 export async function runUntilDone(options: Parameters<typeof startRush>[0], onStarted: (rush: Rush) => void): Promise<RushResult> {

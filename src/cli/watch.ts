@@ -109,6 +109,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
   try {
     await openDashboard({
       snapshot$: processor.snapshot$,
+      feature,
       now: Date.now,
       stallAfterMs,
       orchestratorGone: orchestratorWatch(stateDir, feature, stallAfterMs),

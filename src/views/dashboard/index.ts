@@ -37,6 +37,8 @@ export interface OpenDashboardOptions {
   readonly notices$?: Observable<string>;
   /** The feature's task graph, when there is one: the run's size, and each level's (as `status` reads them). */
   readonly graph?: TaskGraph | null;
+  /** The feature shown while no snapshot has come yet (the run is starting). */
+  readonly feature?: string;
   /** Whether the orchestrator of a run that never ended is gone (the run then reads `abandoned`). */
   readonly orchestratorGone?: (snapshot: RunSnapshot, now: number) => boolean;
   /** Closes the dashboard from outside (a signal, the end of the embedding program). */
@@ -88,7 +90,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     let noticeFeed: Subscription | undefined;
     let notices: readonly Notice[] = [];
 
-    const waiting = snapshotOf(createRunState(null), options.now());
+    const waiting = snapshotOf(createRunState(options.feature ?? null), options.now());
 
     const close = (error?: unknown): void => {
       if (closed) return;

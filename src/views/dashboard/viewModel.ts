@@ -173,9 +173,9 @@ const LEVEL_COLUMNS: readonly ColumnSpec[] = [
   // As wide as the widest `done/total` (levelColumnsFor).
   { key: 'done', header: 'DONE', width: 5, priority: 0, align: 'right' },
   { key: 'duration', header: 'DURATION', width: 8, priority: 2, align: 'right' },
-  { key: 'avg', header: 'AVG', width: 7, priority: 3, align: 'right' },
-  { key: 'p50', header: 'P50', width: 7, priority: 4, align: 'right' },
-  { key: 'p95', header: 'P95', width: 7, priority: 1, align: 'right' },
+  { key: 'avg', header: 'AVG', width: 6, priority: 3, align: 'right' },
+  { key: 'p50', header: 'P50', width: 6, priority: 4, align: 'right' },
+  { key: 'p95', header: 'P95', width: 6, priority: 1, align: 'right' },
 ];
 
 const WORKER_COLUMNS: readonly ColumnSpec[] = [

@@ -134,6 +134,14 @@ updates('shows each new snapshot, and stays on the final figures when the run co
   await d.closed;
 });
 
+updates('names the feature it waits for before the first snapshot', async () => {
+  const d = start(new Subject<RunSnapshot>(), [120, 40], { feature: 'worker-metrics' });
+  const first = await d.frame(any);
+  assert.match(headerText(first), /worker-metrics {2}WAITING/);
+  d.tty.press('q');
+  await d.closed;
+});
+
 updates('waits for the first snapshot with an empty view', async () => {
   const s$ = new Subject<RunSnapshot>();
   const d = start(s$);
