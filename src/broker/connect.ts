@@ -25,9 +25,23 @@ export interface ConnectOptions {
 /** Delay before reconnection attempt n (1-based): 50 ms doubling, capped. */
 export const reconnectDelayMs = (attempt: number, capMs = 2000): number => Math.min(capMs, 50 * 2 ** Math.min(attempt - 1, 16));
 
+/** Resolves once the broker answers; rejects with a message for people after `timeoutMs`. */
+export async function reachable(conn: BrokerConnection, url: BrokerUrl, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach the broker ${url.text} (no answer within ${Math.round(timeoutMs / 1000)}s)`)), timeoutMs);
+  });
+  try {
+    await Promise.race([conn.redis.ping(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function connectBroker(url: BrokerUrl, options: ConnectOptions = {}): BrokerConnection {
   let epoch = 0;
   let lost = false;
+  let closing = false;
   const redis = new Redis({
     host: url.host,
     port: url.port,
@@ -44,7 +58,7 @@ export function connectBroker(url: BrokerUrl, options: ConnectOptions = {}): Bro
     // Each failed attempt emits one; the status line below says it once.
   });
   redis.on('close', () => {
-    if (lost) return;
+    if (lost || closing) return;
     lost = true;
     epoch += 1;
     options.onStatus?.(`lost the connection to the broker ${url.text}; reconnecting`);
@@ -58,6 +72,7 @@ export function connectBroker(url: BrokerUrl, options: ConnectOptions = {}): Bro
     redis,
     epoch: () => epoch,
     close: async () => {
+      closing = true;
       if (redis.status === 'end') return;
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();

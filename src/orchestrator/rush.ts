@@ -19,12 +19,14 @@ import { makeDirs } from '../state/makeDirs';
 import { describeDiskFault, isDiskFault } from '../state/diskFault';
 import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
-import { EventLogAppender, RecordEvent } from './eventLog';
+import type { LifecycleEvent } from '../events/codecs';
+import { EventLogAppender, newProducerId, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } from './progress';
 import { killGroup } from './runCommand';
 import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
-import type { ValidGraph } from './validateGraph';
+import type { PlannedTask, ValidGraph } from './validateGraph';
+import type { WorkQueue } from './workQueue';
 import { startWorker, WorkerProcess } from './workerProcess';
 
 /** A run that cannot start (an existing run without --resume, nothing to resume, a lock held). */
@@ -42,6 +44,12 @@ export interface RushOptions {
   readonly progress?: (line: string) => void;
   /** Delay before retry n (1-based), in ms. */
   readonly backoff?: (retry: number) => number;
+  /**
+   * Work and events through a broker (DESIGN §9): tasks are queued for workers of any host, whose
+   * events come back from it; no worker process is forked here (the queue starts its own).
+   * Made with the run's producer id (`producer`).
+   */
+  readonly workQueue?: (producer: string) => Promise<WorkQueue>;
 }
 
 /** `fault`: a write failed for want of disk (DESIGN §8); the run stopped, its last good state kept. */
@@ -128,11 +136,15 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     };
   }
 
+  const producer = newProducerId();
   let run: RunInProgress;
+  let queue: WorkQueue | null = null;
   try {
-    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults);
+    queue = options.workQueue ? await options.workQueue(producer) : null;
+    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults, producer, queue);
   } catch (err) {
-    // Nothing could start (the log could not be opened, ...): leave the state dir as it was.
+    // Nothing could start (the log could not be opened, the broker is unreachable...): leave the state dir as it was.
+    await queue?.close().catch(() => undefined);
     await processor.close().catch(() => undefined);
     release();
     throw err;
@@ -160,6 +172,7 @@ class RunInProgress {
   private readonly lastStamp = new Map<number, number>();
   private readonly record: RecordEvent = (type, data, at) => {
     const event = this.log.record(type, data, at);
+    this.queue?.publish(event as LifecycleEvent);
     const workerId = (data as { workerId?: unknown }).workerId;
     if (typeof workerId === 'number') this.lastStamp.set(workerId, Math.max(event.ts, this.lastStamp.get(workerId) ?? event.ts));
     return event;
@@ -174,12 +187,14 @@ class RunInProgress {
     complete: ReadonlySet<string>,
     private readonly release: () => void,
     faults: DiskFaults,
+    producer: string,
+    private readonly queue: WorkQueue | null,
   ) {
     const { graph, stateDir } = options;
     const logFile = eventsPath(stateDir, graph.feature);
     this.faultMessage = faults.early;
     faults.handler = (err, file) => this.fault(err, file);
-    this.log = new EventLogAppender(logFile, { feature: graph.feature, emitter, onWriteError: (err) => this.fault(err, logFile) });
+    this.log = new EventLogAppender(logFile, { feature: graph.feature, emitter, producer, onWriteError: (err) => this.fault(err, logFile) });
     const { record } = this;
 
     if (resumed) this.closePreviousWorkers(previous);
@@ -209,7 +224,9 @@ class RunInProgress {
         this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt });
       },
       progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
+      ...(queue ? { queue: (task: PlannedTask, attempt: number) => queue.queue(task, attempt) } : {}),
     });
+    queue?.start((event, streamId) => this.fromQueue(event, streamId));
 
     this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
     if (this.faultMessage !== null) {
@@ -217,7 +234,7 @@ class RunInProgress {
       this.scheduler.stop();
       return;
     }
-    for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
+    if (queue === null) for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
     this.scheduler.start();
   }
 
@@ -241,6 +258,16 @@ class RunInProgress {
     }
     this.stopSignal = signal;
     this.scheduler.stop();
+  }
+
+  /** A worker's event from the work queue: into the local log (and the metrics), and its outcome to the scheduler. */
+  private fromQueue(event: LifecycleEvent, streamId: string): void {
+    this.log.append(event, streamId);
+    if (event.type === 'task_complete') {
+      this.scheduler.queuedTaskFinished(event.data.taskId, event.data.workerId, event.ts, { ok: true, durationMs: event.data.durationMs ?? 0 });
+    } else if (event.type === 'task_failed') {
+      this.scheduler.queuedTaskFinished(event.data.taskId, event.data.workerId, event.ts, { ok: false, error: event.data.error ?? 'failed' });
+    }
   }
 
   /** A progress line of the run itself, stamped with the time since the run started. */
@@ -337,6 +364,7 @@ class RunInProgress {
       for (const a of this.scheduler.runningAttempts()) record('task_interrupted', { taskId: a.taskId, workerId: a.workerId, reason: stopReason });
     }
     await this.stopWorkers();
+    await this.queue?.end();
     if (outcome.status === 'complete') record('rush_completed', {});
     else record('rush_stopped', { reason: outcome.status === 'failed' ? outcome.reason : stopReason });
     let snapshot: RunSnapshot;
@@ -345,6 +373,7 @@ class RunInProgress {
       snapshot = this.processor.snapshot();
       await this.saving(() => this.processor.close());
     } finally {
+      await this.queue?.close();
       this.log.close();
       this.release();
     }

@@ -318,7 +318,9 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   const inProcess$: Observable<SourceInput[]> = sources.inProcess
     ? sources.inProcess.events$.pipe(
-        map(({ event, offset }): SourceInput[] => [offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset }]),
+        map(({ event, offset, streamId }): SourceInput[] => [
+          { kind: 'event', event, ...(offset !== undefined ? { offset } : {}), ...(streamId !== undefined ? { streamId } : {}) },
+        ]),
         takeUntil(stop$),
         // In-process events follow the replay of the log (and are deduped against it); released
         // after the batch that ended the replay has been folded.
