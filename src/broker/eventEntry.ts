@@ -61,13 +61,3 @@ function pairs(fields: readonly string[]): [string, string][] {
   for (let i = 0; i + 1 < fields.length; i += 2) out.push([fields[i] as string, fields[i + 1] as string]);
   return out;
 }
-
-/** Orders stream ids (`ms-seq`): negative when a is before b. */
-export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  const ms = BigInt(am) - BigInt(bm);
-  if (ms !== 0n) return ms < 0n ? -1 : 1;
-  const s = BigInt(as) - BigInt(bs);
-  return s === 0n ? 0 : s < 0n ? -1 : 1;
-}
