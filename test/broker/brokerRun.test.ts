@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeEntry } from '../../src/broker/eventEntry';
 import { runKeys } from '../../src/broker/keys';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
