@@ -8,18 +8,9 @@ import type { LifecycleEvent } from '../events/codecs';
 import { decodeEvent, encodeEvent, type DecodeOptions, type Rejection } from '../events/decode';
 import { printableLine } from '../events/printable';
 
-/** An event in its wire form (snake_case `data`), whatever its type. */
-export interface WireFields {
-  readonly timestamp: string;
-  readonly type: string;
-  readonly feature?: string | undefined;
-  readonly producer?: string | undefined;
-  readonly seq?: number | undefined;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
 /** Field/value pairs, flat, as XADD takes them. */
-export function wireFields(wire: WireFields): string[] {
+export function eventFields(event: LifecycleEvent): string[] {
+  const wire = encodeEvent(event);
   const fields = ['timestamp', wire.timestamp, 'type', wire.type];
   if (wire.feature !== undefined) fields.push('feature', wire.feature);
   if (wire.producer !== undefined) fields.push('producer', wire.producer);
@@ -27,8 +18,6 @@ export function wireFields(wire: WireFields): string[] {
   fields.push('data', JSON.stringify(wire.data));
   return fields;
 }
-
-export const eventFields = (event: LifecycleEvent): string[] => wireFields(encodeEvent(event));
 
 /** Flat field/value pairs as read back → the envelope object they stand for. */
 function envelopeOf(fields: readonly string[]): E.Either<Rejection, Record<string, unknown>> {

@@ -12,11 +12,10 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as E from 'fp-ts/Either';
 import type { EventOf, EventType, LifecycleEvent } from '../events/codecs';
-import { formatTimestamp } from '../events/timestamp';
 import { preciseNow } from '../orchestrator/protocol';
 import { runCommand, type RunningCommand } from '../orchestrator/runCommand';
 import { connectBroker, type BrokerConnection } from './connect';
-import { eventFields, wireFields } from './eventEntry';
+import { eventFields } from './eventEntry';
 import { runKeys, TASKS_GROUP, type RunKeys } from './keys';
 import { Publisher } from './publisher';
 import { decodeTask, type QueuedTask } from './taskEntry';
@@ -77,16 +76,11 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     const event = { type, ts: Math.floor(at), feature: options.feature, producer, seq, data } as unknown as LifecycleEvent;
     publisher.add(keys.events, eventFields(event));
   };
-  /** Events of the types a worker adds to DESIGN §3.2 (heartbeats, interrupted attempts), in their wire form. */
-  const recordWire = (type: 'worker_heartbeat' | 'task_interrupted', data: Record<string, unknown>, at = Date.now()): void => {
-    seq += 1;
-    publisher.add(keys.events, wireFields({ timestamp: formatTimestamp(Math.floor(at)), type, feature: options.feature, producer, seq, data }));
-  };
 
   const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs(options.claimTimeoutMs);
   const heartbeat = setInterval(() => {
     for (const slot of slots) {
-      recordWire('worker_heartbeat', slot.busy ? { worker_id: slot.workerId, task_id: slot.busy.taskId } : { worker_id: slot.workerId });
+      record('worker_heartbeat', slot.busy ? { workerId: slot.workerId, taskId: slot.busy.taskId } : { workerId: slot.workerId });
       // A claim held by a live worker must not look idle: re-claiming it resets its idle time.
       if (slot.busy) void redis.xclaim(keys.tasks, TASKS_GROUP, slot.consumer, 0, slot.busy.entryId, 'JUSTID').catch(() => undefined);
     }
@@ -168,10 +162,10 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
       const holder = await redis.hget(keys.claims, claim.entryId);
       const previous = holder !== null && /^\d+$/.test(holder) ? Number(holder) : null;
       if (previous !== null) {
-        const why = `silent for ${Math.round(options.claimTimeoutMs / 1000)}s; task ${taskId} taken over by worker ${workerId}`;
-        recordWire('task_interrupted', { task_id: taskId, worker_id: previous, reason: 'claim_timeout' });
+        const why = `worker ${previous} silent for ${Math.round(options.claimTimeoutMs / 1000)}s; ${taskId} taken over by worker ${workerId}`;
+        record('task_interrupted', { taskId, workerId: previous, reason: why });
         record('worker_crashed', { workerId: previous, error: why });
-        options.say(`worker ${workerId}: took over ${taskId} from worker ${previous} (${why})`);
+        options.say(why);
       }
     }
     await redis.hset(keys.claims, claim.entryId, String(workerId));
@@ -199,7 +193,7 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     const at = preciseNow();
     if (leaving) {
       // Cut short by a stop: not a failure. Left pending, for another worker to take over.
-      recordWire('task_interrupted', { task_id: taskId, worker_id: workerId, reason: 'stopped' }, at);
+      record('task_interrupted', { taskId, workerId, reason: 'stopped' }, at);
       await redis.hset(keys.claims, busy.entryId, RELEASED);
       return;
     }
