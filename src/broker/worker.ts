@@ -98,6 +98,10 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     await ensureGroup(redis, keys);
     options.say(`worker joined run ${runId} of ${options.feature} with ${options.slots} slot${options.slots === 1 ? '' : 's'} (tasks run in ${options.cwd})`);
     const ended = async (): Promise<boolean> => leaving || (await redis.get(keys.end)) === runId;
+    // A run that ends while tasks run (stopped, failed) cuts them short: they are recorded as interrupted.
+    const endWatch = setInterval(() => {
+      void ended().then((yes) => yes && stop(), () => undefined);
+    }, Math.min(500, heartbeatMs));
     await Promise.all(
       Array.from({ length: options.slots }, async () => {
         const workerId = await redis.incr(keys.workerIds);
@@ -116,6 +120,7 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
         }
       }),
     );
+    clearInterval(endWatch);
   })()
     .catch((err: unknown) => {
       options.say(`worker stopped: ${(err as Error).message}`);

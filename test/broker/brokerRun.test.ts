@@ -155,7 +155,8 @@ broker('a worker killed mid-task: its task is taken over after the claim timeout
 
 broker('Redis restarted mid-run (AOF on): the run completes, no event lost or counted twice', async () => {
   const rush = startRush('broker.task-graph.json');
-  const workers = [startWorker('brokered', path.join(dir, 'orch')), startWorker('brokered', path.join(dir, 'orch'))];
+  // One worker process with two slots: two workers of their own.
+  const workers = [startWorker('brokered', path.join(dir, 'orch'), ['--slots', '2']), startWorker('brokered', path.join(dir, 'orch'))];
   const stateDir = path.join(dir, 'orch', 'state');
   await waitForEvents(stateDir, 'brokered', (events) => events.some((e) => e.type === 'level_complete'));
   await redis.restart();
@@ -165,7 +166,7 @@ broker('Redis restarted mid-run (AOF on): the run completes, no event lost or co
 
   const local = await assertSameFromBroker('brokered');
   const m = local.metrics as Record<string, unknown>;
-  assert.equal([m.tasks_total, m.tasks_completed, m.tasks_failed, m.levels_completed, m.workers_used], [6, 6, 0, 3, 2]);
+  assert.equal([m.tasks_total, m.tasks_completed, m.tasks_failed, m.levels_completed, m.workers_used], [6, 6, 0, 3, 3]);
   assert.is(workerOf(m).reduce((n, w) => n + (w.tasks_completed as number), 0), 6, 'each completion counted once');
   for (const id of BROKER_TASKS) assert.is(fs.readFileSync(path.join(dir, 'orch', `${id}.ran`), 'utf8').trim().split('\n').length, 1, `${id} ran once`);
 
@@ -176,6 +177,23 @@ broker('Redis restarted mid-run (AOF on): the run completes, no event lost or co
   const onStream = new Set(events.filter((e) => e.type !== 'worker_heartbeat').map(keyOf));
   const inLog = new Set(readEvents(stateDir, 'brokered').events.map(keyOf));
   assert.equal([...onStream].filter((k) => !inLog.has(k)), [], 'every event of the stream is in the local log');
+});
+
+broker('SIGINT stops the run: the workers cut their tasks short, recorded as interrupted, and leave', async () => {
+  const rush = startRush('broker-watch.task-graph.json');
+  const worker = startWorker('watched', path.join(dir, 'orch'), ['--slots', '2']);
+  const stateDir = path.join(dir, 'orch', 'state');
+  await waitForEvents(stateDir, 'watched', (events) => events.filter((e) => e.type === 'task_started').length === 2);
+  rush.child.kill('SIGINT');
+  const r = await rush.result;
+  assert.is(r.code, 130, r.stderr + r.stdout);
+  assert.is((await worker.result).code, 0, 'the worker leaves when the run ends');
+  const local = await assertSameFromBroker('watched');
+  const failures = local.failures as { task_id: string; error: string; recovered: boolean }[];
+  assert.equal(failures.map((f) => [f.task_id, f.error]).sort(), [['BW-L1-1', 'stopped'], ['BW-L1-2', 'stopped']]);
+  const m = local.metrics as Record<string, unknown>;
+  assert.equal([m.tasks_completed, m.tasks_failed], [0, 0], 'an interrupted attempt is no failure');
+  for (const w of workerOf(m)) assert.is(w.status, 'stopped');
 });
 
 broker.run();
