@@ -13,6 +13,8 @@ export interface BrokerConnection {
   readonly epoch: () => number;
   /** Closes the connection (pending commands are sent first when connected). */
   close(): Promise<void>;
+  /** Drops the connection at once (a blocked read is abandoned). */
+  disconnect(): void;
 }
 
 export interface ConnectOptions {
@@ -76,6 +78,10 @@ export function connectBroker(url: BrokerUrl, options: ConnectOptions = {}): Bro
       if (redis.status === 'end') return;
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
+    },
+    disconnect: () => {
+      closing = true;
+      redis.disconnect();
     },
   };
 }

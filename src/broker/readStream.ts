@@ -4,7 +4,7 @@
  * blocked read holds its connection; stopping closes that connection. Reconnects are the
  * connection's business: a read in flight is sent again, from the same id, so nothing is skipped.
  */
-import type { Redis } from 'ioredis';
+import type { BrokerConnection } from './connect';
 
 export type StreamEntry = [id: string, fields: string[]];
 
@@ -28,7 +28,8 @@ export interface StreamReader {
   stop(): void;
 }
 
-export function readStream(redis: Redis, key: string, options: ReadStreamOptions): StreamReader {
+export function readStream(conn: BrokerConnection, key: string, options: ReadStreamOptions): StreamReader {
+  const { redis } = conn;
   let last = options.after;
   let stopped = false;
   const count = options.count ?? 1000;
@@ -66,7 +67,7 @@ export function readStream(redis: Redis, key: string, options: ReadStreamOptions
     stop: () => {
       if (stopped) return;
       stopped = true;
-      redis.disconnect();
+      conn.disconnect();
     },
   };
 }

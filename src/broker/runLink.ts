@@ -80,7 +80,7 @@ class RunLink implements WorkQueue {
 
   start(foreign: (event: LifecycleEvent, streamId: string) => void): void {
     const conn = connectBroker(this.options.url);
-    const stream = readStream(conn.redis, this.keys.events, {
+    const stream = readStream(conn, this.keys.events, {
       after: this.options.after ?? '0',
       follow: true,
       onBatch: (entries) => {

@@ -36,7 +36,7 @@ export function brokerEventBatches(options: BrokerSourceOptions): Observable<Sou
   return new Observable<SourceInput[]>((subscriber) => {
     const conn = connectBroker(options.url, options.onStatus ? { onStatus: options.onStatus } : {});
     const decodeOptions: DecodeOptions = options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {};
-    const reader = readStream(conn.redis, runKeys(options.feature).events, {
+    const reader = readStream(conn, runKeys(options.feature).events, {
       after: options.after,
       follow: options.follow,
       onBatch: (entries) => subscriber.next(entries.map((e) => entryInput(e, decodeOptions))),
