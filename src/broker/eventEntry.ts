@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/Either';
 import type { LifecycleEvent } from '../events/codecs';
-import { decodeEvent, encodeEvent, type DecodeOptions, type Rejection } from '../events/decode';
+import { encodeEvent, type DecodeOptions, type Rejection } from '../events/decode';
+import { decodeEventFast } from '../events/fastDecode';
 import { printableLine } from '../events/printable';
 
 /** Field/value pairs, flat, as XADD takes them. */
@@ -39,7 +40,7 @@ function envelopeOf(fields: readonly string[]): E.Either<Rejection, Record<strin
 }
 
 export function decodeEntry(fields: readonly string[], options: DecodeOptions = {}): E.Either<Rejection, LifecycleEvent> {
-  return E.chain((envelope: Record<string, unknown>) => decodeEvent(envelope, options))(envelopeOf(fields));
+  return E.chain((envelope: Record<string, unknown>) => decodeEventFast(envelope, options))(envelopeOf(fields));
 }
 
 /** The entry as one line of text, for the rejected-lines quarantine and messages. */

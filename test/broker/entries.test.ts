@@ -5,6 +5,8 @@ import { decodeEntry, eventFields } from '../../src/broker/eventEntry';
 import { decodeTask, taskFields } from '../../src/broker/taskEntry';
 import { brokerFrom, parseBrokerUrl } from '../../src/broker/url';
 import type { LifecycleEvent } from '../../src/events/codecs';
+import { generateRun } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const url = suite('parseBrokerUrl');
 
@@ -63,6 +65,11 @@ entry('an event goes to stream fields and back unchanged, producer and seq kept'
   const fields = eventFields(complete);
   assert.equal(fields.slice(0, 4), ['timestamp', '2026-01-02T03:04:05.678Z', 'type', 'task_complete']);
   assert.equal(decodeEntry(fields), E.right(complete));
+});
+
+entry('every event of a generated run comes back from its entry as it went in', () => {
+  const events = generateRun(mulberry32(5), { workers: 3, tasksPerLevel: [3, 4], producer: 'p', feature: 'f' });
+  for (const e of events) assert.equal(decodeEntry(eventFields(e)), E.right(e), e.type);
 });
 
 entry('a malformed entry is a rejection with its reason, never a throw', () => {
