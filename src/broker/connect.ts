@@ -27,16 +27,24 @@ export interface ConnectOptions {
 /** Delay before reconnection attempt n (1-based): 50 ms doubling, capped. */
 export const reconnectDelayMs = (attempt: number, capMs = 2000): number => Math.min(capMs, 50 * 2 ** Math.min(attempt - 1, 16));
 
-/** Resolves once the broker answers; rejects with a message for people after `timeoutMs`. */
+/**
+ * Resolves once the broker answers. Rejects, with a message for people, when the first connection
+ * fails (refused, unknown host) or nothing answers within `timeoutMs`: at start a broker that is
+ * not there is a mistake to report, not a restart to wait out.
+ */
 export async function reachable(conn: BrokerConnection, url: BrokerUrl, timeoutMs = 10_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
+  let onError: ((err: Error) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`cannot reach the broker ${url.text} (no answer within ${Math.round(timeoutMs / 1000)}s)`)), timeoutMs);
+    onError = (err) => reject(new Error(`cannot reach the broker ${url.text}: ${err.message}`));
+    conn.redis.once('error', onError);
   });
   try {
-    await Promise.race([conn.redis.ping(), late]);
+    await Promise.race([conn.redis.ping(), failed]);
   } finally {
     clearTimeout(timer);
+    if (onError) conn.redis.off('error', onError);
   }
 }
 

@@ -14,7 +14,7 @@ import * as E from 'fp-ts/Either';
 import type { EventOf, EventType, LifecycleEvent } from '../events/codecs';
 import { preciseNow } from '../orchestrator/protocol';
 import { runCommand, type RunningCommand } from '../orchestrator/runCommand';
-import { connectBroker, type BrokerConnection } from './connect';
+import { connectBroker, reachable, type BrokerConnection } from './connect';
 import { eventFields } from './eventEntry';
 import { runKeys, TASKS_GROUP, type RunKeys } from './keys';
 import { Publisher } from './publisher';
@@ -36,8 +36,8 @@ export interface WorkerOptions {
 }
 
 export interface BrokerWorker {
-  /** Resolves when every slot has left. */
-  readonly done: Promise<void>;
+  /** Resolves when every slot has left: with why the worker could not go on, or null. */
+  readonly done: Promise<{ readonly error: string | null }>;
   /** Leave now: running attempts are cut short and recorded as interrupted. */
   stop(): void;
 }
@@ -92,9 +92,10 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     for (const slot of slots) slot.busy?.command?.kill('SIGKILL');
   };
 
-  const done = (async () => {
+  const done = (async (): Promise<{ error: string | null }> => {
+    await reachable(conn, options.url);
     const runId = await waitForRun(redis, keys, () => leaving);
-    if (runId === null) return;
+    if (runId === null) return { error: null };
     await ensureGroup(redis, keys);
     options.say(`worker joined run ${runId} of ${options.feature} with ${options.slots} slot${options.slots === 1 ? '' : 's'} (tasks run in ${options.cwd})`);
     const ended = async (): Promise<boolean> => leaving || (await redis.get(keys.end)) === runId;
@@ -121,11 +122,9 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
       }),
     );
     clearInterval(endWatch);
+    return { error: null };
   })()
-    .catch((err: unknown) => {
-      options.say(`worker stopped: ${(err as Error).message}`);
-      process.exitCode = 1;
-    })
+    .catch((err: unknown) => ({ error: (err as Error).message }))
     .finally(async () => {
       clearInterval(heartbeat);
       await publisher.drained();

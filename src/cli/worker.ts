@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { startBrokerWorker } from '../broker/worker';
 import { brokerFrom } from '../broker/url';
 import { printable } from '../events/printable';
-import { EXIT, UsageError } from './exit';
+import { EXIT, RuntimeError, UsageError } from './exit';
 
 export interface WorkerCommandOptions {
   broker?: string;
@@ -44,13 +44,15 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<number>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let error: string | null;
   try {
-    await worker.done;
+    ({ error } = await worker.done);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (error !== null) throw new RuntimeError(printable(error));
   if (signal === 'SIGTERM') return EXIT.sigterm;
   if (signal === 'SIGINT') return EXIT.sigint;
-  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  return EXIT.ok;
 }
