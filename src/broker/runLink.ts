@@ -37,7 +37,7 @@ export interface RunLinkOptions {
   readonly localWorkers: number;
   readonly cwd: string;
   readonly claimTimeoutMs: number;
-  /** How long the end waits for workers to leave (ms; default: the claim timeout + 5 s). */
+  /** The longest the end waits for workers to leave (ms; default 60 s); a silent one is not waited for. */
   readonly leaveTimeoutMs?: number;
   readonly say: (line: string) => void;
 }
@@ -65,8 +65,8 @@ export async function openRunLink(options: RunLinkOptions): Promise<WorkQueue> {
 class RunLink implements WorkQueue {
   private readonly publisher: Publisher;
   private reader: { conn: BrokerConnection; stream: StreamReader } | null = null;
-  private readonly live = new Set<number>();
-  private allLeft: (() => void) | null = null;
+  /** Workers in the run (started, not yet stopped or crashed), with when each was last heard of. */
+  private readonly live = new Map<number, number>();
   private readonly children: ChildProcess[] = [];
 
   constructor(
@@ -112,19 +112,19 @@ class RunLink implements WorkQueue {
     this.publisher.add(this.keys.tasks, taskFields({ taskId: task.id, level: task.level, command: task.command, timeoutMs: task.timeoutMs, attempt }));
   }
 
+  /**
+   * Tells the workers the run is over and waits for their last events: for each worker still in
+   * the run, until it has left — or has been silent for the claim timeout (it died: its heartbeats
+   * stopped). A live worker heartbeats while it leaves, so a slow one is waited for.
+   */
   async end(): Promise<void> {
     await this.publisher.drained();
     await this.conn.redis.set(this.keys.end, this.runId);
-    if (this.live.size === 0) return;
-    const bound = this.options.leaveTimeoutMs ?? this.options.claimTimeoutMs + 5000;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, bound);
-      this.allLeft = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    if (this.live.size > 0) this.options.say(`${this.live.size} worker${this.live.size === 1 ? '' : 's'} did not leave within ${Math.round(bound / 1000)}s`);
+    const deadline = Date.now() + (this.options.leaveTimeoutMs ?? 60_000);
+    const waitingFor = (): number[] => [...this.live].filter(([, heard]) => Date.now() - heard < this.options.claimTimeoutMs).map(([id]) => id);
+    while (waitingFor().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const silent = [...this.live.keys()];
+    if (silent.length > 0) this.options.say(`worker${silent.length === 1 ? '' : 's'} ${silent.join(', ')} did not leave (silent, or still busy when the wait ended)`);
   }
 
   async close(): Promise<void> {
@@ -135,13 +135,11 @@ class RunLink implements WorkQueue {
     await this.conn.close();
   }
 
-  /** Which workers are still in the run (started, not yet stopped or crashed). */
+  /** Which workers are still in the run, and when each was last heard of (any event naming it). */
   private track(event: LifecycleEvent): void {
-    if (event.type === 'worker_started') this.live.add(event.data.workerId);
-    else if (event.type === 'worker_stopped' || event.type === 'worker_crashed') {
-      this.live.delete(event.data.workerId);
-      if (this.live.size === 0) this.allLeft?.();
-    }
+    if (event.type === 'worker_stopped' || event.type === 'worker_crashed') this.live.delete(event.data.workerId);
+    else if (event.type === 'worker_started') this.live.set(event.data.workerId, Date.now());
+    else if ('workerId' in event.data && this.live.has(event.data.workerId)) this.live.set(event.data.workerId, Date.now());
   }
 
   /** A `mahabharatha worker` process on this host, as any other host would start one. */

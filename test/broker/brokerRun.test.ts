@@ -60,12 +60,12 @@ async function statusJson(args: string[], cwd: string): Promise<Record<string, u
 }
 
 /** The same run read from the broker in an empty directory, and from the orchestrator's state dir. */
-async function assertSameFromBroker(feature: string): Promise<Record<string, unknown>> {
+async function assertSameFromBroker(feature: string, context = ''): Promise<Record<string, unknown>> {
   const third = mkdir('third');
   const remote = await statusJson(['--broker', redis.url, '--feature', feature], third);
   assert.equal(fs.readdirSync(third), [], 'status --broker writes nothing locally');
   const local = await statusJson(['--state-dir', 'state', '--feature', feature], path.join(dir, 'orch'));
-  for (const key of ['metrics', 'tasks', 'workers', 'levels', 'current_level'] as const) assert.equal(remote[key], local[key], key);
+  for (const key of ['metrics', 'tasks', 'workers', 'levels', 'current_level'] as const) assert.equal(remote[key], local[key], `${key}\n${context}`);
   return local;
 }
 
@@ -112,7 +112,7 @@ broker('a 3-level graph runs on three joining workers (one elsewhere); status --
     assert.is(fs.readFileSync(ran[0] as string, 'utf8').trim().split('\n').length, 1, `${id} ran once`);
   }
 
-  const local = await assertSameFromBroker('brokered');
+  const local = await assertSameFromBroker('brokered', r.stderr);
   const m = local.metrics as Record<string, unknown>;
   assert.equal([m.tasks_total, m.tasks_completed, m.tasks_failed, m.levels_completed, m.workers_used], [6, 6, 0, 3, 3]);
   assert.is(workerOf(m).reduce((n, w) => n + (w.tasks_completed as number), 0), 6);
@@ -136,7 +136,7 @@ broker('a worker killed mid-task: its task is taken over after the claim timeout
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.is((await rescuer.result).code, 0);
 
-  const local = await assertSameFromBroker('reclaimed');
+  const local = await assertSameFromBroker('reclaimed', r.stderr);
   const m = local.metrics as Record<string, unknown>;
   assert.equal([m.tasks_completed, m.tasks_failed, m.workers_used], [1, 0, 2]);
   const victimMetrics = workerOf(m).find((w) => w.worker_id === victimId);
@@ -164,7 +164,7 @@ broker('Redis restarted mid-run (AOF on): the run completes, no event lost or co
   assert.is(r.code, 0, r.stderr + r.stdout);
   for (const w of workers) assert.is((await w.result).code, 0);
 
-  const local = await assertSameFromBroker('brokered');
+  const local = await assertSameFromBroker('brokered', r.stderr);
   const m = local.metrics as Record<string, unknown>;
   assert.equal([m.tasks_total, m.tasks_completed, m.tasks_failed, m.levels_completed, m.workers_used], [6, 6, 0, 3, 3]);
   assert.is(workerOf(m).reduce((n, w) => n + (w.tasks_completed as number), 0), 6, 'each completion counted once');
@@ -188,7 +188,7 @@ broker('SIGINT stops the run: the workers cut their tasks short, recorded as int
   const r = await rush.result;
   assert.is(r.code, 130, r.stderr + r.stdout);
   assert.is((await worker.result).code, 0, 'the worker leaves when the run ends');
-  const local = await assertSameFromBroker('watched');
+  const local = await assertSameFromBroker('watched', r.stderr);
   const failures = local.failures as { task_id: string; error: string; recovered: boolean }[];
   assert.equal(failures.map((f) => [f.task_id, f.error]).sort(), [['BW-L1-1', 'stopped'], ['BW-L1-2', 'stopped']]);
   const m = local.metrics as Record<string, unknown>;
