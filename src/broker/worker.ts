@@ -57,6 +57,8 @@ interface Slot {
   consumer: string;
   conn: BrokerConnection;
   busy: { entryId: string; taskId: string; command: RunningCommand | null } | null;
+  /** It has recorded `worker_stopped`: nothing more is recorded of it. */
+  stopped: boolean;
 }
 
 export const defaultHeartbeatMs = (claimTimeoutMs: number): number => Math.max(100, Math.min(5000, Math.floor(claimTimeoutMs / 3)));
@@ -80,6 +82,7 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
   const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs(options.claimTimeoutMs);
   const heartbeat = setInterval(() => {
     for (const slot of slots) {
+      if (slot.stopped) continue;
       record('worker_heartbeat', slot.busy ? { workerId: slot.workerId, taskId: slot.busy.taskId } : { workerId: slot.workerId });
       // A claim held by a live worker must not look idle: re-claiming it resets its idle time.
       if (slot.busy) void redis.xclaim(keys.tasks, TASKS_GROUP, slot.consumer, 0, slot.busy.entryId, 'JUSTID').catch(() => undefined);
@@ -106,7 +109,7 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     await Promise.all(
       Array.from({ length: options.slots }, async () => {
         const workerId = await redis.incr(keys.workerIds);
-        const slot: Slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(options.url), busy: null };
+        const slot: Slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(options.url), busy: null, stopped: false };
         slots.push(slot);
         record('worker_started', { workerId });
         record('worker_ready', { workerId });
@@ -116,6 +119,7 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
             if (claim !== null) await runClaim(slot, claim);
           }
         } finally {
+          slot.stopped = true;
           record('worker_stopped', { workerId });
           await slot.conn.close();
         }
