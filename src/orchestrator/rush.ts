@@ -95,6 +95,16 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   if (E.isLeft(lock)) throw new RushRefused(lock.left);
   const release = lock.right;
 
+  // The broker first: one that cannot be reached leaves nothing behind (no state file to resume).
+  const producer = newProducerId();
+  let queue: WorkQueue | null = null;
+  try {
+    queue = options.workQueue ? await options.workQueue(producer) : null;
+  } catch (err) {
+    release();
+    throw err;
+  }
+
   const emitter = new OrchestratorEvents();
   // A full disk under the state write stops the run (once it runs; before, it is remembered for it).
   const faults: DiskFaults = { early: null, handler: null };
@@ -116,6 +126,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     });
     await processor.ready;
   } catch (err) {
+    await queue?.close().catch(() => undefined);
     release();
     throw err;
   }
@@ -125,6 +136,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const complete = new Set(previous.tasks.filter((t) => t.status === 'complete').map((t) => t.taskId));
   if (resumed && graph.tasks.every((t) => complete.has(t.id)) && previous.status === 'complete') {
     await processor.close();
+    await queue?.close();
     release();
     const snapshot = processor.snapshot();
     return {
@@ -136,14 +148,11 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     };
   }
 
-  const producer = newProducerId();
   let run: RunInProgress;
-  let queue: WorkQueue | null = null;
   try {
-    queue = options.workQueue ? await options.workQueue(producer) : null;
     run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults, producer, queue);
   } catch (err) {
-    // Nothing could start (the log could not be opened, the broker is unreachable...): leave the state dir as it was.
+    // Nothing could start (the log could not be opened, ...): leave the state dir as it was.
     await queue?.close().catch(() => undefined);
     await processor.close().catch(() => undefined);
     release();
