@@ -118,6 +118,13 @@ broker('a 3-level graph runs on three joining workers (one elsewhere); status --
   assert.is(workerOf(m).reduce((n, w) => n + (w.tasks_completed as number), 0), 6);
   for (const w of workerOf(m)) assert.is(w.status, 'stopped', `worker ${w.worker_id} left`);
 
+  // metrics export reads the broker as status does.
+  const exported = await runCli(['metrics', 'export', '--broker', redis.url, '--feature', 'brokered'], { cwd: mkdir('third') });
+  assert.is(exported.code, 0, exported.stderr);
+  const { computed_at: _at, source: _source, ...figures } = JSON.parse(exported.stdout) as Record<string, unknown>;
+  const { computed_at: _at2, ...localFigures } = m;
+  assert.equal(figures, localFigures);
+
   // The local log holds the workers' events too, with their own producers: the state dir is the whole record.
   const producers = new Set(readEvents(path.join(dir, 'orch', 'state'), 'brokered').events.map((e) => e.producer));
   assert.ok(producers.size >= 4, `orchestrator + 3 workers, got ${[...producers].join(', ')}`);
