@@ -73,7 +73,7 @@ queue('a failure reported by a worker is retried through the queue, then fails t
   assert.equal(h.queued, [{ taskId: 'A', attempt: 1 }, { taskId: 'A', attempt: 2 }]);
   h.scheduler.queuedTaskFinished('A', 4, h.tick(), { ok: false, error: 'exit 1' });
   await Promise.resolve();
-  assert.equal(h.outcome(), { status: 'failed', error: 'level 1: task A failed after 2 attempts: exit 1' });
+  assert.equal(h.outcome(), { status: 'failed', error: 'level 1: task A failed after 2 attempts: exit 1', reason: 'failed_task' });
 });
 
 queue('an outcome for a task not running (a late or repeated report) changes nothing', () => {
