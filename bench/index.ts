@@ -3,6 +3,7 @@
  * depend on the machine (and on what else runs on it).
  */
 import * as os from 'node:os';
+import { benchBroker, formatBrokerFigures, redisAvailable } from './broker';
 import { benchDashboard, formatDashboardFigures } from './dashboard';
 import { benchPipeline, formatPipelineFigures } from './pipeline';
 import { benchSketch, formatSketchFigures } from './sketch';
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   console.log(formatPipelineFigures(await benchPipeline()));
   console.log(`\npercentile series\n${formatSketchFigures(benchSketch())}`);
   console.log(`\n${formatDashboardFigures(await benchDashboard())}`);
+  if (redisAvailable()) console.log(`\n${formatBrokerFigures(await benchBroker())}`);
+  else console.log('\nbroker: skipped (no redis-server; apt-get install -y redis-server)');
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,7 @@ const STATUS_NEEDS: readonly NeedsRule[] = [
   { option: 'interval', needs: 'watch', because: 'it is the dashboard’s refresh interval' },
   { option: 'stallAfter', needs: 'watch', because: 'the dashboard flags stalled workers' },
 ];
+import type { WorkerCommandOptions } from './worker';
 
 const intArg =
   (min: number) =>
@@ -38,6 +39,7 @@ export interface StatusOptions {
   color: boolean;
   interval?: number;
   stallAfter?: number;
+  broker?: string;
 }
 
 export interface RushOptions {
@@ -48,6 +50,8 @@ export interface RushOptions {
   stateDir?: string;
   resume?: boolean;
   cwd?: string;
+  broker?: string;
+  claimTimeout: number;
 }
 
 export interface DemoOptions {
@@ -76,6 +80,7 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('-w, --watch', 'live dashboard (a terminal is required)')
     .option('--interval <ms>', 'dashboard refresh interval in ms (minimum 200; with --watch)', intArg(200))
     .option('--stall-after <s>', 'flag a busy worker silent for this many seconds as stalled (with --watch)', intArg(1))
+    .option('--broker <url>', 'read the run from a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
     .action((opts: StatusOptions) =>
       run(async () => {
         if (opts.watch) return (await import('./watch')).watchCommand(opts);
@@ -90,13 +95,25 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .alias('kurukshetra')
     .description('execute a task graph on parallel worker processes')
     .option('-g, --graph <file>', 'task graph (upstream task-graph.json format)')
-    .option('-n, --workers <n>', 'number of worker processes (at most the widest level’s tasks, and 256)', intArg(1), 3)
+    .option('-n, --workers <n>', 'number of worker processes (at most the widest level’s tasks, and 256; 0 with --broker: workers join from elsewhere)', intArg(0), 3)
     .option('-f, --feature <name>', 'feature name (default: the graph’s `feature`)')
+    .option('--broker <url>', 'queue tasks and publish events on a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
+    .option('--claim-timeout <s>', 'with a broker: a task whose worker is silent this long is taken over', intArg(1), 30)
     .option('-r, --retries <n>', 'retries of a failed task', intArg(0), 2)
     .option('--state-dir <dir>', 'state directory')
     .option('--resume', 'continue a stopped run, skipping completed tasks')
     .option('--cwd <dir>', 'directory the task commands run in (default: the current directory)')
     .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
+
+  program
+    .command('worker')
+    .description('join a run from any host through its broker: claim tasks, run them, report every moment')
+    .option('--broker <url>', 'the run’s broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
+    .option('-f, --feature <name>', 'feature of the run to join (default: $MAHABHARATHA_FEATURE)')
+    .option('--slots <k>', 'tasks run at once (each slot is a worker of its own)', intArg(1), 1)
+    .option('--cwd <dir>', 'directory task commands run in (default: this one)')
+    .option('--claim-timeout <s>', 'take over a task whose worker has been silent this long', intArg(1), 30)
+    .action((opts: WorkerCommandOptions) => run(async () => (await import('./worker')).workerCommand(opts)));
 
   program
     .command('demo')
@@ -114,7 +131,8 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('--state-dir <dir>', 'state directory')
     .option('--naive-tz <zone>', 'time zone of naive timestamps')
     .option('-o, --out <file>', 'output file (default: stdout)')
-    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string }) =>
+    .option('--broker <url>', 'read the run from a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
+    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string; broker?: string }) =>
       run(async () => (await import('./metricsExport')).metricsExportCommand(opts)),
     );
 

@@ -18,13 +18,14 @@ export interface MetricsExportOptions {
   stateDir?: string;
   naiveTz?: string;
   out?: string;
+  broker?: string;
 }
 
 export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);
   const resolved = resolveFeature(opts, io.env);
   if (resolved.kind === 'graph-only') throw new RuntimeError(`feature ${resolved.feature} has not run yet: no metrics to export`);
-  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, io.now());
+  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, io.now(), resolved.broker);
   const json = `${printableJson(JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2))}\n`;
   if (opts.out === undefined || opts.out === '-') {
     io.stdout.write(json);

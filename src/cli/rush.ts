@@ -7,7 +7,14 @@ import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { readGraph } from '../orchestrator/readGraph';
 import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
-import { DEFAULT_STATE_DIR, isDirectory } from '../state/layout';
+import { DEFAULT_STATE_DIR, isDirectory, statePath } from '../state/layout';
+import { openRunLink } from '../broker/runLink';
+import type { BrokerUrl } from '../broker/url';
+import { printable } from '../events/printable';
+import type { WorkQueue } from '../orchestrator/workQueue';
+import { storedCheckpoint } from '../pipeline/preferredInput';
+import { readStateFile } from '../state/stateManager';
+import { brokerOption } from './statusText';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { writeLine } from './terminal';
 import { capWorkers } from './workerCount';
@@ -18,6 +25,8 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
   // Task commands run where rush was started (DESIGN §5), never in the graph file's folder.
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   if (!isDirectory(cwd)) throw new UsageError(`--cwd ${opts.cwd ?? cwd}: not a directory`);
+  const broker = brokerOption(opts.broker, process.env);
+  if (broker === null && opts.workers === 0) throw new UsageError('--workers 0 needs a broker (--broker redis://HOST:PORT), for workers that join from elsewhere');
   const graphFile = path.resolve(opts.graph);
   const graph = readGraph(graphFile, opts.feature === undefined ? {} : { feature: opts.feature });
   if (E.isLeft(graph)) throw new RuntimeError(graph.left.replace(graphFile, opts.graph));
@@ -34,6 +43,7 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
         stateDir,
         resume: opts.resume === true,
         progress: (line) => writeLine(process.stdout, line),
+        ...(broker ? { workQueue: brokerQueue(broker, { ...opts, workers, feature: graph.right.feature, stateDir, cwd }) } : {}),
       },
       onStarted,
     ),
@@ -48,6 +58,31 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
   }
   if (result.status === 'nothing_to_do') writeLine(process.stdout, `nothing to resume: every task of ${graph.right.feature} is complete`);
   return exitCodeOf(result);
+}
+
+/** The run's work queue on a broker; a broker that cannot be reached refuses the run, in one line. */
+function brokerQueue(url: BrokerUrl, opts: { feature: string; stateDir: string; cwd: string; workers: number; resume?: boolean; claimTimeout: number }) {
+  return async (producer: string): Promise<WorkQueue> => {
+    // A resumed run reads the workers' events after the last one its checkpoint holds.
+    const stored = opts.resume ? readStateFile(statePath(opts.stateDir, opts.feature)) : null;
+    const checkpoint = stored !== null && E.isRight(stored) ? storedCheckpoint(stored.right) : null;
+    const after = (checkpoint as { streamId?: unknown } | null)?.streamId;
+    try {
+      return await openRunLink({
+        url,
+        feature: opts.feature,
+        producer,
+        resume: opts.resume === true,
+        after: typeof after === 'string' ? after : null,
+        localWorkers: opts.workers,
+        cwd: opts.cwd,
+        claimTimeoutMs: opts.claimTimeout * 1000,
+        say: (line) => process.stderr.write(`mahabharatha: ${printable(line)}\n`),
+      });
+    } catch (err) {
+      throw new RushRefused((err as Error).message);
+    }
+  };
 }
 
 export async function runUntilDone(options: Parameters<typeof startRush>[0], onStarted: (rush: Rush) => void): Promise<RushResult> {

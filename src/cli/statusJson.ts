@@ -33,7 +33,7 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
     io.stdout.write(document);
     return EXIT.ok;
   }
-  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
   const document = asDocument(resolved.feature, () => renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone, ...level }));
   for (const w of warnings) io.stderr.write(`mahabharatha: ${printable(w)}\n`);
   if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);

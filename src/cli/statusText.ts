@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
 import type { TaskGraph } from '../orchestrator/taskGraph';
+import { brokerFrom, type BrokerUrl } from '../broker/url';
+import { loadBrokerRun } from '../pipeline/loadBrokerRun';
 import { loadRun, type LoadedRun } from '../pipeline/loadRun';
 import { BAD_LINE_WARNING } from '../pipeline/processor';
 import { readTaskGraph } from '../pipeline/taskGraphLevels';
@@ -40,7 +42,7 @@ function useColor(opts: Pick<StatusOptions, 'color'>, io: StatusIo): boolean {
 }
 
 export type Resolved =
-  | { readonly kind: 'run'; readonly feature: string; readonly stateDir: string }
+  | { readonly kind: 'run'; readonly feature: string; readonly stateDir: string; readonly broker?: BrokerUrl }
   | { readonly kind: 'graph-only'; readonly feature: string; readonly graph: TaskGraph; readonly graphPath: string };
 
 /**
@@ -48,9 +50,15 @@ export type Resolved =
  * when the state dir is missing or the feature unknown. A feature that has a task graph but no run
  * yet resolves to its graph.
  */
-export function resolveFeature(opts: { feature?: string; stateDir?: string }, env: NodeJS.ProcessEnv): Resolved {
+export function resolveFeature(opts: { feature?: string; stateDir?: string; broker?: string }, env: NodeJS.ProcessEnv): Resolved {
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
   const asked = opts.feature?.trim() || env.MAHABHARATHA_FEATURE?.trim() || undefined;
+  const broker = brokerOption(opts.broker, env);
+  if (broker !== null) {
+    // The run is read from the broker: nothing local is looked at.
+    if (asked === undefined) throw new UsageError('with a broker, name the feature: --feature F (or $MAHABHARATHA_FEATURE)');
+    return { kind: 'run', feature: asked, stateDir, broker };
+  }
   const features = listFeatures(stateDir);
   if (asked !== undefined && features.some((f) => f.feature === asked)) return { kind: 'run', feature: asked, stateDir };
 
@@ -69,8 +77,15 @@ export function resolveFeature(opts: { feature?: string; stateDir?: string }, en
 }
 
 /** The feature's run, read without writing; a RuntimeError (exit 1, one line) when it cannot be read. */
-export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number): Promise<LoadedRun> {
-  const loaded = await loadRun({ feature, stateDir, naiveTz, now });
+/** The broker a command reads from (`--broker`, else `$MAHABHARATHA_BROKER`), null for the local files. */
+export function brokerOption(flag: string | undefined, env: NodeJS.ProcessEnv): BrokerUrl | null {
+  const broker = brokerFrom(flag, env);
+  if (E.isLeft(broker)) throw new UsageError(broker.left);
+  return broker.right;
+}
+
+export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number, broker?: BrokerUrl): Promise<LoadedRun> {
+  const loaded = broker ? await loadBrokerRun({ url: broker, feature, naiveTz, now }) : await loadRun({ feature, stateDir, naiveTz, now });
   if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
   return loaded.right;
 }
@@ -92,7 +107,7 @@ export async function statusTextCommand(opts: StatusOptions, io: StatusIo = proc
   }
 
   const now = io.now();
-  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
 
   let model;
   try {

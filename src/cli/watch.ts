@@ -17,7 +17,7 @@ import { runOrchestratorGone } from '../state/runLock';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { loadDashboard } from './loadDashboard';
 import type { StatusOptions } from './main';
-import { checkNaiveTz, wantsColor } from './statusText';
+import { brokerOption, checkNaiveTz, resolveFeature, wantsColor } from './statusText';
 
 /** Warnings printed once the terminal is back (the dashboard owns it until then). */
 const MAX_DEFERRED_WARNINGS = 10;
@@ -75,7 +75,8 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
   if (opts.level !== undefined) throw new UsageError('--level is for the one-shot status; the dashboard shows every level');
 
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
-  const feature = featureToWatch(opts.feature, stateDir, environment.env);
+  const broker = brokerOption(opts.broker, environment.env);
+  const feature = broker ? resolveFeature(opts, environment.env).feature : featureToWatch(opts.feature, stateDir, environment.env);
   const stallAfterMs = opts.stallAfter !== undefined ? opts.stallAfter * 1000 : DEFAULT_STALL_AFTER_MS;
   const { openDashboard } = await loadDashboard();
 
@@ -91,7 +92,8 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
   const processor = createMetricsProcessor({
     feature,
     stateDir,
-    sources: { eventsLog: { follow: true }, stateFile: true },
+    // From a broker: the stream from its start (a watcher keeps no position; see loadBrokerRun).
+    sources: broker ? { broker: { url: broker, follow: true } } : { eventsLog: { follow: true }, stateFile: true },
     persist: false,
     onWarning: (message) => warner.warn(message),
     ...(opts.naiveTz !== undefined ? { naiveTz: opts.naiveTz } : {}),
@@ -120,7 +122,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
       notices$,
       // Read once: a graph is written before its run starts. One that cannot be read is left out
       // (the processor says why, when it folds the state file beside it).
-      graph: readTaskGraph(upstreamGraphPath(stateDir, feature)).graph,
+      graph: broker ? null : readTaskGraph(upstreamGraphPath(stateDir, feature)).graph,
     });
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);

@@ -120,6 +120,8 @@ export const RunCheckpoint = t.intersection([
     recentLines: t.array(t.number),
     /** Version 1: the highest seq seen per producer. */
     seqHwm: t.record(t.string, t.number),
+    /** Where the fold stands in the broker's events stream (a reader of the broker). */
+    streamId: S,
   }),
 ]);
 export type RunCheckpoint = t.TypeOf<typeof RunCheckpoint>;
@@ -147,6 +149,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     eventsOffset: state.eventsOffset,
     seqRanges: state.seenSeqs.toRecord(),
     recentLines: state.recentLines.toJSON(),
+    streamId: state.streamId,
   };
 }
 
@@ -205,6 +208,7 @@ function build(cp: RunCheckpoint): RunState {
   state.eventsOffset = cp.eventsOffset;
   state.recentLines = new RecentLines(undefined, cp.recentLines ?? []);
   state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
+  state.streamId = cp.streamId ?? null;
   return state;
 }
 

@@ -16,10 +16,11 @@ import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot
 
 /**
  * What flows into `scan`: a decoded event, a rejected input, or a counter bumped upstream of it;
- * `offset`, when it came from the events log, is the byte offset after its line.
+ * `offset`, when it came from the events log, is the byte offset after its line; `streamId`, when
+ * it came from the broker, the id of its stream entry.
  */
 export type ReducerInput =
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number; readonly line?: string }
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number; readonly line?: string; readonly streamId?: string }
   | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly offset?: number }
   | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number; readonly offset?: number };
 
@@ -131,6 +132,8 @@ export interface RunState {
   readonly ingest: MutableIngest;
   /** Where the folded input stands (restart replays after it). */
   eventsOffset: number;
+  /** Id of the last broker stream entry folded (restart reads the stream after it). */
+  streamId: string | null;
   /** The seqs folded per producer (restored from a checkpoint). */
   seenSeqs: SeenSeqs;
   /** The latest lines folded of events without producer+seq, as the dedupe's window holds them. */
@@ -162,6 +165,7 @@ export function createRunState(feature: string | null = null): RunState {
     failures: [],
     ingest: { ...emptyIngest(), invalidLines: {} },
     eventsOffset: 0,
+    streamId: null,
     seenSeqs: new SeenSeqs(),
     recentLines: new RecentLines(),
   };
@@ -170,6 +174,7 @@ export function createRunState(feature: string | null = null): RunState {
 export function reduce(state: RunState, input: ReducerInput): RunState {
   // Where the fold stands in the log: a rejected or duplicate line moves it too.
   if (input.offset !== undefined && input.offset > state.eventsOffset) state.eventsOffset = input.offset;
+  if (input.kind === 'event' && input.streamId !== undefined) state.streamId = input.streamId;
   switch (input.kind) {
     case 'event':
       // What the dedupe remembers of an event without producer+seq, kept so that a restart does too.

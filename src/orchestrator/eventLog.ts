@@ -76,6 +76,15 @@ export class EventLogAppender {
     return event;
   };
 
+  /**
+   * Appends an event another producer recorded (a worker on another host, read from the broker),
+   * with its own producer and seq, so that this log stays the whole record of the run.
+   */
+  append(event: LifecycleEvent, streamId?: string): void {
+    this.writeAll(eventLine(event));
+    this.options.emitter.emit(event, this.offset, streamId);
+  }
+
   close(): void {
     if (this.fd === null) return;
     fs.closeSync(this.fd);

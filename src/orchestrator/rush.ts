@@ -19,12 +19,14 @@ import { makeDirs } from '../state/makeDirs';
 import { describeDiskFault, isDiskFault } from '../state/diskFault';
 import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
-import { EventLogAppender, RecordEvent } from './eventLog';
+import type { LifecycleEvent } from '../events/codecs';
+import { EventLogAppender, newProducerId, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } from './progress';
 import { killGroup } from './runCommand';
 import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
-import type { ValidGraph } from './validateGraph';
+import type { PlannedTask, ValidGraph } from './validateGraph';
+import type { WorkQueue } from './workQueue';
 import { startWorker, WorkerProcess } from './workerProcess';
 
 /** A run that cannot start (an existing run without --resume, nothing to resume, a lock held). */
@@ -42,6 +44,12 @@ export interface RushOptions {
   readonly progress?: (line: string) => void;
   /** Delay before retry n (1-based), in ms. */
   readonly backoff?: (retry: number) => number;
+  /**
+   * Work and events through a broker (DESIGN §9): tasks are queued for workers of any host, whose
+   * events come back from it; no worker process is forked here (the queue starts its own).
+   * Made with the run's producer id (`producer`).
+   */
+  readonly workQueue?: (producer: string) => Promise<WorkQueue>;
 }
 
 /** `fault`: a write failed for want of disk (DESIGN §8); the run stopped, its last good state kept. */
@@ -87,6 +95,16 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   if (E.isLeft(lock)) throw new RushRefused(lock.left);
   const release = lock.right;
 
+  // The broker first: one that cannot be reached leaves nothing behind (no state file to resume).
+  const producer = newProducerId();
+  let queue: WorkQueue | null = null;
+  try {
+    queue = options.workQueue ? await options.workQueue(producer) : null;
+  } catch (err) {
+    release();
+    throw err;
+  }
+
   const emitter = new OrchestratorEvents();
   // A full disk under the state write stops the run (once it runs; before, it is remembered for it).
   const faults: DiskFaults = { early: null, handler: null };
@@ -108,6 +126,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     });
     await processor.ready;
   } catch (err) {
+    await queue?.close().catch(() => undefined);
     release();
     throw err;
   }
@@ -117,6 +136,7 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const complete = new Set(previous.tasks.filter((t) => t.status === 'complete').map((t) => t.taskId));
   if (resumed && graph.tasks.every((t) => complete.has(t.id)) && previous.status === 'complete') {
     await processor.close();
+    await queue?.close();
     release();
     const snapshot = processor.snapshot();
     return {
@@ -130,9 +150,10 @@ export async function startRush(options: RushOptions): Promise<Rush> {
 
   let run: RunInProgress;
   try {
-    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults);
+    run = new RunInProgress(options, processor, emitter, previous, resumed, complete, release, faults, producer, queue);
   } catch (err) {
     // Nothing could start (the log could not be opened, ...): leave the state dir as it was.
+    await queue?.close().catch(() => undefined);
     await processor.close().catch(() => undefined);
     release();
     throw err;
@@ -160,6 +181,7 @@ class RunInProgress {
   private readonly lastStamp = new Map<number, number>();
   private readonly record: RecordEvent = (type, data, at) => {
     const event = this.log.record(type, data, at);
+    this.queue?.publish(event as LifecycleEvent);
     const workerId = (data as { workerId?: unknown }).workerId;
     if (typeof workerId === 'number') this.lastStamp.set(workerId, Math.max(event.ts, this.lastStamp.get(workerId) ?? event.ts));
     return event;
@@ -174,12 +196,14 @@ class RunInProgress {
     complete: ReadonlySet<string>,
     private readonly release: () => void,
     faults: DiskFaults,
+    producer: string,
+    private readonly queue: WorkQueue | null,
   ) {
     const { graph, stateDir } = options;
     const logFile = eventsPath(stateDir, graph.feature);
     this.faultMessage = faults.early;
     faults.handler = (err, file) => this.fault(err, file);
-    this.log = new EventLogAppender(logFile, { feature: graph.feature, emitter, onWriteError: (err) => this.fault(err, logFile) });
+    this.log = new EventLogAppender(logFile, { feature: graph.feature, emitter, producer, onWriteError: (err) => this.fault(err, logFile) });
     const { record } = this;
 
     if (resumed) this.closePreviousWorkers(previous);
@@ -209,7 +233,9 @@ class RunInProgress {
         this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt });
       },
       progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
+      ...(queue ? { queue: (task: PlannedTask, attempt: number) => queue.queue(task, attempt) } : {}),
     });
+    queue?.start((event, streamId) => this.fromQueue(event, streamId));
 
     this.done = this.scheduler.done.then((outcome) => this.finish(outcome));
     if (this.faultMessage !== null) {
@@ -217,7 +243,7 @@ class RunInProgress {
       this.scheduler.stop();
       return;
     }
-    for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
+    if (queue === null) for (let id = 1; id <= options.workers; id += 1) this.spawn(id);
     this.scheduler.start();
   }
 
@@ -241,6 +267,16 @@ class RunInProgress {
     }
     this.stopSignal = signal;
     this.scheduler.stop();
+  }
+
+  /** A worker's event from the work queue: into the local log (and the metrics), and its outcome to the scheduler. */
+  private fromQueue(event: LifecycleEvent, streamId: string): void {
+    this.log.append(event, streamId);
+    if (event.type === 'task_complete') {
+      this.scheduler.queuedTaskFinished(event.data.taskId, event.data.workerId, event.ts, { ok: true, durationMs: event.data.durationMs ?? 0 });
+    } else if (event.type === 'task_failed') {
+      this.scheduler.queuedTaskFinished(event.data.taskId, event.data.workerId, event.ts, { ok: false, error: event.data.error ?? 'failed' });
+    }
   }
 
   /** A progress line of the run itself, stamped with the time since the run started. */
@@ -337,6 +373,7 @@ class RunInProgress {
       for (const a of this.scheduler.runningAttempts()) record('task_interrupted', { taskId: a.taskId, workerId: a.workerId, reason: stopReason });
     }
     await this.stopWorkers();
+    await this.queue?.end();
     if (outcome.status === 'complete') record('rush_completed', {});
     else record('rush_stopped', { reason: outcome.status === 'failed' ? outcome.reason : stopReason });
     let snapshot: RunSnapshot;
@@ -345,6 +382,7 @@ class RunInProgress {
       snapshot = this.processor.snapshot();
       await this.saving(() => this.processor.close());
     } finally {
+      await this.queue?.close();
       this.log.close();
       this.release();
     }

@@ -65,6 +65,12 @@ export interface SchedulerDeps {
   readonly backoff: (retry: number) => number;
   readonly retries: number;
   readonly progress?: (p: Progress) => void;
+  /**
+   * A work queue (a broker, DESIGN §9) instead of assigned workers: each claimable task is queued
+   * as soon as it is claimable, whichever worker claims it records its own moments, and its outcome
+   * comes back through `queuedTaskFinished`.
+   */
+  readonly queue?: (task: PlannedTask, attempt: number) => void;
 }
 
 type TaskStatus = 'queued' | 'running' | 'retry_wait' | 'complete' | 'failed';
@@ -134,13 +140,23 @@ export class Scheduler {
     if (outcome.ok) {
       record('verification_passed', { taskId, workerId, durationMs: Math.round(outcome.commandMs) }, at);
       record('task_complete', { taskId, workerId, durationMs: Math.round(outcome.durationMs) }, at);
-      run.status = 'complete';
-      this.complete.add(taskId);
-      this.deps.progress?.({ kind: 'task_complete', at, taskId, level: run.task.level, workerId, durationMs: outcome.durationMs, attempt: run.attempts });
+      this.attemptSucceeded(run, workerId, at, outcome.durationMs);
     } else {
       record('verification_failed', { taskId, workerId, durationMs: Math.round(outcome.commandMs) }, at);
       this.attemptFailed(run, workerId, outcome.error ?? 'failed', at);
     }
+    this.advance();
+  }
+
+  /**
+   * With a work queue: the outcome of a queued task, which its worker has recorded itself (a
+   * failure is retried as `taskFinished` would). An outcome for a task not running is ignored.
+   */
+  queuedTaskFinished(taskId: string, workerId: number, at: number, outcome: { readonly ok: true; readonly durationMs: number } | { readonly ok: false; readonly error: string }): void {
+    const run = this.runs.get(taskId);
+    if (this.finished || run?.status !== 'running') return;
+    if (outcome.ok) this.attemptSucceeded(run, workerId, at, outcome.durationMs);
+    else this.attemptFailed(run, workerId, outcome.error, at, false);
     this.advance();
   }
 
@@ -173,10 +189,17 @@ export class Scheduler {
     return out.sort((a, b) => a.workerId - b.workerId);
   }
 
-  private attemptFailed(run: TaskRun, workerId: number, error: string, at: number): void {
+  private attemptSucceeded(run: TaskRun, workerId: number, at: number, durationMs: number): void {
+    run.status = 'complete';
+    this.complete.add(run.task.id);
+    this.deps.progress?.({ kind: 'task_complete', at, taskId: run.task.id, level: run.task.level, workerId, durationMs, attempt: run.attempts });
+  }
+
+  /** `recordFailure`: false when the worker has recorded `task_failed` itself (a queued task). */
+  private attemptFailed(run: TaskRun, workerId: number, error: string, at: number, recordFailure = true): void {
     const { record, retries } = this.deps;
     const { task } = run;
-    record('task_failed', { taskId: task.id, workerId, error }, at);
+    if (recordFailure) record('task_failed', { taskId: task.id, workerId, error }, at);
     run.lastError = error;
     run.workerId = null;
     const maxAttempts = retries + 1;
@@ -256,6 +279,10 @@ export class Scheduler {
   /** Gives every idle worker the next claimable task of the current level, lowest worker id first. */
   private dispatch(): void {
     if (this.level === undefined) return;
+    if (this.deps.queue) {
+      this.queueClaimable(this.deps.queue);
+      return;
+    }
     const idle = [...this.workers.entries()].filter(([, w]) => w.state === 'idle').map(([id]) => id).sort((a, b) => a - b);
     // One walk over the level: claiming a task never makes another one claimable or not.
     let next = 0;
@@ -269,6 +296,17 @@ export class Scheduler {
       this.workers.set(workerId, { state: 'busy', taskId: run.task.id });
       this.deps.record('task_claimed', { taskId: run.task.id, workerId }, this.deps.now());
       this.deps.assign(workerId, run.task, run.attempts);
+    }
+  }
+
+  /** With a work queue: every claimable task of the level is queued at once (workers claim them). */
+  private queueClaimable(queue: (task: PlannedTask, attempt: number) => void): void {
+    for (const run of this.levelRuns) {
+      if (run.status !== 'queued' || !this.claimable(run.task)) continue;
+      run.status = 'running';
+      run.attempts += 1;
+      run.workerId = null;
+      queue(run.task, run.attempts);
     }
   }
 

@@ -23,6 +23,8 @@ export interface EventInput {
   readonly offset?: number;
   /** The log line it was decoded from (for the identical-line dedupe). */
   readonly line?: string;
+  /** The broker stream entry it came from (the checkpoint keeps the last one). */
+  readonly streamId?: string;
 }
 
 /** Input that could not be decoded: counted by reason, quarantined with `detail` and `line`. */
@@ -53,7 +55,7 @@ export interface ResetInput {
 /** A source has read everything there was when it started (the end of the replay). */
 export interface CaughtUpInput {
   readonly kind: 'caught_up';
-  readonly source: 'log' | 'state';
+  readonly source: 'log' | 'state' | 'broker';
 }
 
 export type SourceInput = LineInput | EventInput | RejectedInput | CountInput | ResetInput | CaughtUpInput;

@@ -34,6 +34,8 @@ import { checkpointOf, createRunState, restoreRunState, snapshotOf, type RunStat
 import type { IngestCounters, RunSnapshot } from '../metrics/snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import type { OrchestratorEvents } from '../sources/inProcess';
+import { brokerEventBatches } from '../sources/brokerEvents';
+import { parseBrokerUrl, type BrokerUrl } from '../broker/url';
 import { tailJsonlBatches, type LineDecoder } from '../sources/jsonlTailer';
 import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
@@ -66,6 +68,11 @@ export interface MetricsProcessorOptions {
     readonly eventsLog?: boolean | { readonly follow: boolean };
     /** Derive events from snapshots of the state file (orchestrators that write only that). */
     readonly stateFile?: boolean;
+    /**
+     * The feature's events stream on a broker (`redis://HOST:PORT[/DB]`), read after the stored
+     * checkpoint's stream id (from its start without one); `follow` (default true) keeps reading.
+     */
+    readonly broker?: { readonly url: string | BrokerUrl; readonly follow?: boolean };
   };
   /** This process owns `{feature}.json`: restore its checkpoint, write it (throttled, atomic). */
   readonly persist?: boolean;
@@ -126,14 +133,22 @@ interface Sources {
   readonly inProcess: OrchestratorEvents | undefined;
   readonly log: { readonly follow: boolean } | null;
   readonly stateFile: boolean;
+  readonly broker: { readonly url: BrokerUrl; readonly follow: boolean } | null;
 }
 
-const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false };
+function brokerSource(broker: NonNullable<MetricsProcessorOptions['sources']>['broker']): Sources['broker'] {
+  if (broker === undefined) return null;
+  const url = typeof broker.url === 'string' ? parseBrokerUrl(broker.url) : E.right(broker.url);
+  if (E.isLeft(url)) throw new Error(`createMetricsProcessor: ${url.left}`);
+  return { url: url.right, follow: broker.follow ?? true };
+}
+
+const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false, broker: null };
 
 function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources {
-  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false };
+  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false, broker: null };
   const log = sources.eventsLog === undefined || sources.eventsLog === false ? null : sources.eventsLog === true ? { follow: true } : sources.eventsLog;
-  return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true };
+  return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true, broker: brokerSource(sources.broker) };
 }
 
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
@@ -170,7 +185,8 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
     }
   } else if (options.stateFileRead) {
     prev = options.stateFileRead;
-  } else if (sources.log || !sources.stateFile) {
+  } else if (sources.log || (!sources.stateFile && !sources.broker)) {
+    // (A reader of the broker alone keeps nothing locally: it reads the stream from its start.)
     // Read for its checkpoint, or to choose the input; a run folded from the state file alone reads it as its source.
     const read = readStateFile(statePath(stateDir, feature));
     if (E.isLeft(read)) warner.warn(`state file ${read.left.file} is unreadable (${read.left.reason}); reading the events log from its start`);
@@ -202,7 +218,8 @@ function startingPoint(options: MetricsProcessorOptions, sources: Sources, warne
  * null. One that writes (persist) or is fed in-process starts the run itself.
  */
 function nothingToRead(options: MetricsProcessorOptions, sources: Sources): string | null {
-  if (options.persist || sources.inProcess) return null;
+  // A broker reader needs no local files at all.
+  if (options.persist || sources.inProcess || sources.broker) return null;
   const { feature, stateDir } = options;
   if (!isDirectory(stateDir)) return noStateDirMessage(stateDir);
   if (options.stateFileRead || fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature))) return null;
@@ -301,7 +318,9 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   const inProcess$: Observable<SourceInput[]> = sources.inProcess
     ? sources.inProcess.events$.pipe(
-        map(({ event, offset }): SourceInput[] => [offset === undefined ? { kind: 'event', event } : { kind: 'event', event, offset }]),
+        map(({ event, offset, streamId }): SourceInput[] => [
+          { kind: 'event', event, ...(offset !== undefined ? { offset } : {}), ...(streamId !== undefined ? { streamId } : {}) },
+        ]),
         takeUntil(stop$),
         // In-process events follow the replay of the log (and are deduped against it); released
         // after the batch that ended the replay has been folded.
@@ -322,13 +341,25 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
       )
     : EMPTY;
 
+  const broker$: Observable<SourceInput[]> = sources.broker
+    ? brokerEventBatches({
+        url: sources.broker.url,
+        feature,
+        after: start.restored?.streamId ?? '0',
+        follow: sources.broker.follow,
+        stop: stop$,
+        onStatus: (m) => warner.warn(m),
+        ...decodeOptions,
+      }).pipe(catchError(sourceFailed(`the broker ${sources.broker.url.text}`)))
+    : EMPTY;
+
   const initial: SourceInput[][] = [
     ...(start.recovered ? [[{ kind: 'count', counter: 'stateRecoveries' } as const]] : []),
     ...(start.outOfRange !== undefined ? [[{ kind: 'rejected', reason: 'out_of_range', detail: start.outOfRange, line: null, from: 'checkpoint' } as const]] : []),
   ];
 
   // ---- readiness: every replaying source has caught up once ------------------------------------
-  let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0);
+  let pendingReplays = (logSource ? 1 : 0) + (readState ? 1 : 0) + (sources.broker ? 1 : 0);
   let markReady!: () => void;
   let failReady!: (err: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -390,7 +421,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     }
   };
 
-  const folds$: Observable<FoldInput[]> = concat(from(initial), merge(log$, inProcess$, stateFile$)).pipe(
+  const folds$: Observable<FoldInput[]> = concat(from(initial), merge(log$, inProcess$, stateFile$, broker$)).pipe(
     map(takeMarkers),
     filter((batch) => batch.length > 0),
     decodeInputs(decodeOptions),

@@ -9,14 +9,16 @@ export interface PositionedEvent {
   readonly event: LifecycleEvent;
   /** Byte offset in the events log just after this event's line, when it was written there. */
   readonly offset?: number;
+  /** The broker stream entry it came from, when it did. */
+  readonly streamId?: string;
 }
 
 export class OrchestratorEvents {
   private readonly subject = new Subject<PositionedEvent>();
   readonly events$: Observable<PositionedEvent> = this.subject.asObservable();
 
-  emit(event: LifecycleEvent, offset?: number): void {
-    this.subject.next(offset === undefined ? { event } : { event, offset });
+  emit(event: LifecycleEvent, offset?: number, streamId?: string): void {
+    this.subject.next({ event, ...(offset !== undefined ? { offset } : {}), ...(streamId !== undefined ? { streamId } : {}) });
   }
 
   complete(): void {
