@@ -95,12 +95,14 @@ export function factsOf(snapshot: RunSnapshot, inputs: FactsInputs): RunFacts {
 }
 
 /**
- * The workers whose heartbeats stopped (DESIGN §7): live workers of a running run whose last
+ * The workers whose heartbeats stopped (DESIGN §7): live workers of a running run (`status`: the
+ * run facts' status, which knows an abandoned run) whose last
  * heartbeat is older than `stallAfterMs`. A task that merely runs long is no stall, and a worker
  * that never sent a heartbeat (an older log) is never called stalled: nothing says it should have.
  */
-export function stalledWorkers(snapshot: RunSnapshot, now: number, stallAfterMs: number): number[] {
-  if (snapshot.status !== 'running') return [];
+export function stalledWorkers(snapshot: RunSnapshot, now: number, stallAfterMs: number, status: RunPhase = snapshot.status): number[] {
+  // An ended or abandoned run waits on nobody: no alarm.
+  if (status !== 'running') return [];
   const out: number[] = [];
   for (const w of snapshot.metrics.workerMetrics) {
     const beat = epochOf(w.lastHeartbeatAt);

@@ -261,8 +261,9 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     cellsOf: levelCells,
   });
 
-  const stalledIds = new Set(stalledWorkers(snapshot, options.now, options.stallAfterMs));
-  const workerRows = snapshot.metrics.workerMetrics.map((w) => workerRowOf(w, stalledIds.has(w.workerId), options.now));
+  const stalledIds = new Set(stalledWorkers(snapshot, options.now, options.stallAfterMs, facts.status));
+  // Ages are read on the run's clock: frozen once it ended, or was abandoned.
+  const workerRows = snapshot.metrics.workerMetrics.map((w) => workerRowOf(w, stalledIds.has(w.workerId), facts.clockEnd));
   const selectedIndex = workerRows.length === 0 ? null : Math.max(0, workerRows.findIndex((r) => r.id === options.selectedWorker));
   const selectedWorker = selectedIndex === null ? null : (workerRows[selectedIndex]?.id ?? null);
   const workersTable = buildTable(WORKER_COLUMNS, workerRows, {

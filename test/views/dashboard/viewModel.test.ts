@@ -5,6 +5,7 @@ import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, dashboardModel, levelWords, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
 import { formatDuration } from '../../../src/views/format';
+import { formatWholeSeconds } from '../../../src/views/dashboard/time';
 import { statusModel } from '../../../src/views/statusModel';
 import { snapshotOfEvents } from '../textRuns';
 import { complete, fixtureInputs, fold, midway, T0 } from './helpers';
@@ -205,6 +206,11 @@ workers('flags a live worker whose heartbeats stopped as stalled, never one mere
   const beating = midway(T0 + 600_000, [beat(1, T0 + 599_000)]);
   assert.equal(model(beating, { now: T0 + 600_000 }).workers.rows.map((r) => r.stalled), [false, false, false]);
   assert.equal(model(midway(T0 + 600_000), { now: T0 + 600_000 }).workers.rows.map((r) => r.stalled), [false, false, false]);
+  // An abandoned run waits on nobody: no STALLED, and its clocks stop at its last event.
+  const gone = model(run(T0 + 200_000), { now: T0 + 200_000, orchestratorGone: true });
+  assert.is(gone.header.state, 'abandoned');
+  assert.equal(gone.workers.rows.map((r) => r.stalled), [false, false, false]);
+  assert.is(gone.workers.rows[0]?.runningFor, formatWholeSeconds(T0 + 199_000 - (T0 + 5_500)));
 });
 
 workers('shows how long each busy worker’s task has run, and no last-event age for a stopped worker', () => {
