@@ -142,9 +142,10 @@ function currentLevel(levels: readonly LevelAcc[]): number | null {
   return open?.level ?? levels[levels.length - 1]?.level ?? null;
 }
 
-/** `end`: now, or when the run ended (a worker alive then stops counting there). */
-function workerMetricsOf(w: WorkerAcc, end0: number): WorkerMetrics {
-  const end = w.stoppedAt ?? Math.max(end0, w.lifetimeStartedAt ?? end0);
+/** `runEnd`: now, or when the run ended — a worker the log never saw stop stops counting there. */
+function workerMetricsOf(w: WorkerAcc, runEnd: number): WorkerMetrics {
+  // (A lifetime begun after it — a worker that started as the run ended — counts from its start.)
+  const end = w.stoppedAt ?? Math.max(runEnd, w.lifetimeStartedAt ?? runEnd);
   // Uptime sums the worker's lifetimes (DESIGN §5): it does not grow while the worker is stopped.
   let lived = w.lifetimeStartedAt !== null && end > w.lifetimeStartedAt ? end - w.lifetimeStartedAt : 0;
   for (const [started, stopped] of w.pastLifetimes) if (stopped > started) lived += stopped - started;
