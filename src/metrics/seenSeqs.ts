@@ -23,9 +23,13 @@ export const MAX_RANGES = 65_536;
 
 export class SeenSeqs {
   private readonly byProducer: Map<string, number[]>;
-  /** The producer seen last and its ranges, at hand. */
+  /**
+   * The producer seen last and its ranges, at hand; `hi` is the end of its last range (NaN: none),
+   * kept in a field while seqs come in order and written back (`flush`) before the ranges are read.
+   */
   private producer: string | undefined;
   private ranges: number[] = [];
+  private hi = Number.NaN;
 
   constructor(initial: Readonly<SeqRangesRecord> = {}) {
     this.byProducer = new Map();
@@ -42,18 +46,20 @@ export class SeenSeqs {
   /** Notes `seq` of `producer`: true when it is new, false when that exact pair was seen. */
   note(producer: string, seq: number): boolean {
     if (producer !== this.producer) this.select(producer);
-    const r = this.ranges;
-    const n = r.length;
     // In order: the seq right after the last range.
-    if (n > 0 && seq === (r[n - 1] as number) + 1) {
-      r[n - 1] = seq;
+    if (seq === this.hi + 1) {
+      this.hi = seq;
       return true;
     }
-    return insert(r, seq);
+    this.flush();
+    const added = insert(this.ranges, seq);
+    this.hi = this.ranges.length > 0 ? (this.ranges[this.ranges.length - 1] as number) : Number.NaN;
+    return added;
   }
 
   /** Whether `seq` of `producer` was seen (no change). */
   has(producer: string, seq: number): boolean {
+    this.flush();
     const r = producer === this.producer ? this.ranges : this.byProducer.get(producer);
     if (r === undefined) return false;
     const i = lastStartAtOrBelow(r, seq);
@@ -62,6 +68,7 @@ export class SeenSeqs {
 
   /** The ranges, by producer. */
   toRecord(): SeqRangesRecord {
+    this.flush();
     const out: SeqRangesRecord = {};
     for (const [producer, r] of this.byProducer) {
       const pairs: [number, number][] = [];
@@ -73,12 +80,20 @@ export class SeenSeqs {
 
   /** The highest seq seen per producer (what older readers of `metrics.source` know as `seq_hwm`). */
   highWaterMarks(): Record<string, number> {
+    this.flush();
     const out: Record<string, number> = {};
     for (const [producer, r] of this.byProducer) if (r.length > 0) out[producer] = r[r.length - 1] as number;
     return out;
   }
 
+  /** Writes the in-order end kept at hand back into the ranges. */
+  private flush(): void {
+    const n = this.ranges.length;
+    if (n > 0) this.ranges[n - 1] = this.hi;
+  }
+
   private select(producer: string): void {
+    this.flush();
     let r = this.byProducer.get(producer);
     if (r === undefined) {
       r = [];
@@ -86,6 +101,7 @@ export class SeenSeqs {
     }
     this.producer = producer;
     this.ranges = r;
+    this.hi = r.length > 0 ? (r[r.length - 1] as number) : Number.NaN;
   }
 }
 
