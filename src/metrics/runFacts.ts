@@ -6,6 +6,7 @@
  * is gone are inputs.
  */
 import type { RunSnapshot, RunStatus } from './snapshot';
+import { activeSpan } from './snapshotOf';
 import type { LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
 
 /** The snapshot's status, plus `abandoned`: no end event, and the orchestrator that ran it is gone. */
@@ -78,7 +79,7 @@ export function factsOf(snapshot: RunSnapshot, inputs: FactsInputs): RunFacts {
   const completed = snapshot.metrics.tasksCompleted;
   const clockEnd = snapshot.endedAt ?? (status === 'running' ? inputs.now : (snapshot.lastEventAt ?? inputs.now));
   const basis = basisOf(snapshot, graphLevels);
-  const levels = levelFacts(basis, status, clockEnd, sizeKnown);
+  const levels = levelFacts(basis, status, clockEnd, sizeKnown, snapshot.pauses);
   return {
     status,
     sizeKnown,
@@ -203,12 +204,12 @@ function computeBasis(snapshot: RunSnapshot, graphLevels: ReadonlyMap<number, nu
   };
 }
 
-function levelFacts(basis: Basis, status: RunPhase, clockEnd: number, sizeKnown: boolean): LevelFacts[] {
+function levelFacts(basis: Basis, status: RunPhase, clockEnd: number, sizeKnown: boolean, pauses: RunSnapshot['pauses']): LevelFacts[] {
   const { levels } = basis;
   return levels.map((b, i) => {
     const laterActive = levels.slice(i + 1).some((l) => l.active);
     const phase = levelPhase(b, laterActive, status);
-    const duration = phase === 'pending' ? null : levelDuration(b, phase, clockEnd);
+    const duration = phase === 'pending' ? null : levelDuration(b, phase, clockEnd, pauses);
     return {
       level: b.level,
       phase,
@@ -263,14 +264,15 @@ function levelPhase(b: LevelBasis, laterActive: boolean, run: RunPhase): LevelPh
 
 /**
  * The level's duration from its events; without them (upstream states with no level stamps),
- * from its tasks' own stamps: first claim to last completion, or to the run's clock while it runs.
+ * from its tasks' own stamps: first claim to last completion, or to the run's clock while it runs;
+ * the time the run stood stopped is left out, as from the measured durations.
  */
-function levelDuration(b: LevelBasis, phase: LevelPhase, clockEnd: number): number | null {
+function levelDuration(b: LevelBasis, phase: LevelPhase, clockEnd: number, pauses: RunSnapshot['pauses']): number | null {
   if (b.durationMs !== null) return b.durationMs;
   const start = b.startedAt ?? b.firstBegun;
   if (start === null) return null;
   const until = phase === 'done' ? b.lastCompleted : clockEnd;
-  return until === null ? null : Math.max(0, Math.trunc(until - start));
+  return until === null ? null : activeSpan(start, until, pauses);
 }
 
 function taskSpan(tasks: readonly TaskMetrics[]): { firstBegun: number | null; lastCompleted: number | null } {

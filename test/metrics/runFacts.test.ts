@@ -57,4 +57,23 @@ facts('a complete run needs no estimate: 0, and every level done', () => {
   assert.equal([f.status, f.etaMs, f.fraction, f.clockEnd], ['complete', 0, 1, 20]);
 });
 
+facts('a level still running after a resume leaves out the time the run stood stopped', () => {
+  const resumed: EventInit[] = [
+    ['rush_started', 0, { workers: 1, totalTasks: 2 }],
+    ['task_created', 0, { taskId: 'A', level: 1 }],
+    ['task_created', 0, { taskId: 'B', level: 1 }],
+    ['worker_started', 0, { workerId: 1 }],
+    ['level_started', 0, { level: 1 }],
+    ['task_claimed', 0, { taskId: 'A', workerId: 1 }],
+    ['task_interrupted', 1000, { taskId: 'A', workerId: 1, reason: 'signal' }],
+    ['worker_stopped', 1000, { workerId: 1 }],
+    ['rush_stopped', 1000, { reason: 'signal' }],
+    ['worker_started', 5000, { workerId: 1 }],
+    ['task_claimed', 5000, { taskId: 'A', workerId: 1 }],
+  ];
+  const f = factsOf(snapshotOfEvents('f', resumed, 6000), { now: 6000 });
+  assert.is(f.status, 'running');
+  assert.equal([f.levels[0]?.phase, f.levels[0]?.durationMs], ['running', 1000 + 1000]);
+});
+
 facts.run();
