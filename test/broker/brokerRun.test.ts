@@ -41,11 +41,11 @@ function mkdir(...parts: string[]): string {
 function startRush(graph: string, extra: string[] = []): Started {
   const orch = mkdir('orch');
   copyGraph(graph, orch);
-  return startCli(['rush', '--graph', graph, '--workers', '0', '--broker', redis.url, '--state-dir', 'state', '--claim-timeout', '1', ...extra], { cwd: orch, timeoutMs: 40_000 });
+  return startCli(['rush', '--graph', graph, '--workers', '0', '--broker', redis.url, '--state-dir', 'state', '--claim-timeout', '1', ...extra], { cwd: orch, timeoutMs: 90_000 });
 }
 
 function startWorker(feature: string, cwdDir: string, extra: string[] = []): Started {
-  return startCli(['worker', '--broker', redis.url, '--feature', feature, '--cwd', cwdDir, '--claim-timeout', '1', ...extra], { cwd: mkdir('worker-home'), timeoutMs: 40_000 });
+  return startCli(['worker', '--broker', redis.url, '--feature', feature, '--cwd', cwdDir, '--claim-timeout', '1', ...extra], { cwd: mkdir('worker-home'), timeoutMs: 90_000 });
 }
 
 /** `status --json` as a document without the moment it was computed at. */

@@ -34,7 +34,7 @@ watch('stopped and started again mid-run, the watcher shows the whole run, each 
     fs.mkdirSync(orch);
     fs.mkdirSync(elsewhere);
     copyGraph('broker-watch.task-graph.json', orch);
-    const rush = startCli(['rush', '--graph', 'broker-watch.task-graph.json', '--workers', '2', '--broker', redis.url, '--state-dir', 'state'], { cwd: orch, timeoutMs: 40_000 });
+    const rush = startCli(['rush', '--graph', 'broker-watch.task-graph.json', '--workers', '2', '--broker', redis.url, '--state-dir', 'state'], { cwd: orch, timeoutMs: 90_000 });
     const stateDir = path.join(orch, 'state');
     await waitForEvents(stateDir, 'watched', (events) => events.some((e) => e.type === 'task_started'));
 
