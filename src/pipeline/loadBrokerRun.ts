@@ -10,6 +10,8 @@ import { connectBroker, reachable } from '../broker/connect';
 import { featureOfEventsKey, runKeys } from '../broker/keys';
 import type { BrokerUrl } from '../broker/url';
 import type { LoadedRun, LoadRunError } from './loadRun';
+import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
+import { runGoneByHeartbeats } from '../state/runLock';
 import { createMetricsProcessor } from './processor';
 import { describeError } from './warnings';
 
@@ -73,6 +75,8 @@ export async function loadBrokerRun(options: LoadBrokerRunOptions): Promise<E.Ei
     await processor.close();
   }
   const kept = warnings.slice(0, 10);
-  // Whether the orchestrator still lives is known on its host (its lock), not from the broker.
-  return E.right({ snapshot: processor.snapshot(), state: null, graph: null, warnings: kept, moreWarnings: warnings.length - kept.length, orchestratorGone: false });
+  const snapshot = processor.snapshot();
+  // Its lock is on the orchestrator's host: from afar, only the workers' heartbeats tell that it is gone.
+  const orchestratorGone = snapshot.status === 'running' && runGoneByHeartbeats(snapshot, now, DEFAULT_STALL_AFTER_MS);
+  return E.right({ snapshot, state: null, graph: null, warnings: kept, moreWarnings: warnings.length - kept.length, orchestratorGone });
 }

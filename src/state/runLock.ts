@@ -100,6 +100,10 @@ export function runOrchestratorGone(stateDir: string, feature: string, snapshot:
   return orchestratorGone(runLockOwner(stateDir, feature), newestHeartbeat(snapshot), now, stallAfterMs);
 }
 
+/** Whether a run's workers' newest heartbeat is older than `stallAfterMs` (false when they sent none): for a reader with no lock to ask. */
+export const runGoneByHeartbeats = (snapshot: RunSnapshot, now: number, stallAfterMs: number): boolean =>
+  orchestratorGone(null, newestHeartbeat(snapshot), now, stallAfterMs);
+
 /** The newest heartbeat of the run's workers (epoch ms), or null when none sent one. */
 function newestHeartbeat(snapshot: RunSnapshot): number | null {
   let newest: number | null = null;
