@@ -51,7 +51,8 @@ export const EventData = {
   verification_passed: verification,
   verification_failed: verification,
   task_complete: snakeCased(t.intersection([t.type({ taskId: TaskId, workerId: WorkerId }), t.partial({ durationMs: Millis })])),
-  task_failed: snakeCased(t.intersection([t.type({ taskId: TaskId, workerId: WorkerId }), t.partial({ error: t.union([t.string, t.null]) })])),
+  // `exit_code`: the command's, when it exited (not when it was killed or timed out).
+  task_failed: snakeCased(t.intersection([t.type({ taskId: TaskId, workerId: WorkerId }), t.partial({ error: t.union([t.string, t.null]), exitCode: NonNegativeInt })])),
   task_retry_scheduled: snakeCased(
     t.intersection([t.type({ taskId: TaskId, retryCount: NonNegativeInt }), t.partial({ nextRetryAt: t.union([t.string, t.null]) })]),
   ),

@@ -15,6 +15,7 @@ import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc }
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
+import { restoreAttemptLog } from './attempts';
 import { Series } from './series';
 
 const S = t.union([t.string, t.null]);
@@ -92,6 +93,18 @@ const FailureJson = t.intersection([
   t.partial({ kind: t.keyof({ failed: null, interrupted: null }) }),
 ]);
 
+const AttemptJson = t.type({
+  taskId: t.string,
+  attempt: t.refinement(t.number, (n) => n >= 0 && n <= MAX_TASKS, OUT_OF_RANGE),
+  workerId: IdOrNull,
+  claimedAt: Instant,
+  startedAt: Instant,
+  endedAt: Instant,
+  outcome: t.keyof({ running: null, complete: null, failed: null, interrupted: null, abandoned: null }),
+  error: S,
+  exitCode: t.union([t.number, t.null]),
+});
+
 export const RunCheckpoint = t.intersection([
   t.type({
     version: t.union([t.literal(1), t.literal(2)]),
@@ -122,6 +135,9 @@ export const RunCheckpoint = t.intersection([
     seqHwm: t.record(t.string, t.number),
     /** Where the fold stands in the broker's events stream (a reader of the broker). */
     streamId: S,
+    /** Every attempt of every task (absent from checkpoints written before they were kept). */
+    attempts: t.array(AttemptJson),
+    attemptsDropped: t.number,
   }),
 ]);
 export type RunCheckpoint = t.TypeOf<typeof RunCheckpoint>;
@@ -150,6 +166,8 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     seqRanges: state.seenSeqs.toRecord(),
     recentLines: state.recentLines.toJSON(),
     streamId: state.streamId,
+    attempts: state.attempts.list.map((a) => ({ ...a })),
+    attemptsDropped: state.attempts.dropped,
   };
 }
 
@@ -209,6 +227,7 @@ function build(cp: RunCheckpoint): RunState {
   state.recentLines = new RecentLines(undefined, cp.recentLines ?? []);
   state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
   state.streamId = cp.streamId ?? null;
+  state.attempts = restoreAttemptLog(cp.attempts ?? [], cp.attemptsDropped ?? 0);
   return state;
 }
 

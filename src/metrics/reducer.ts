@@ -11,6 +11,7 @@ import type { RejectionReason } from '../events/decode';
 import { outOfRange } from '../events/range';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
+import { attemptStarted, type AttemptLog, closeAttempt, createAttemptLog, interruptAttempt, openAttempt } from './attempts';
 import { Series } from './series';
 import { emptyIngest, type IngestCounter, type IngestCounters } from './snapshot';
 
@@ -138,6 +139,8 @@ export interface RunState {
   seenSeqs: SeenSeqs;
   /** The latest lines folded of events without producer+seq, as the dedupe's window holds them. */
   recentLines: RecentLines;
+  /** Every attempt of every task (exports, `status --task`, the timeline). */
+  attempts: AttemptLog;
 }
 
 const RECENT_EVENTS = 50;
@@ -168,6 +171,7 @@ export function createRunState(feature: string | null = null): RunState {
     streamId: null,
     seenSeqs: new SeenSeqs(),
     recentLines: new RecentLines(),
+    attempts: createAttemptLog(),
   };
 }
 
@@ -255,6 +259,7 @@ function applyEvent(state: RunState, e: LifecycleEvent): void {
       if (!task.running) claim(state, task, e.data.workerId, ts);
       else workerOf(state, e.data.workerId, ts);
       task.startedAt = ts;
+      attemptStarted(state.attempts, task.id, ts);
       task.status = 'in_progress';
       return;
     }
@@ -396,6 +401,7 @@ function claim(state: RunState, task: TaskAcc, workerId: number, ts: number): vo
   task.status = 'claimed';
   task.attempts += 1;
   task.running = true;
+  openAttempt(state.attempts, task.id, task.attempts, w.id, ts);
   w.currentTask = task.id;
   w.status = 'running';
   w.busySince = ts;
@@ -410,6 +416,8 @@ function claim(state: RunState, task: TaskAcc, workerId: number, ts: number): vo
 function endAttempt(state: RunState, task: TaskAcc, ts: number): void {
   if (!task.running) return;
   task.running = false;
+  // Ended without an outcome of its own (claimed again, its worker gone): abandoned.
+  closeAttempt(state.attempts, task.id, ts, 'abandoned');
   if (task.level !== null) {
     const level = state.levels.get(task.level);
     if (level && level.running > 0) level.running -= 1;
@@ -433,6 +441,7 @@ function complete(state: RunState, e: EventOf<'task_complete'>, ts: number): voi
     if (measured < 0) state.ingest.negativeDurations += 1;
     else duration = Math.trunc(measured);
   }
+  closeAttempt(state.attempts, task.id, ts, 'complete');
   endAttempt(state, task, ts);
   task.workerId = e.data.workerId;
   task.status = 'complete';
@@ -457,9 +466,13 @@ function fail(state: RunState, e: EventOf<'task_failed'>, ts: number): void {
   if (task === null) return;
   // A failure with no attempt in flight (upstream logs failures without their claims, and a task
   // can fail before it starts) is still an attempt that failed.
-  if (!task.running) task.attempts += 1;
+  if (!task.running) {
+    task.attempts += 1;
+    openAttempt(state.attempts, task.id, task.attempts, e.data.workerId, null);
+  }
   const claimedAt = task.running ? task.claimedAt : null;
   const startedAt = task.running ? task.startedAt : null;
+  closeAttempt(state.attempts, task.id, ts, 'failed', e.data.error ?? null, e.data.exitCode ?? null);
   endAttempt(state, task, ts);
   task.status = 'failed';
   task.failedAt = ts;
@@ -484,6 +497,7 @@ function interrupt(state: RunState, e: EventOf<'task_interrupted'>, ts: number):
   if (task.attempts === 0) task.attempts = 1;
   const claimedAt = task.running ? task.claimedAt : null;
   const startedAt = task.running ? task.startedAt : null;
+  interruptAttempt(state.attempts, task.id, ts, e.data.reason);
   endAttempt(state, task, ts);
   task.status = 'pending';
   task.lastOutcome = 'interrupted';

@@ -5,6 +5,7 @@
 import { toSnake } from '../codecs/snakeCase';
 import type { RejectionReason } from '../events/decode';
 import type { EventType } from '../events/codecs';
+import type { AttemptRecord } from './attempts';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
 
 /** Counters of DESIGN §8. Bad input is counted here, never thrown. */
@@ -117,6 +118,10 @@ export interface RunSnapshot {
   /** Last events, oldest first (at most 50). */
   readonly recentEvents: readonly RecentEvent[];
   readonly failures: readonly FailureRecord[];
+  /** Every attempt of every task, in claim order (at most `MAX_ATTEMPTS`). */
+  readonly attempts: readonly AttemptRecord[];
+  /** Attempts past `MAX_ATTEMPTS`, counted but not recorded. */
+  readonly attemptsDropped: number;
   readonly ingest: IngestCounters;
 }
 

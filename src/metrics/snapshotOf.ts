@@ -7,6 +7,7 @@ import type { LifecycleEvent } from '../events/codecs';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
 import { recentEvents } from './reducer';
+import { attemptRecords } from './attempts';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus, WorkerLifetimes } from './snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
@@ -50,6 +51,8 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
       const task = state.tasks.get(f.taskId);
       return { ...f, level: task?.level ?? null, recovered: task?.status === 'complete' };
     }),
+    attempts: attemptRecords(state.attempts),
+    attemptsDropped: state.attempts.dropped,
     ingest: ingestOf(state),
   };
 }
