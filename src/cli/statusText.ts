@@ -84,8 +84,10 @@ export function brokerOption(flag: string | undefined, env: NodeJS.ProcessEnv): 
   return broker.right;
 }
 
-export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number, broker?: BrokerUrl): Promise<LoadedRun> {
-  const loaded = broker ? await loadBrokerRun({ url: broker, feature, naiveTz, now }) : await loadRun({ feature, stateDir, naiveTz, now });
+export async function readRun(feature: string, stateDir: string, naiveTz: string | undefined, now: number, broker?: BrokerUrl, stallAfterMs?: number): Promise<LoadedRun> {
+  const loaded = broker
+    ? await loadBrokerRun({ url: broker, feature, naiveTz, now })
+    : await loadRun({ feature, stateDir, naiveTz, now, ...(stallAfterMs !== undefined ? { stallAfterMs } : {}) });
   if (E.isLeft(loaded)) throw new RuntimeError(loaded.left.message);
   return loaded.right;
 }

@@ -10,6 +10,8 @@ import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../met
 import type { TaskGraph } from '../orchestrator/taskGraph';
 import type { RunFacts } from '../metrics/runFacts';
 import { runFactsOf, UnknownLevelError, unseenGraphTasks } from './statusModel';
+import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
+import { checkOutcome } from './checkOutcome';
 
 /** Bumped when a key changes meaning or disappears (adding keys does not bump it). */
 const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -21,7 +23,7 @@ export interface StatusJsonOptions {
   readonly feature: string;
   /** The task graph, when known: tasks not seen yet are listed as pending. */
   readonly graph?: TaskGraph | null;
-  /** The clock (epoch ms): where a running level stands. */
+  /** The clock (epoch ms): where a running level stands, which workers are stalled. */
   readonly now: number;
   /** The orchestrator that held the run's lock is gone (the run reads `abandoned`). */
   readonly orchestratorGone?: boolean;
@@ -30,6 +32,8 @@ export interface StatusJsonOptions {
    * whole) and the document says `level: N`. A level the run does not have throws `UnknownLevelError`.
    */
   readonly level?: number;
+  /** A worker whose heartbeats stopped longer ago than this is listed in `stalled_workers` (`stalledWorkers`). */
+  readonly stallAfterMs?: number;
 }
 
 /** The run's facts (DESIGN §4.5) as `--json` gives them: what text and the dashboard show. */
@@ -73,11 +77,13 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
     ...(facts.fraction !== null ? { progress: facts.fraction } : {}),
   };
   const tasks = [...snapshot.tasks.filter(inLevel), ...unseenGraphTasks(snapshot.tasks, graph, level)];
+  const outcome = checkOutcome(snapshot, { now: options.now, stallAfterMs: options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS, status: facts.status });
   return {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,
     ...(level !== undefined ? { level } : {}),
     status: facts.status,
+    stalled_workers: outcome.stalledWorkers,
     current_level: facts.currentLevel,
     run: encodeFacts(facts),
     started_at: formatTimestampOrNull(snapshot.startedAt),

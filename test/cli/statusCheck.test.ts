@@ -1,0 +1,99 @@
+/**
+ * `mahabharatha status --check` end to end: each documented exit code from the built binary, on
+ * events logs generated here; the same verdict in `--json` (`status`, `stalled_workers`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LifecycleEvent } from '../../src/events/codecs';
+import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
+import type { RunSnapshot } from '../../src/metrics/snapshot';
+import { eventsPath } from '../../src/state/layout';
+import { CHECK_EXIT, checkOutcome } from '../../src/views/checkOutcome';
+import { generateRun, toJsonl } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
+import { withTempDir } from '../helpers/tempDir';
+import { runCli } from '../orchestrator/cliHarness';
+
+const complete = (workers = 2): LifecycleEvent[] => generateRun(mulberry32(5), { workers, tasksPerLevel: [2, 2], failRate: 0, feature: 'gate' });
+/** The complete run cut right after its last `task_started` (a worker is busy, nothing has ended), each worker's heartbeat last. */
+function midTask(workers = 2): LifecycleEvent[] {
+  const events = complete(workers);
+  const cut = events.slice(0, events.map((e) => e.type).lastIndexOf('task_started') + 1);
+  const at = (cut[cut.length - 1] as LifecycleEvent).ts;
+  const beats = Array.from({ length: workers }, (_, w) => ({ type: 'worker_heartbeat', ts: at, data: { workerId: w } }) as LifecycleEvent);
+  return [...cut, ...beats];
+}
+const stopped = (): LifecycleEvent[] => {
+  const cut = midTask();
+  const at = (cut[cut.length - 1]?.ts ?? 0) + 10;
+  return [...cut, { type: 'rush_stopped', ts: at, data: {} } as LifecycleEvent];
+};
+const failed = (): LifecycleEvent[] => generateRun(mulberry32(5), { workers: 2, tasksPerLevel: [2, 2], failRate: 1, maxRetries: 0, feature: 'gate' });
+
+const check = (events: readonly LifecycleEvent[], args: readonly string[] = []) =>
+  withTempDir(async (root) => {
+    const stateDir = path.join(root, 'state');
+    fs.mkdirSync(stateDir);
+    fs.writeFileSync(eventsPath(stateDir, 'gate'), toJsonl(events));
+    return runCli(['status', '--check', '--state-dir', stateDir, ...args], { cwd: root });
+  });
+
+const Check = suite('status --check');
+
+const cases: Array<[string, (workers?: number) => LifecycleEvent[], readonly string[], number, RegExp]> = [
+  ['a complete run exits 0', complete, [], 0, /^gate: complete$/m],
+  ['a run with a task failed for good exits 3', failed, [], 3, /^gate: failed$/m],
+  ['a stopped run exits 4', stopped, [], 4, /^gate: stopped$/m],
+  // The log's events are months old: the workers' heartbeats stopped far longer ago than --stall-after.
+  ['a running run with a stalled worker exits 5', midTask, ['--stall-after', '60'], 5, /^gate: running, 2 workers stalled \(0, 1\)$/m],
+  ['a running run with no stalled worker exits 6', midTask, ['--stall-after', '1000000000'], 6, /^gate: running$/m],
+];
+for (const [name, events, args, code, line] of cases) {
+  Check(name, async () => {
+    const r = await check(events(), args);
+    assert.is(r.code, code, r.stderr);
+    assert.match(r.stdout, line);
+  });
+}
+
+Check('with --json, prints the document with the verdict and exits with the code', async () => {
+  const r = await check(midTask(), ['--json', '--stall-after', '60']);
+  assert.is(r.code, CHECK_EXIT.stalled, r.stderr);
+  const doc = JSON.parse(r.stdout) as { status: string; stalled_workers: number[] };
+  assert.is(doc.status, 'running');
+  assert.equal(doc.stalled_workers, [0, 1]);
+});
+
+const snapshot = (events: readonly LifecycleEvent[], now: number): RunSnapshot =>
+  snapshotOf(
+    events.reduce((s, event) => reduce(s, { kind: 'event', event }), createRunState('gate')),
+    now,
+  );
+
+const Outcome = suite('checkOutcome');
+
+Outcome('an abandoned run is a stop (4)', () => {
+  const s = { ...snapshot(midTask(), Date.now()), status: 'abandoned' } as unknown as RunSnapshot;
+  assert.is(checkOutcome(s, { now: Date.now(), stallAfterMs: 1000 }).exitCode, CHECK_EXIT.stopped);
+});
+
+Outcome('a worker is stalled once its heartbeats stopped longer ago than the bound, not before', () => {
+  const events = midTask(1);
+  const last = events[events.length - 1] as LifecycleEvent;
+  const s = snapshot(events, last.ts);
+  const silentSince = Date.parse(s.metrics.workerMetrics[0]?.lastHeartbeatAt ?? '');
+  assert.is(silentSince, last.ts);
+  assert.equal(checkOutcome(s, { now: silentSince + 60_000, stallAfterMs: 60_000 }).stalledWorkers, []);
+  assert.equal(checkOutcome(s, { now: silentSince + 60_001, stallAfterMs: 60_000 }).stalledWorkers, [0]);
+});
+
+Outcome('no worker of an ended run is stalled', () => {
+  const events = stopped();
+  const s = snapshot(events, Date.now());
+  assert.equal(checkOutcome(s, { now: Date.now(), stallAfterMs: 1 }).stalledWorkers, []);
+});
+
+Check.run();
+Outcome.run();
