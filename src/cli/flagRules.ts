@@ -9,8 +9,8 @@ import type { Command } from 'commander';
 export interface NeedsRule {
   /** The option that is refused alone, by its attribute name (`stallAfter` for `--stall-after`). */
   readonly option: string;
-  /** The option it needs, by attribute name. */
-  readonly needs: string;
+  /** The option it needs, by attribute name; of several, any one will do. */
+  readonly needs: string | readonly string[];
   /** What the option does, to say why it needs the other. */
   readonly because: string;
 }
@@ -30,8 +30,9 @@ function flagOf(command: Command, key: string): string {
 /** The first rule the given flags break, as the message to print, or null when none is broken. */
 export function brokenRule(command: Command, rules: readonly NeedsRule[]): string | null {
   for (const rule of rules) {
-    if (given(command, rule.option) && !given(command, rule.needs)) {
-      return `${flagOf(command, rule.option)} only makes sense with ${flagOf(command, rule.needs)} (${rule.because})`;
+    const needs = typeof rule.needs === 'string' ? [rule.needs] : rule.needs;
+    if (given(command, rule.option) && !needs.some((key) => given(command, key))) {
+      return `${flagOf(command, rule.option)} only makes sense with ${needs.map((key) => flagOf(command, key)).join(' or ')} (${rule.because})`;
     }
   }
   return null;

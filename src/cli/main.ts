@@ -17,7 +17,8 @@ const prefixed = (text: string): string => (text.startsWith(PREFIX) ? text : `${
 /** `status` flags that mean something only with another (DESIGN §6, §7). */
 const STATUS_NEEDS: readonly NeedsRule[] = [
   { option: 'interval', needs: 'watch', because: 'it is the dashboard’s refresh interval' },
-  { option: 'stallAfter', needs: 'watch', because: 'the dashboard flags stalled workers' },
+  { option: 'stallAfter', needs: ['watch', 'check'], because: 'the dashboard and the check name stalled workers' },
+  { option: 'host', needs: 'serve', because: 'it is the address the metrics are served on' },
 ];
 import type { WorkerCommandOptions } from './worker';
 
@@ -40,6 +41,10 @@ export interface StatusOptions {
   interval?: number;
   stallAfter?: number;
   broker?: string;
+  check?: boolean;
+  task?: string;
+  serve?: number;
+  host?: string;
 }
 
 export interface RushOptions {
@@ -52,6 +57,8 @@ export interface RushOptions {
   cwd?: string;
   broker?: string;
   claimTimeout: number;
+  metricsPort?: number;
+  host?: string;
 }
 
 export interface DemoOptions {
@@ -79,10 +86,17 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .addOption(new Option('--json', 'print one JSON document').conflicts('watch'))
     .option('-w, --watch', 'live dashboard (a terminal is required)')
     .option('--interval <ms>', 'dashboard refresh interval in ms (minimum 200; with --watch)', intArg(200))
-    .option('--stall-after <s>', 'flag a busy worker silent for this many seconds as stalled (with --watch)', intArg(1))
+    .option('--stall-after <s>', 'flag a worker whose heartbeats stopped this many seconds ago as stalled (with --watch, --check)', intArg(1))
     .option('--broker <url>', 'read the run from a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
+    .addOption(new Option('--check', 'exit 0 complete, 3 failed, 4 stopped/abandoned, 5 running with a stalled worker, 6 running').conflicts('watch'))
+    .addOption(new Option('--task <id>', 'one task: its attempts and the tail of their output').conflicts(['watch', 'json', 'check']))
+    .addOption(new Option('--serve <port>', 'serve the metrics for Prometheus on http://HOST:PORT/metrics, following the run').argParser(intArg(1)).conflicts(['watch', 'json', 'check', 'task']))
+    .option('--host <address>', 'address --serve listens on', '127.0.0.1')
     .action((opts: StatusOptions) =>
       run(async () => {
+        if (opts.serve !== undefined) return (await import('./serve')).serveCommand(opts);
+        if (opts.task !== undefined) return (await import('./statusTask')).statusTaskCommand(opts, opts.task);
+        if (opts.check) return (await import('./statusCheck')).statusCheckCommand(opts);
         if (opts.watch) return (await import('./watch')).watchCommand(opts);
         if (opts.json) return (await import('./statusJson')).statusJsonCommand(opts);
         return (await import('./statusText')).statusTextCommand(opts);
@@ -103,6 +117,8 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('--state-dir <dir>', 'state directory')
     .option('--resume', 'continue a stopped run, skipping completed tasks')
     .option('--cwd <dir>', 'directory the task commands run in (default: the current directory)')
+    .option('--metrics-port <port>', 'serve the run’s metrics for Prometheus on http://HOST:PORT/metrics', intArg(1))
+    .option('--host <address>', 'address --metrics-port listens on', '127.0.0.1')
     .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
 
   program
@@ -126,13 +142,14 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .command('metrics')
     .description('metrics utilities')
     .command('export')
-    .description('write the FeatureMetrics JSON of a feature')
+    .description('write a feature’s metrics: FeatureMetrics JSON, a Chrome trace, or a CSV of its task attempts')
     .option('-f, --feature <name>', 'feature')
     .option('--state-dir <dir>', 'state directory')
     .option('--naive-tz <zone>', 'time zone of naive timestamps')
-    .option('-o, --out <file>', 'output file (default: stdout)')
+    .option('-o, --out <file>', 'output file, or - for stdout (default: stdout)')
+    .addOption(new Option('--format <format>', 'json: FeatureMetrics; trace: Chrome trace-event JSON (Perfetto); csv: one row per task attempt').choices(['json', 'trace', 'csv']).default('json'))
     .option('--broker <url>', 'read the run from a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
-    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string; broker?: string }) =>
+    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string; broker?: string; format?: 'json' | 'trace' | 'csv' }) =>
       run(async () => (await import('./metricsExport')).metricsExportCommand(opts)),
     );
 

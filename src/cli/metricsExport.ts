@@ -1,11 +1,17 @@
 /**
- * `mahabharatha metrics export [--out FILE]`: the feature's `FeatureMetrics` as snake_case JSON
- * (the seed's `export_json`), computed by the same one-shot read as `status`, to a file (written
- * atomically, parent directories created) or to stdout.
+ * `mahabharatha metrics export [--format json|trace|csv] [--out FILE|-]`, computed by the same
+ * one-shot read as `status`, to a file (written atomically, parent directories created) or to
+ * stdout: `json` the feature's `FeatureMetrics` as snake_case JSON (the seed's `export_json`),
+ * `trace` Chrome trace-event JSON of every attempt (Perfetto, chrome://tracing), `csv` one row per
+ * attempt.
  */
 import * as path from 'node:path';
-import { printable, printableJson } from '../events/printable';
+import { printable, printableJson, printableLine } from '../events/printable';
+import type { RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics } from '../metrics/types';
+import { renderAttemptsCsv } from '../views/csvExport';
+import { plural } from '../views/format';
+import { renderTrace } from '../views/traceExport';
 import { writeFileAtomic } from '../state/atomicWrite';
 import { refuseUnsafeTarget, UnsafeFileError } from '../state/safeFiles';
 import { makeDirs } from '../state/makeDirs';
@@ -19,14 +25,34 @@ export interface MetricsExportOptions {
   naiveTz?: string;
   out?: string;
   broker?: string;
+  format?: ExportFormat;
 }
+
+export const EXPORT_FORMATS = ['json', 'trace', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * The export as written: the JSON formats with nothing a terminal would act on (the same values),
+ * the CSV with control characters shown escaped (`\x1b`), as every printer shows them.
+ */
+const render = (format: ExportFormat, snapshot: RunSnapshot, now: number): string =>
+  format === 'trace'
+    ? printableJson(renderTrace(snapshot, now))
+    : format === 'csv'
+      ? printable(renderAttemptsCsv(snapshot, now))
+      : `${printableJson(JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2))}\n`;
 
 export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);
   const resolved = resolveFeature(opts, io.env);
   if (resolved.kind === 'graph-only') throw new RuntimeError(`feature ${resolved.feature} has not run yet: no metrics to export`);
-  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, io.now(), resolved.broker);
-  const json = `${printableJson(JSON.stringify(FeatureMetrics.encode(snapshot.metrics), null, 2))}\n`;
+  const now = io.now();
+  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
+  const format = opts.format ?? 'json';
+  const json = render(format, snapshot, now);
+  if (format !== 'json' && snapshot.attemptsDropped > 0) {
+    io.stderr.write(`mahabharatha: only the first ${snapshot.attempts.length} attempts were recorded; ${plural(snapshot.attemptsDropped, 'later attempt')} not in the export\n`);
+  }
   if (opts.out === undefined || opts.out === '-') {
     io.stdout.write(json);
     return EXIT.ok;
@@ -39,7 +65,7 @@ export async function metricsExportCommand(opts: MetricsExportOptions, io: JsonC
   } catch (err) {
     throw new RuntimeError(`cannot write ${opts.out}: ${(err as Error).message}`);
   }
-  io.stderr.write(`${printable(`metrics of ${resolved.feature} written to ${opts.out}`)}\n`);
+  io.stderr.write(`${format === 'json' ? 'metrics' : format} of ${printableLine(resolved.feature)} written to ${printableLine(opts.out)}\n`);
   return EXIT.ok;
 }
 

@@ -6,21 +6,25 @@
 import * as t from 'io-ts';
 
 /** Orchestrator → worker: run one task. */
-export const RunTask = t.type({
-  type: t.literal('run'),
-  taskId: t.string,
-  command: t.string,
-  cwd: t.string,
-  timeoutMs: t.number,
-  attempt: t.number,
-});
+export const RunTask = t.intersection([
+  t.type({
+    type: t.literal('run'),
+    taskId: t.string,
+    command: t.string,
+    cwd: t.string,
+    timeoutMs: t.number,
+    attempt: t.number,
+  }),
+  /** Where to keep the attempt's output. */
+  t.partial({ logFile: t.string }),
+]);
 export type RunTask = t.TypeOf<typeof RunTask>;
 
 /** Orchestrator → worker: finish (kill any running command) and exit. */
 export const StopWorker = t.type({ type: t.literal('stop') });
 export type StopWorker = t.TypeOf<typeof StopWorker>;
 
-export const ToWorker = t.union([RunTask, StopWorker]);
+export const ToWorker = t.union([StopWorker, RunTask]);
 export type ToWorker = t.TypeOf<typeof ToWorker>;
 
 /** Worker → orchestrator: initialised, ready to claim tasks. */
@@ -42,6 +46,8 @@ export const TaskFinished = t.type({
   /** The command alone (its verification), measured by the worker. */
   commandMs: t.number,
   error: t.union([t.string, t.null]),
+  /** The command's exit code; null when it was killed or never ran. */
+  exitCode: t.union([t.number, t.null]),
 });
 export type TaskFinished = t.TypeOf<typeof TaskFinished>;
 

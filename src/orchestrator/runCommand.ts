@@ -13,6 +13,8 @@ export interface CommandOptions {
   readonly timeoutMs: number;
   /** Extra environment variables for the command. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the command's output is kept (stdout and stderr as they arrive), capped. */
+  readonly output?: { write(chunk: Buffer): void; close(): void };
 }
 
 export interface CommandResult {
@@ -62,6 +64,7 @@ export function runCommand(command: string, options: CommandOptions): RunningCom
   let tail = '';
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+    options.output?.write(chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -79,6 +82,7 @@ export function runCommand(command: string, options: CommandOptions): RunningCom
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.output?.close();
       resolve({ ...r, durationMs: endedAt - startedAt });
     };
     child.on('error', (err) => {

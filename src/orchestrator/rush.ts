@@ -14,7 +14,7 @@ import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
-import { eventsPath, rejectedPath, statePath } from '../state/layout';
+import { attemptLogPath, eventsPath, rejectedPath, statePath } from '../state/layout';
 import { makeDirs } from '../state/makeDirs';
 import { describeDiskFault, isDiskFault } from '../state/diskFault';
 import { refuseUnsafeTarget } from '../state/safeFiles';
@@ -213,6 +213,7 @@ class RunInProgress {
     for (const task of graph.tasks) if (!known.has(task.id)) record('task_created', { taskId: task.id, level: task.level });
 
     const levels = planLevels(graph, previous, complete);
+    const priorAttempts = new Map(previous.tasks.map((t) => [t.taskId, t.attempts ?? 0]));
     this.say(
       resumed
         ? `resuming ${graph.feature}: ${complete.size} of ${graph.tasks.length} tasks complete, from level ${levels[0]?.level ?? '-'} ${onWorkers(options.workers)}`
@@ -230,7 +231,9 @@ class RunInProgress {
         return () => clearTimeout(handle);
       },
       assign: (workerId, task, attempt) => {
-        this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt });
+        // Attempts are numbered by claims over the whole run, a resumed one included.
+        const logFile = attemptLogPath(stateDir, task.id, (priorAttempts.get(task.id) ?? 0) + attempt);
+        this.workers.get(workerId)?.send({ type: 'run', taskId: task.id, command: task.command, cwd: options.cwd, timeoutMs: task.timeoutMs, attempt, logFile });
       },
       progress: (p) => this.options.progress?.(formatProgress(p, this.runStartedAt)),
       ...(queue ? { queue: (task: PlannedTask, attempt: number) => queue.queue(task, attempt) } : {}),

@@ -131,7 +131,10 @@ export class Scheduler {
   }
 
   /** A worker's task ended. */
-  taskFinished(workerId: number, outcome: { taskId: string; at: number; ok: boolean; durationMs: number; commandMs: number; error: string | null }): void {
+  taskFinished(
+    workerId: number,
+    outcome: { taskId: string; at: number; ok: boolean; durationMs: number; commandMs: number; error: string | null; exitCode?: number | null },
+  ): void {
     const run = this.runs.get(outcome.taskId);
     if (this.finished || run?.status !== 'running' || run.workerId !== workerId) return;
     const { record } = this.deps;
@@ -143,7 +146,7 @@ export class Scheduler {
       this.attemptSucceeded(run, workerId, at, outcome.durationMs);
     } else {
       record('verification_failed', { taskId, workerId, durationMs: Math.round(outcome.commandMs) }, at);
-      this.attemptFailed(run, workerId, outcome.error ?? 'failed', at);
+      this.attemptFailed(run, workerId, outcome.error ?? 'failed', at, true, outcome.exitCode ?? null);
     }
     this.advance();
   }
@@ -196,10 +199,10 @@ export class Scheduler {
   }
 
   /** `recordFailure`: false when the worker has recorded `task_failed` itself (a queued task). */
-  private attemptFailed(run: TaskRun, workerId: number, error: string, at: number, recordFailure = true): void {
+  private attemptFailed(run: TaskRun, workerId: number, error: string, at: number, recordFailure = true, exitCode: number | null = null): void {
     const { record, retries } = this.deps;
     const { task } = run;
-    if (recordFailure) record('task_failed', { taskId: task.id, workerId, error }, at);
+    if (recordFailure) record('task_failed', { taskId: task.id, workerId, error, ...(exitCode !== null && exitCode >= 0 ? { exitCode } : {}) }, at);
     run.lastError = error;
     run.workerId = null;
     const maxAttempts = retries + 1;

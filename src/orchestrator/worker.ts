@@ -10,6 +10,8 @@
 import { isLeft } from 'fp-ts/Either';
 import { describeErrors } from '../codecs/snakeCase';
 import { FromWorker, heartbeatIntervalMs, preciseNow, RunTask, ToWorker } from './protocol';
+import { printableLine } from '../events/printable';
+import { AttemptLog } from './attemptLog';
 import { RunningCommand, runCommand } from './runCommand';
 
 function startWorker(): void {
@@ -42,10 +44,12 @@ function startWorker(): void {
   const run = (task: RunTask): void => {
     if (running !== null || stopping) return;
     const startedAt = preciseNow();
+    const output = task.logFile === undefined ? undefined : openLog(task.logFile);
     const command = runCommand(task.command, {
       cwd: task.cwd,
       timeoutMs: task.timeoutMs,
       env: { MAHABHARATHA_TASK_ID: task.taskId, MAHABHARATHA_WORKER_ID: workerId, MAHABHARATHA_ATTEMPT: String(task.attempt) },
+      ...(output !== undefined ? { output } : {}),
     });
     running = { taskId: task.taskId, command };
     report({ type: 'started', taskId: task.taskId, at: startedAt, pid: command.pid });
@@ -53,8 +57,19 @@ function startWorker(): void {
       const at = preciseNow();
       running = null;
       if (stopping) return;
-      report({ type: 'finished', taskId: task.taskId, at, ok: result.ok, durationMs: at - startedAt, commandMs: result.durationMs, error: result.error });
+      const exitCode = result.timedOut ? null : result.exitCode;
+      report({ type: 'finished', taskId: task.taskId, at, ok: result.ok, durationMs: at - startedAt, commandMs: result.durationMs, error: result.error, exitCode });
     });
+  };
+
+  /** The attempt's log, or none (said once on stderr) when it cannot be opened: the task runs anyway. */
+  const openLog = (file: string): AttemptLog | undefined => {
+    try {
+      return AttemptLog.open(file);
+    } catch (err) {
+      process.stderr.write(`mahabharatha worker ${workerId}: cannot keep the output in ${printableLine(file)}: ${printableLine((err as Error).message)}\n`);
+      return undefined;
+    }
   };
 
   process.on('message', (raw: unknown) => {

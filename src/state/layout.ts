@@ -1,6 +1,7 @@
 /**
  * Where a feature's files live in a state dir (DESIGN §3) and which features a dir holds.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -101,3 +102,36 @@ export function detectFeature(stateDir: string, env: NodeJS.ProcessEnv = process
   if (fromEnv) return fromEnv;
   return listFeatures(stateDir)[0]?.feature;
 }
+
+/**
+ * Where `rush` keeps each attempt's output: `.mahabharatha/logs/tasks/` beside the state dir when
+ * that is `.mahabharatha/state` (any dir named `state`: its parent is the `.mahabharatha/` of the
+ * project), else `logs/tasks/` inside the state dir, so that a run in its own directory keeps its
+ * logs there instead of beside it.
+ */
+export function taskLogsDir(stateDir: string): string {
+  const dir = path.resolve(stateDir);
+  return path.basename(dir) === 'state' ? path.join(path.dirname(dir), 'logs', 'tasks') : path.join(dir, 'logs', 'tasks');
+}
+
+/** Longest file name made from a task id before it is shortened (file systems allow 255 bytes). */
+const MAX_NAME = 120;
+
+/**
+ * A task id as one file name: letters, digits, `_` and `-` stay, every other byte is written
+ * `%XX` (so `/`, `.` and `..` can name no other place), and a very long id is cut and ends with a
+ * hash of the whole, so two ids never share a name.
+ */
+export function taskFileName(taskId: string): string {
+  let name = '';
+  for (const byte of Buffer.from(taskId, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    name += /[A-Za-z0-9_-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (name === '') return '%';
+  if (name.length <= MAX_NAME) return name;
+  return `${name.slice(0, MAX_NAME - 17)}~${createHash('sha256').update(taskId).digest('hex').slice(0, 16)}`;
+}
+
+export const taskLogDir = (stateDir: string, taskId: string): string => path.join(taskLogsDir(stateDir), taskFileName(taskId));
+export const attemptLogPath = (stateDir: string, taskId: string, attempt: number): string => path.join(taskLogDir(stateDir, taskId), `attempt-${attempt}.log`);
