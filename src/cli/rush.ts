@@ -18,6 +18,10 @@ import { brokerOption } from './statusText';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { writeLine } from './terminal';
 import { capWorkers } from './workerCount';
+import type { Subscription } from 'rxjs';
+import type { RunSnapshot } from '../metrics/snapshot';
+import { runRegistry } from '../views/prometheus';
+import { checkPort, DEFAULT_HOST, startMetricsServer } from './metricsServer';
 import type { RushOptions } from './main';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
@@ -32,6 +36,8 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
   if (E.isLeft(graph)) throw new RuntimeError(graph.left.replace(graphFile, opts.graph));
   const stateDir = path.resolve(opts.stateDir ?? DEFAULT_STATE_DIR);
   const workers = capWorkers(opts.workers, graph.right, (line) => writeLine(process.stdout, line));
+  // Listening first: a port in use stops the run before any worker starts.
+  const metrics = opts.metricsPort === undefined ? null : await serveRunMetrics(graph.right.feature, opts.metricsPort, opts.host ?? DEFAULT_HOST);
 
   const result = await withStopSignals((onStarted) =>
     runUntilDone(
@@ -45,9 +51,12 @@ export async function rushCommand(opts: RushOptions): Promise<number> {
         progress: (line) => writeLine(process.stdout, line),
         ...(broker ? { workQueue: brokerQueue(broker, { ...opts, workers, feature: graph.right.feature, stateDir, cwd }) } : {}),
       },
-      onStarted,
+      (rush) => {
+        metrics?.follow(rush);
+        onStarted(rush);
+      },
     ),
-  );
+  ).finally(() => metrics?.close());
   const again = ['--graph', opts.graph, ...(opts.stateDir ? ['--state-dir', opts.stateDir] : []), ...(opts.feature ? ['--feature', opts.feature] : []), '--resume'];
   if (result.status === 'fault') {
     // One line (DESIGN §8): what failed, what was kept, what to do.
@@ -82,6 +91,24 @@ function brokerQueue(url: BrokerUrl, opts: { feature: string; stateDir: string; 
     } catch (err) {
       throw new RushRefused((err as Error).message);
     }
+  };
+}
+
+/** The run's metrics for Prometheus while it runs (`--metrics-port`), from the run's own snapshots. */
+async function serveRunMetrics(feature: string, port: number, host: string): Promise<{ follow(rush: Rush): void; close(): Promise<void> }> {
+  checkPort(port, '--metrics-port');
+  let latest: RunSnapshot | null = null;
+  let subscription: Subscription | null = null;
+  const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph: null })), host, port);
+  writeLine(process.stdout, `metrics on ${server.url}`);
+  return {
+    follow: (rush) => {
+      subscription = rush.processor.snapshot$.subscribe((s) => (latest = s));
+    },
+    close: async () => {
+      subscription?.unsubscribe();
+      await server.close();
+    },
   };
 }
 
