@@ -99,7 +99,7 @@ async function serveRunMetrics(feature: string, port: number, host: string): Pro
   checkPort(port, '--metrics-port');
   let latest: RunSnapshot | null = null;
   let subscription: Subscription | null = null;
-  const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph: null })), host, port);
+  const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph: null, now: Date.now() })), host, port);
   writeLine(process.stdout, `metrics on ${server.url}`);
   return {
     follow: (rush) => {

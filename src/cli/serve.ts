@@ -26,7 +26,7 @@ export async function serveCommand(opts: StatusOptions): Promise<number> {
   const graph = readTaskGraph(upstreamGraphPath(stateDir, feature)).graph;
 
   let latest: RunSnapshot | null = null;
-  const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph })), host, port);
+  const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph, now: Date.now() })), host, port);
   const warner = new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${line}\n`));
   const processor = createMetricsProcessor({
     feature,

@@ -7,13 +7,15 @@
 import { Registry } from 'prom-client';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { TaskGraph } from '../orchestrator/taskGraph';
-import { runEtaMs, runTotal, unseenGraphTasks } from './statusModel';
+import { runFactsOf, unseenGraphTasks } from './statusModel';
 
 /** What a scrape reads: the latest snapshot (null before the first) and the run's graph. */
 export interface ScrapeView {
   readonly snapshot: RunSnapshot | null;
   readonly feature: string;
   readonly graph: TaskGraph | null;
+  /** The moment of the scrape (epoch ms): the ETA is measured to it. */
+  readonly now: number;
 }
 
 type Labels = Record<string, string | number>;
@@ -96,7 +98,7 @@ export function runRegistry(read: () => ScrapeView): Registry {
     return reasons.sort(([a], [b]) => a.localeCompare(b)).map(([reason, value]) => ({ labels: { feature: v.feature, reason }, value }));
   });
   family('mahabharatha_eta_seconds', 'Estimated time left in the run, in seconds (absent when unknown).', 'gauge', (s, v) => {
-    const eta = runEtaMs(s, runTotal(s, v.graph, s.sizeKnown));
+    const eta = runFactsOf(s, { now: v.now, graph: v.graph }).etaMs;
     return eta === null ? [] : [{ labels: { feature: v.feature }, value: seconds(eta) }];
   });
   return registry;

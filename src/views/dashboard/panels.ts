@@ -91,6 +91,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
   const durations = layout.durations ? boxed(layout.durations, 'Task durations') : null;
   const log = layout.log ? boxed(layout.log, 'Events') : null;
   const throughput = layout.throughput ? boxed(layout.throughput, 'Throughput') : null;
+  const timeline = layout.timeline ? boxed(layout.timeline, 'Task stream') : null;
 
   const help = add(
     blessed.box({
@@ -143,6 +144,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
         const bars = model.durations.bars.map((b) => `${escapeTags(b.label)} ${theme.tone(b.bar, 'good')} ${b.value}`);
         set.content(durations, [...bars, theme.tone(escapeTags(model.durations.footer), 'muted')].join('\n'));
       }
+      if (timeline) set.content(timeline, [...model.timeline.rows.map((r) => segmentsMarkup(theme, r.segments)), theme.tone(escapeTags(model.timeline.footer), 'muted')].join('\n'));
       if (log) {
         set.content(log, model.log.map((l) => `${theme.tone(l.time, 'muted')} ${theme.tone(escapeTags(l.text), l.tone)}`).join('\n'));
         set.label(log, ` ${model.logView.title} `);

@@ -13,6 +13,9 @@ import { barLines, columnChart, COLUMN_CELLS, durationHistogram, throughputSerie
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, tableLines, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
 import { formatWholeSeconds } from './time';
+import { timelineOf, type TimelineModel } from './timeline';
+
+const NO_TIMELINE: TimelineModel = { rows: [], bars: 0, footer: '' };
 
 export interface DashboardModelOptions {
   /** The clock (epoch ms): elapsed time, ages and running durations are measured to it. */
@@ -156,6 +159,8 @@ export interface DashboardModel {
   };
   readonly durations: DurationChart;
   readonly throughput: ThroughputChart;
+  /** Attempts over time per worker (the task stream). */
+  readonly timeline: TimelineModel;
   readonly log: readonly LogLine[];
   /** Where the events log stands: lines scrolled back (clamped to what there is) and lines newer than shown. */
   readonly logView: LogView;
@@ -282,6 +287,7 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     workers: { rows: workerRows, table: workersTable, selectedIndex, selectedWorker, stalled },
     durations: durationChart(snapshot, layout),
     throughput: throughputChart(snapshot, layout, clockEnd),
+    timeline: layout.timeline ? timelineOf(snapshot, { now: options.now, width: innerWidth(layout.timeline, layout.bordered), height: innerHeight(layout.timeline, layout.bordered) }) : NO_TIMELINE,
     ...eventLog(snapshot, layout, options.timeZone, options.notices ?? [], options.logBack ?? 0),
     workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker, options.timeZone),
     hint,
@@ -304,6 +310,7 @@ function emptyModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardMo
     workers: { rows: [], table: empty, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: { buckets: [], bars: [], samples: 0, footer: '' },
     throughput: { bucketMs: 1000, labels: [], counts: [], title: '', total: 0, chart: { rows: [], xAxis: '' } },
+    timeline: NO_TIMELINE,
     log: [],
     logView: { back: 0, title: 'Events' },
     workerTasks: null,

@@ -22,7 +22,7 @@ mode('is full from 100×30, compact below, too-small below 40×12', () => {
 const layout = suite('layoutFor');
 
 const panels = (l: Layout): Rect[] =>
-  [l.header, l.levels, l.workers, l.durations, l.throughput, l.log, l.hint].filter((r): r is Rect => r !== null && r.width > 0 && r.height > 0);
+  [l.header, l.levels, l.workers, l.durations, l.throughput, l.log, l.timeline, l.hint].filter((r): r is Rect => r !== null && r.width > 0 && r.height > 0);
 
 const overlaps = (a: Rect, b: Rect): boolean =>
   a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
@@ -59,13 +59,14 @@ layout('gives full-layout tables the rows they hold, and the rest to the charts 
   const l = layoutFor(120, 40, { levels: 4, workers: 3 });
   assert.is(l.levels.height, 7);
   assert.is(l.workers.height, 7);
-  // The log is as tall as the rest of the body; the charts share it on the left.
-  assert.is(l.log?.height, 40 - 5 - 1 - 7);
+  // The log is as tall as the rest of the body but the task stream (3 workers, a footer, a box); the charts share it on the left.
+  assert.is(l.timeline?.height, 6);
+  assert.is(l.log?.height, 40 - 5 - 1 - 7 - 6);
   assert.is((l.durations?.height ?? 0) + (l.throughput?.height ?? 0), l.log?.height);
   // A bigger terminal gives the log the rows, not the tables.
   const big = layoutFor(200, 60, { levels: 4, workers: 3 });
   assert.is(big.levels.height, 7);
-  assert.is(big.log?.height, 60 - 5 - 1 - 7);
+  assert.is(big.log?.height, 60 - 5 - 1 - 7 - 6);
   // Many workers: the tables scroll within 60% of the body, the charts keep their rows.
   const many = layoutFor(120, 40, { levels: 4, workers: 64 });
   assert.is(many.workers.height, Math.floor(34 * 0.6));
@@ -74,6 +75,17 @@ layout('gives full-layout tables the rows they hold, and the rest to the charts 
 layout('gives the level table the columns its figures need, up to half the width', () => {
   assert.is(layoutFor(120, 40, { levelsWidth: 51 }).levels.width, 53);
   assert.is(layoutFor(100, 30, { levelsWidth: 70 }).levels.width, 50);
+});
+
+layout('gives the task stream a row per worker and its footer, from the charts’ share, never their last ten rows', () => {
+  const full = layoutFor(120, 40, { levels: 4, workers: 3 });
+  assert.is(full.timeline?.height, 3 + 1 + 2);
+  assert.is(full.timeline?.top, (full.levels.top + full.levels.height));
+  assert.is(full.durations?.top, (full.timeline?.top ?? 0) + (full.timeline?.height ?? 0));
+  // 64 workers: the tables take 60% of the body, the charts keep ten rows, the stream gets the rest.
+  assert.is(layoutFor(120, 40, { levels: 4, workers: 64 }).timeline?.height, 34 - 20 - 10);
+  assert.is(layoutFor(80, 24, { levels: 2, workers: 3 }).timeline?.height, 3 + 1);
+  assert.is(layoutFor(80, 19, { levels: 2, workers: 3 }).timeline, null);
 });
 
 layout('puts the key hint on the last row', () => {

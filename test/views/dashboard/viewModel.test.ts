@@ -294,7 +294,7 @@ const log = suite('dashboardModel: log');
 
 log('shows the newest events that fit, oldest first, with their HH:MM:SS', () => {
   const lines = model(midway()).log;
-  assert.is(lines.length, 25); // the events panel's inner height at 120×40, with 4 levels and 3 workers
+  assert.is(lines.length, 19); // the events panel's inner height at 120×40, with 4 levels and 3 workers (and their task stream)
   const last = lines[lines.length - 1];
   assert.equal([last?.time, last?.text], ['08:00:06', '  L2-B complete on worker 2']);
   const failure = lines.find((l) => l.tone === 'alert');
@@ -305,7 +305,7 @@ log('keeps an unrecovered failure pinned when newer events push it out', () => {
   const s = midway();
   const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
   const lines = model({ ...s, recentEvents: [...s.recentEvents, ...filler] }, { width: 160 }).log;
-  assert.is(lines.length, 25);
+  assert.is(lines.length, 19);
   assert.ok(lines[0]?.pinned);
   assert.match(lines[0]?.text ?? '', /^✗ L2-C failed \(attempt 1, worker 3\): exit 1$/);
   assert.is(lines[lines.length - 1]?.text, '  filler 39');
