@@ -18,6 +18,7 @@ import { RuntimeError } from './exit';
 import { loadDashboard } from './loadDashboard';
 import { writeLine, writeRaw } from './terminal';
 import { capWorkers } from './workerCount';
+import { attemptTails } from './statusTask';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
 const STALL_AFTER_MS = 15_000;
@@ -65,6 +66,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
       color,
       intervalMs: DASHBOARD_INTERVAL_MS,
       signal: close.signal,
+      taskLogs: (taskId, attempts) => attemptTails(stateDir, taskId, attempts),
     }).then(() => {
       // Quitting before the end stops the run (or, before it has started, stops it as it starts).
       quit = true;

@@ -32,13 +32,19 @@ export async function statusTaskCommand(opts: StatusOptions, taskId: string, io:
     const hint = close.length > 0 ? `; did you mean ${close.map((c) => printableLine(c)).join(', ')}?` : snapshot.tasks.length === 0 ? '; it has no tasks yet' : '';
     throw new RuntimeError(`${printableLine(resolved.feature)} has no task ${printableLine(taskId)}${hint}`);
   }
-  const tails = new Map<number, LogTail>();
-  for (const a of detail.attempts) {
-    const file = attemptLogPath(resolved.stateDir, taskId, a.attempt);
-    const lines = readTail(file, TAIL_LINES);
-    if (lines !== null) tails.set(a.attempt, { file: path.relative(process.cwd(), file) || file, lines });
-  }
+  const tails = attemptTails(resolved.stateDir, taskId, detail.attempts.map((a) => a.attempt));
   const text = taskDetailLines(detail, { now, tails, ...(io.timeZone !== undefined ? { timeZone: io.timeZone } : {}), ...(io.stdout.columns ? { width: io.stdout.columns } : {}) });
   io.stdout.write(`${text.join('\n')}\n`);
   return EXIT.ok;
+}
+
+/** The last lines of each attempt's log that `rush` kept (an attempt without one is left out). */
+export function attemptTails(stateDir: string, taskId: string, attempts: readonly number[]): Map<number, LogTail> {
+  const tails = new Map<number, LogTail>();
+  for (const attempt of attempts) {
+    const file = attemptLogPath(stateDir, taskId, attempt);
+    const lines = readTail(file, TAIL_LINES);
+    if (lines !== null) tails.set(attempt, { file: path.relative(process.cwd(), file) || file, lines });
+  }
+  return tails;
 }

@@ -17,6 +17,7 @@ import { runOrchestratorGone } from '../state/runLock';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { loadDashboard } from './loadDashboard';
 import type { StatusOptions } from './main';
+import { attemptTails } from './statusTask';
 import { brokerOption, checkNaiveTz, resolveFeature, wantsColor } from './statusText';
 
 /** Warnings printed once the terminal is back (the dashboard owns it until then). */
@@ -123,6 +124,7 @@ export async function watchCommand(opts: StatusOptions, environment: WatchEnviro
       // Read once: a graph is written before its run starts. One that cannot be read is left out
       // (the processor says why, when it folds the state file beside it).
       graph: broker ? null : readTaskGraph(upstreamGraphPath(stateDir, feature)).graph,
+      taskLogs: (taskId, attempts) => attemptTails(stateDir, taskId, attempts),
     });
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);

@@ -13,6 +13,7 @@ import { frameTicks } from './frames';
 import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
 import { themeFor } from './theme';
 import { dashboardModel, type DashboardModel, type Notice } from './viewModel';
+import type { LogTail } from '../taskDetail';
 
 /** Notices kept for the events log. */
 const MAX_NOTICES = 20;
@@ -43,6 +44,8 @@ export interface OpenDashboardOptions {
   readonly orchestratorGone?: (snapshot: RunSnapshot, now: number) => boolean;
   /** Closes the dashboard from outside (a signal, the end of the embedding program). */
   readonly signal?: AbortSignal;
+  /** The tails of a task's attempt logs (Enter on a task); none: no logs are shown. */
+  readonly taskLogs?: (taskId: string, attempts: readonly number[]) => ReadonlyMap<number, LogTail>;
   /** Called after each rendered frame (embedding and tests read what is shown). */
   readonly onFrame?: (frame: DashboardFrame) => void;
   readonly scheduler?: SchedulerLike;
@@ -78,6 +81,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     let selectedWorker: number | null = null;
     // Lines the events log is scrolled back from the newest (0: it follows new events).
     let logBack = 0;
+    let selectedTaskLine = 0;
+    let openTaskId: string | null = null;
     let overlay: Overlay = 'none';
     let panels: Panels | null = null;
     let lastModel: DashboardModel | null = null;
@@ -107,10 +112,19 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     };
     const onAbort = (): void => close();
 
+    const openTask = (shown: RunSnapshot): { taskId: string; tails: ReadonlyMap<number, LogTail> } | null => {
+      if (overlay !== 'task' || openTaskId === null) return null;
+      const id = openTaskId;
+      const attempts = shown.attempts.filter((a) => a.taskId === id).map((a) => a.attempt);
+      return { taskId: id, tails: options.taskLogs?.(id, attempts) ?? new Map() };
+    };
+
     const currentModel = (): DashboardModel => {
       const shown = paused ? paused.snapshot : latest;
       const now = paused ? paused.at : options.now();
       return dashboardModel(shown ?? waiting, {
+        selectedTaskLine,
+        openTask: openTask(shown ?? waiting),
         now,
         stallAfterMs: options.stallAfterMs,
         selectedWorker,
@@ -157,6 +171,12 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
 
     const moveSelection = (step: number): void => {
       if (overlay === 'tasks') {
+        const lines = lastModel?.workerTasks?.lines.length ?? 1;
+        selectedTaskLine = Math.max(0, Math.min(lines - 1, selectedTaskLine + step));
+        changed();
+        return;
+      }
+      if (overlay === 'task') {
         panels?.scrollTasks(step);
         scrolled += 1;
         changed();
@@ -177,7 +197,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     const page = (direction: -1 | 1): void => {
       const log = lastModel?.layout.log;
       const rows = log ? Math.max(1, log.height - 3) : 1;
-      if (overlay === 'tasks') {
+      if (overlay === 'tasks' || overlay === 'task') {
         moveSelection(direction * 10);
         return;
       }
@@ -188,7 +208,8 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     screen.key(['q', 'C-c'], () => close());
     screen.key(['escape'], () => {
       if (overlay !== 'none') {
-        overlay = 'none';
+        // A task's detail goes back to the list it was opened from.
+        overlay = overlay === 'task' ? 'tasks' : 'none';
         changed();
       } else close();
     });
@@ -205,7 +226,19 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
       changed();
     });
     screen.key(['enter'], () => {
-      overlay = overlay === 'tasks' ? 'none' : 'tasks';
+      if (overlay === 'tasks') {
+        // The line as the keys left it (a burst may be ahead of the last frame), within the list.
+        const ids = lastModel?.workerTasks?.taskIds ?? [];
+        const id = ids[Math.min(selectedTaskLine, ids.length - 1)] ?? null;
+        if (id === null) return;
+        openTaskId = id;
+        overlay = 'task';
+      } else if (overlay === 'task') {
+        overlay = 'tasks';
+      } else {
+        selectedTaskLine = 0;
+        overlay = 'tasks';
+      }
       changed();
     });
     screen.key(['p'], () => {

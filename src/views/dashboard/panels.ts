@@ -13,7 +13,7 @@ import type { DashboardModel } from './viewModel';
 type Box = blessed.Widgets.BoxElement;
 
 /** Which overlay is open over the panels. */
-export type Overlay = 'none' | 'help' | 'tasks';
+export type Overlay = 'none' | 'help' | 'tasks' | 'task';
 
 export interface Panels {
   /** The layout these widgets were built for; another one needs new panels. */
@@ -110,7 +110,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
     blessed.box({
       top: 'center',
       left: 'center',
-      width: Math.min(layout.width - 2, 90),
+      width: Math.min(layout.width - 2, 100),
       height: Math.max(3, Math.min(layout.height - 2, 24)),
       border: { type: 'line' },
       tags: true,
@@ -121,6 +121,7 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
     }),
   );
 
+  let lastOverlay: Overlay = 'none';
   const set = changeTracker();
 
   const tableContent = (table: TableModel): string => tableLines(table, theme.table).join('\n');
@@ -161,12 +162,23 @@ export function buildPanels(screen: blessed.Widgets.Screen, layout: Layout, them
       if (overlay === 'help') help.show();
       else help.hide();
       if (overlay === 'tasks' && model.workerTasks) {
-        set.label(tasks, ` ${model.workerTasks.title} `);
-        set.content(tasks, [`{bold}${escapeTags(model.workerTasks.header)}{/bold}`, ...model.workerTasks.lines.map(escapeTags)].join('\n'));
+        const list = model.workerTasks;
+        set.label(tasks, ` ${escapeTags(list.title)} · Enter: a task's attempts `);
+        // The heading, then one line per task; the chosen one inverse.
+        set.content(tasks, [`{bold}${escapeTags(list.header)}{/bold}`, ...list.lines.map((l, i) => (i === list.selected ? theme.table.selected(escapeTags(l)) : escapeTags(l)))].join('\n'));
+        tasks.scrollTo(list.selected + 1);
+        tasks.show();
+        tasks.setFront();
+      } else if (overlay === 'task' && model.taskDetail) {
+        // A task just opened reads from its top.
+        if (lastOverlay !== 'task') tasks.scrollTo(0);
+        set.label(tasks, ` ${escapeTags(model.taskDetail.title)} · Esc: back `);
+        set.content(tasks, model.taskDetail.lines.map(escapeTags).join('\n'));
         tasks.show();
         tasks.setFront();
       } else tasks.hide();
       if (overlay === 'help') help.setFront();
+      lastOverlay = overlay;
     },
     scrollTasks(lines) {
       tasks.scroll(lines);

@@ -14,6 +14,7 @@ import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { buildTable, tableLines, type Cell, type ColumnSpec, type TableModel, type Tone } from './table';
 import { formatWholeSeconds } from './time';
 import { timelineOf, type TimelineModel } from './timeline';
+import { type LogTail, taskDetailLines, taskDetailOf } from '../taskDetail';
 
 const NO_TIMELINE: TimelineModel = { rows: [], bars: 0, footer: '' };
 
@@ -38,6 +39,10 @@ export interface DashboardModelOptions {
   readonly orchestratorGone?: boolean;
   /** How many lines the events log is scrolled back from the newest (PgUp/PgDn); 0: follows. */
   readonly logBack?: number;
+  /** The line chosen with ↑/↓ in the worker's task list. */
+  readonly selectedTaskLine?: number;
+  /** The task opened with Enter in that list, with the tails of its attempts' logs. */
+  readonly openTask?: { readonly taskId: string; readonly tails: ReadonlyMap<number, LogTail> } | null;
 }
 
 export interface Notice {
@@ -143,6 +148,16 @@ export interface WorkerTasks {
   /** Column headings of `lines` (task, level, status, started, ended, took, attempt). */
   readonly header: string;
   readonly lines: readonly string[];
+  /** The task of each line (null for a line about none). */
+  readonly taskIds: readonly (string | null)[];
+  /** The line chosen with ↑/↓ (Enter opens its task). */
+  readonly selected: number;
+}
+
+/** One task in detail (`status --task`'s lines), opened from a worker's task list. */
+export interface TaskDetailView {
+  readonly title: string;
+  readonly lines: readonly string[];
 }
 
 export interface DashboardModel {
@@ -166,6 +181,8 @@ export interface DashboardModel {
   readonly logView: LogView;
   /** Tasks of the selected worker (Enter shows them). */
   readonly workerTasks: WorkerTasks | null;
+  /** The task opened from that list, when one is. */
+  readonly taskDetail: TaskDetailView | null;
   readonly hint: string;
   readonly help: readonly string[];
   /** Set in the too-small layout: the message shown instead of the panels. */
@@ -201,7 +218,8 @@ const HELP_LINES: readonly string[] = [
   'Esc         close this window / quit',
   '?           this help',
   '↑ / ↓       select a worker',
-  'Enter       the selected worker’s tasks',
+  'Enter       the selected worker’s tasks,',
+  '            then the chosen task’s attempts',
   'PgUp/PgDn   scroll the events (or the tasks)',
   'End         back to the newest events',
   'p           pause / resume updates',
@@ -289,7 +307,8 @@ export function dashboardModel(snapshot: RunSnapshot, options: DashboardModelOpt
     throughput: throughputChart(snapshot, layout, clockEnd),
     timeline: layout.timeline ? timelineOf(snapshot, { now: options.now, width: innerWidth(layout.timeline, layout.bordered), height: innerHeight(layout.timeline, layout.bordered) }) : NO_TIMELINE,
     ...eventLog(snapshot, layout, options.timeZone, options.notices ?? [], options.logBack ?? 0),
-    workerTasks: selectedWorker === null ? null : workerTasksOf(snapshot, selectedWorker, options.timeZone),
+    workerTasks: selectedWorker === null ? null : withSelection(workerTasksOf(snapshot, selectedWorker, options.timeZone), options.selectedTaskLine ?? 0),
+    taskDetail: openTaskOf(snapshot, options),
     hint,
     help: HELP_LINES,
     tooSmall: null,
@@ -314,6 +333,7 @@ function emptyModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardMo
     log: [],
     logView: { back: 0, title: 'Events' },
     workerTasks: null,
+    taskDetail: null,
     hint,
     help: HELP_LINES,
     tooSmall: message,
@@ -807,5 +827,22 @@ function listWorkerTasks(snapshot: RunSnapshot, workerId: number, timeZone: stri
     title: `worker ${workerId}: ${plural(rows.length, 'task')}`,
     header,
     lines: withErrors.length > 0 ? withErrors : ['no tasks yet'],
+    taskIds: rows.length > 0 ? rows.map((r) => r.cells.task?.text ?? null) : [null],
+    selected: 0,
   };
+}
+
+const withSelection = (tasks: WorkerTasks, line: number): WorkerTasks => ({ ...tasks, selected: Math.max(0, Math.min(tasks.lines.length - 1, line)) });
+
+/** Columns the task overlay offers its text (the box is at most 100 wide, border included). */
+export const taskOverlayWidth = (width: number): number => Math.max(10, Math.min(width - 2, 100) - 2);
+
+function openTaskOf(snapshot: RunSnapshot, options: DashboardModelOptions): TaskDetailView | null {
+  const open = options.openTask;
+  if (!open) return null;
+  const detail = taskDetailOf(snapshot, open.taskId);
+  if (detail === null) return null;
+  const lines = taskDetailLines(detail, { now: options.now, tails: open.tails, width: taskOverlayWidth(options.width), ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}) });
+  // Its first line (task, level, status, attempts) is the overlay's title.
+  return { title: lines[0] ?? '', lines: lines.slice(1) };
 }

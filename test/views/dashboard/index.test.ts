@@ -227,6 +227,36 @@ keys('PgUp scrolls the events log back, PgDn forward, End back to the newest', a
   await d.closed;
 });
 
+keys('Enter on a task in a worker’s list shows its attempts and the tail of their output; Esc goes back', async () => {
+  const asked: string[] = [];
+  const d = start(new BehaviorSubject(midway()), [120, 40], {
+    taskLogs: (taskId, attempts) => {
+      asked.push(`${taskId}:${attempts.join(',')}`);
+      return new Map([[1, { file: 'logs/tasks/L2-B/attempt-1.log', lines: ['compiling', 'done \u001b[31mred'] }]]);
+    },
+  });
+  await d.frame(any);
+  d.tty.press(KEYS.down);
+  await d.frame((f) => f.model.workers.selectedWorker === 2);
+  d.tty.press(KEYS.enter);
+  await d.frame((f) => f.overlay === 'tasks');
+  d.tty.press(KEYS.down);
+  await d.frame((f) => f.model.workerTasks?.selected === 1);
+  d.tty.press(KEYS.enter);
+  const detail = await d.frame((f) => f.overlay === 'task');
+  const text = detail.text().join('\n');
+  assert.match(text, /Task L2-B · level 2 · complete · 1 attempt/);
+  assert.match(text, /Attempt 1 · worker 2 · complete/);
+  assert.match(text, /last 2 lines of logs\/tasks\/L2-B\/attempt-1\.log:/);
+  assert.ok(text.includes('│ done \\x1b[31mred'), text);
+  assert.ok(asked.includes('L2-B:1'), asked.join(' '));
+  d.tty.press(KEYS.escape);
+  const back = await d.frame((f) => f.overlay === 'tasks');
+  assert.match(back.text().join('\n'), /worker 2: 2 tasks/);
+  d.tty.press('q');
+  await d.closed;
+});
+
 keys('? toggles the help overlay', async () => {
   const d = start(new BehaviorSubject(midway()));
   await d.frame(any);
