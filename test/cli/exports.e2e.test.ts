@@ -1,0 +1,89 @@
+/**
+ * End to end in a real terminal (tmux): the dashboard's task-stream panel draws bars while a
+ * `rush` runs, and `status --task` shows a failed attempt's exit code and the tail of its output.
+ * Needs tmux (`.ci/run` installs it); without it this test fails and says so.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { copyGraph, MAIN, requireBuild } from '../orchestrator/cliHarness';
+
+/** Our own tmux server, away from any the user runs (and from the other e2e test's). */
+const SOCKET = `mahabharatha-exports-e2e-${process.pid}`;
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TMUX' && k !== 'TMUX_PANE'));
+
+function tmux(...args: string[]): string {
+  const run = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: ENV });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Polls a pane until `test` accepts it. */
+async function waitForPane(session: string, what: string, test: (pane: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pane = tmux('capture-pane', '-p', '-t', session);
+    if (test(pane)) return pane;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the pane shows:\n${pane}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A worker's row of the task-stream panel with at least one bar cell. */
+const STREAM_ROW = /^│W\d+ +[ █▒x/]*[█▒x][ █▒x/]* *│$/m;
+
+const e2e = suite('task stream and status --task in a terminal');
+
+e2e('the timeline draws bars for a live rush; status --task shows the failed attempt’s exit code and output tail', async () => {
+  const version = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) assert.unreachable('tmux is not installed: this end-to-end test needs it (.ci/run installs it; or `apt-get install tmux`)');
+  requireBuild();
+
+  const dir = makeTempDir('mahabharatha-exports-e2e-');
+  const stateDir = path.join(dir, 'state');
+  let rush: ChildProcess | null = null;
+  try {
+    copyGraph('stream.task-graph.json', dir);
+    rush = spawn(process.execPath, [MAIN, 'rush', '--graph', 'stream.task-graph.json', '--workers', '2', '--state-dir', stateDir], { cwd: dir, stdio: 'ignore', env: ENV });
+    const rushDone = new Promise<number | null>((resolve) => rush?.on('close', (code) => resolve(code)));
+    for (let i = 0; !fs.existsSync(path.join(stateDir, 'stream-e2e-events.jsonl')); i++) {
+      if (i > 150) throw new Error('rush did not start its events log within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const watch = `env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 NO_COLOR=1 '${process.execPath}' '${MAIN}' status --watch --state-dir '${stateDir}' --feature stream-e2e --interval 200`;
+    tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'stream', '-c', dir, `${watch}; echo EXIT=$?; sleep 600`);
+    const live = await waitForPane('stream', 'bars in the task stream while the run goes on', (p) => /RUNNING/.test(p) && p.includes('Task stream') && STREAM_ROW.test(p));
+    assert.match(live, /0s … \d/);
+    // The run ends: both workers' rows hold bars, and the failed attempt is marked.
+    assert.is(await rushDone, 0);
+    const done = await waitForPane('stream', 'the final task stream', (p) => /COMPLETE/.test(p) && (p.match(new RegExp(STREAM_ROW.source, 'gm')) ?? []).length === 2 && /│W\d+ +[^│]*x/.test(p));
+    assert.match(done, /█ done ▒ running x failed \/ interrupted/);
+    tmux('send-keys', '-t', 'stream', 'q');
+    await waitForPane('stream', 'the dashboard to exit', (p) => p.includes('EXIT=0'));
+
+    const task = `env TERM=xterm-256color '${process.execPath}' '${MAIN}' status --task ST-L1-2 --state-dir '${stateDir}' --feature stream-e2e; echo EXIT=$?; sleep 600`;
+    tmux('new-session', '-d', '-x', '120', '-y', '50', '-s', 'task', '-c', dir, task);
+    const pane = await waitForPane('task', 'status --task', (p) => p.includes('EXIT='));
+    assert.match(pane, /EXIT=0/);
+    assert.match(pane, /^Task ST-L1-2 · level 1 · complete · 2 attempts$/m);
+    assert.match(pane, /^Attempt 1 · worker \d+ · failed, exit 4$/m);
+    assert.match(pane, /^ {2}error: exit 4: line 30$/m);
+    assert.match(pane, /^ {2}last 20 lines of .*ST-L1-2\/attempt-1\.log:$/m);
+    assert.match(pane, /^ {2}│ line 11$/m);
+    assert.match(pane, /^ {2}│ line 30$/m);
+    assert.not.match(pane, /^ {2}│ line 10$/m);
+    assert.match(pane, /^Attempt 2 · worker \d+ · complete$/m);
+    assert.match(pane, /^ {2}│ second time lucky$/m);
+  } finally {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    if (rush && rush.exitCode === null) rush.kill('SIGKILL');
+    removeTempDir(dir);
+  }
+});
+
+e2e.run();
