@@ -2,7 +2,9 @@
  * `mahabharatha status --check` end to end: each documented exit code from the built binary, on
  * events logs generated here; the same verdict in `--json` (`status`, `stalled_workers`).
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +12,7 @@ import type { LifecycleEvent } from '../../src/events/codecs';
 import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
 import type { RunSnapshot } from '../../src/metrics/snapshot';
 import { eventsPath } from '../../src/state/layout';
+import { lockPath } from '../../src/state/runLock';
 import { CHECK_EXIT, checkOutcome } from '../../src/views/checkOutcome';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
@@ -58,6 +61,19 @@ for (const [name, events, args, code, line] of cases) {
   });
 }
 
+Check('a run whose orchestrator is gone (its lock names a dead process of this host) is abandoned: exit 4', async () => {
+  const dead = spawnSync('true').pid as number;
+  const r = await withTempDir(async (root) => {
+    const stateDir = path.join(root, 'state');
+    fs.mkdirSync(stateDir);
+    fs.writeFileSync(eventsPath(stateDir, 'gate'), toJsonl(midTask()));
+    fs.writeFileSync(lockPath(stateDir, 'gate'), `${JSON.stringify({ pid: dead, host: os.hostname() })}\n`);
+    return runCli(['status', '--check', '--json', '--state-dir', stateDir], { cwd: root });
+  });
+  assert.is(r.code, CHECK_EXIT.stopped, r.stderr);
+  assert.is((JSON.parse(r.stdout) as { status: string }).status, 'abandoned');
+});
+
 Check('with --json, prints the document with the verdict and exits with the code', async () => {
   const r = await check(midTask(), ['--json', '--stall-after', '60']);
   assert.is(r.code, CHECK_EXIT.stalled, r.stderr);
@@ -87,6 +103,21 @@ Outcome('a worker is stalled once its heartbeats stopped longer ago than the bou
   assert.is(silentSince, last.ts);
   assert.equal(checkOutcome(s, { now: silentSince + 60_000, stallAfterMs: 60_000 }).stalledWorkers, []);
   assert.equal(checkOutcome(s, { now: silentSince + 60_001, stallAfterMs: 60_000 }).stalledWorkers, [0]);
+});
+
+Outcome('a worker that sends heartbeats is stalled when they stop, busy or not, and not while they go on', () => {
+  const events = midTask(1);
+  const last = (events[events.length - 1] as LifecycleEvent).ts;
+  const beat = (dt: number): LifecycleEvent => ({ type: 'worker_heartbeat', ts: last + dt, data: { workerId: 0 } }) as LifecycleEvent;
+  // A long task with heartbeats all along: not stalled.
+  const beating = snapshot([...events, beat(50_000), beat(100_000)], last + 120_000);
+  assert.equal(checkOutcome(beating, { now: last + 120_000, stallAfterMs: 60_000 }).stalledWorkers, []);
+  // The heartbeats stopped 70 s ago: stalled.
+  assert.equal(checkOutcome(beating, { now: last + 170_000, stallAfterMs: 60_000 }).stalledWorkers, [0]);
+  assert.is(checkOutcome(beating, { now: last + 170_000, stallAfterMs: 60_000 }).exitCode, CHECK_EXIT.stalled);
+  // An abandoned run holds nobody up: no stall, exit 4.
+  const abandoned = checkOutcome(beating, { now: last + 170_000, stallAfterMs: 60_000, status: 'abandoned' });
+  assert.equal([abandoned.stalledWorkers, abandoned.exitCode], [[], CHECK_EXIT.stopped]);
 });
 
 Outcome('no worker of an ended run is stalled', () => {
