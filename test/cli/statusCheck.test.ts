@@ -35,11 +35,19 @@ const stopped = (): LifecycleEvent[] => {
 };
 const failed = (): LifecycleEvent[] => generateRun(mulberry32(5), { workers: 2, tasksPerLevel: [2, 2], failRate: 1, maxRetries: 0, feature: 'gate' });
 
+/**
+ * `status --check` on a state dir holding `events`. A run that never ended gets a lock held by a
+ * live process of this host (this test's): its orchestrator is there, so the run is running, not
+ * abandoned, however old its heartbeats.
+ */
 const check = (events: readonly LifecycleEvent[], args: readonly string[] = []) =>
   withTempDir(async (root) => {
     const stateDir = path.join(root, 'state');
     fs.mkdirSync(stateDir);
     fs.writeFileSync(eventsPath(stateDir, 'gate'), toJsonl(events));
+    if (!events.some((e) => e.type === 'rush_completed' || e.type === 'rush_stopped')) {
+      fs.writeFileSync(lockPath(stateDir, 'gate'), `${JSON.stringify({ pid: process.pid, host: os.hostname() })}\n`);
+    }
     return runCli(['status', '--check', '--state-dir', stateDir, ...args], { cwd: root });
   });
 

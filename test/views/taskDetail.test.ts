@@ -23,7 +23,9 @@ Detail('shows input strings only as printable text', () => {
   const text = lines.join('\n');
   assert.not.ok(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), JSON.stringify(text));
   assert.match(text, /Attempt 1 · worker 1 · failed, exit 1/);
-  assert.match(text, /│ cleared/);
+  // Shown escaped, as every printer shows them: visible, never acted on.
+  assert.ok(text.includes('│ \\x1b[2Jcleared'), text);
+  assert.ok(text.includes('error: exit 1: \\x1b[31mred'), text);
 });
 
 Close.run();
