@@ -25,7 +25,7 @@ export async function statusTaskCommand(opts: StatusOptions, taskId: string, io:
   const resolved = resolveFeature(opts, io.env);
   if (resolved.kind === 'graph-only') throw new RuntimeError(`feature ${printableLine(resolved.feature)} has not run yet: no task has an attempt`);
   const now = io.now();
-  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now);
+  const { snapshot } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
   const detail = taskDetailOf(snapshot, taskId);
   if (detail === null) {
     const close = closeTaskIds(taskId, snapshot.tasks.map((t) => t.taskId));
