@@ -86,7 +86,7 @@ function lineOf(event: LifecycleEvent, style: Style): string {
 }
 
 /** Consecutive runs of 8 workers and levels of 2,000 tasks, until `tasks` tasks (about 4 events each). */
-function writeLog(file: string, tasks: number, style: Style): number {
+export function writeLog(file: string, tasks: number, style: Style): number {
   const levels = Math.max(1, Math.round(tasks / 2000));
   const perLevel = Math.max(1, Math.round(tasks / levels));
   const fd = fs.openSync(file, 'w');
@@ -111,7 +111,7 @@ function writeLog(file: string, tasks: number, style: Style): number {
 }
 
 /** An upstream state file (naive microsecond stamps, snake_case) of `tasks` complete tasks over 8 workers. */
-function writeUpstreamState(file: string, tasks: number): void {
+export function writeUpstreamState(file: string, tasks: number): void {
   const t0 = Date.UTC(2026, 0, 27, 8, 45, 34);
   const naive = (ms: number): string => `${new Date(ms).toISOString().slice(0, 23)}000`;
   const perLevel = 2000;
