@@ -6,11 +6,13 @@ import * as os from 'node:os';
 import { benchBroker, formatBrokerFigures, redisAvailable } from './broker';
 import { benchDashboard, formatDashboardFigures } from './dashboard';
 import { benchPipeline, formatPipelineFigures } from './pipeline';
+import { benchProcesses, formatProcessFigures } from './process';
 import { benchSketch, formatSketchFigures } from './sketch';
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
-  console.log(formatPipelineFigures(await benchPipeline()));
+  console.log(formatProcessFigures(benchProcesses()));
+  console.log(`\n${formatPipelineFigures(await benchPipeline())}`);
   console.log(`\npercentile series\n${formatSketchFigures(benchSketch())}`);
   console.log(`\n${formatDashboardFigures(await benchDashboard())}`);
   if (redisAvailable()) console.log(`\n${formatBrokerFigures(await benchBroker())}`);

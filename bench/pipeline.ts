@@ -6,6 +6,7 @@
  * - peak RSS during the whole path, bytes of a percentile series past 4,096 samples;
  * - state writes/s of a persisting processor under maximum load (the same file, replayed as fast
  *   as it goes).
+ * Size by env var, for quick runs: BENCH_EVENTS (default 1,000,000).
  * `benchPipeline()` returns the figures (for `bench/index.ts`); `npx tsx bench/pipeline.ts` prints them.
  */
 import * as E from 'fp-ts/Either';
@@ -134,7 +135,7 @@ function wholePathInChild(dir: string): { seconds: number; peakRss: number } {
 }
 
 export async function benchPipeline(options: PipelineBenchOptions = {}): Promise<PipelineBenchFigures> {
-  const n = options.events ?? 1_000_000;
+  const n = options.events ?? (Number(process.env.BENCH_EVENTS) || 1_000_000);
   const dir = makeTempDir('mahabharatha-bench-');
   try {
     const file = eventsPath(dir, FEATURE);

@@ -37,6 +37,26 @@ const isDigit = (c: number): boolean => c >= DIGIT_0 && c <= DIGIT_9;
  */
 const byte = (b: Uint8Array, i: number): number => b[i] as number;
 
+const SPACE = 32;
+const TAB = 9;
+const CARRIAGE_RETURN = 13;
+const COLON = 58;
+
+/** The index of the first byte from `i` on that is not JSON whitespace (a newline ends the line: it is not skipped). */
+export function skipSpace(b: Uint8Array, i: number): number {
+  for (;;) {
+    const c = b[i];
+    if (c !== SPACE && c !== TAB && c !== CARRIAGE_RETURN) return i;
+    i += 1;
+  }
+}
+
+/** The index of a key's value, the key's closing quote ending before `i`: past whitespace, a colon, whitespace; -1 without the colon. */
+export function valueAfter(b: Uint8Array, i: number): number {
+  i = skipSpace(b, i);
+  return b[i] === COLON ? skipSpace(b, i + 1) : -1;
+}
+
 /** Whether `b` has the (ASCII) `text` at `i`. */
 function matches(b: Uint8Array, i: number, text: string): boolean {
   const n = text.length;

@@ -7,7 +7,7 @@
 import * as t from 'io-ts';
 import { isRecord, SnakeCasedType, toCamel, toSnake, WithDefaultsType } from '../codecs/snakeCase';
 import { EventData, EVENT_TYPES, type EventType } from './codecs';
-import { cursor, literalCode, NOT_READ, readScalar } from './jsonScan';
+import { cursor, literalCode, NOT_READ, readScalar, skipSpace, valueAfter } from './jsonScan';
 
 interface Field {
   readonly required: boolean;
@@ -27,7 +27,7 @@ export interface PayloadSpec {
 }
 
 type PayloadReader = (data: unknown) => Record<string, unknown> | undefined;
-type LinePayloadReader = (b: Buffer, i: number) => Record<string, unknown> | undefined;
+export type LinePayloadReader = (b: Buffer, i: number) => Record<string, unknown> | undefined;
 
 function collectFields(codec: t.Mixed, into: Map<string, Field>): boolean {
   if (codec instanceof SnakeCasedType || codec instanceof WithDefaultsType) return false; // nested renaming: not flat
@@ -109,9 +109,9 @@ const canonicalReader = (fields: ReadonlyMap<string, Field>): PayloadReader | nu
 
 /**
  * The same reader for the payload still in the line's bytes: `b[i]` is just after its opening
- * brace. It reads the fields in the codec's order (the order we write them in), each optional
- * one present or not, leaves `cursor.at` after the closing brace, and declines (undefined)
- * anything else: a key out of order, twice or unknown, an array, an escape — `JSON.parse` reads those.
+ * brace. It reads the codec's fields in any order, each optional one present or not, with JSON
+ * whitespace between tokens, leaves `cursor.at` after the closing brace, and declines (undefined)
+ * anything else: a key twice or unknown, an array, an escape — `JSON.parse` reads those.
  */
 const lineReader = (fields: ReadonlyMap<string, Field>): LinePayloadReader | null =>
   generated<LinePayloadReader>(
@@ -119,23 +119,26 @@ const lineReader = (fields: ReadonlyMap<string, Field>): LinePayloadReader | nul
     'b, i',
     (entries) => [
       `let ${entries.map((e) => e.value).join(', ') || '_'};`,
+      `i = skipSpace(b, i);`,
       // Whether another field follows (i is then on its key); else i is on the closing brace.
       `let more = b[i] !== 125;`,
-      ...entries.flatMap((e) => [
-        `if (more && ${literalCode(`"${e.wire}":`, 'i')}) {`,
-        `  ${e.value} = readScalar(b, i + ${e.wire.length + 3});`,
-        `  if (${e.value} === NOT_READ) return undefined;`,
-        `  i = cursor.at;`,
-        `  const c = b[i];`,
-        `  if (c === 44) i += 1;`,
-        `  else if (c === 125) more = false;`,
-        `  else return undefined;`,
-        `}`,
+      `while (more) {`,
+      ...entries.flatMap((e, k) => [
+        `  ${k === 0 ? '' : 'else '}if (${e.value} === undefined && ${literalCode(`"${e.wire}"`, 'i')}) {`,
+        `    ${e.value} = readScalar(b, valueAfter(b, i + ${e.wire.length + 2}));`,
+        `    if (${e.value} === NOT_READ) return undefined;`,
+        `  }`,
       ]),
-      `if (more) return undefined;`,
+      `  ${entries.length === 0 ? '' : 'else '}return undefined;`,
+      `  i = skipSpace(b, cursor.at);`,
+      `  const c = b[i];`,
+      `  if (c === 44) i = skipSpace(b, i + 1);`,
+      `  else if (c === 125) more = false;`,
+      `  else return undefined;`,
+      `}`,
       `cursor.at = i + 1;`,
     ],
-    { readScalar, NOT_READ, cursor },
+    { readScalar, NOT_READ, cursor, skipSpace, valueAfter },
   );
 
 /** The payload of each canonical event type that has one, by type name. */

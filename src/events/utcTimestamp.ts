@@ -1,8 +1,10 @@
 /**
- * The stamps we write, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, read by arithmetic on their digits, for the
- * fast path of decoding: `parseTimestamp` reads every form (naive, offsets, any fraction) through
- * regular expressions and `Date`, several times slower. This reads only the UTC form, exactly as
- * `parseTimestamp` would (a property test holds them equal), and leaves every other form to it.
+ * UTC stamps as logs write them, read by arithmetic on their digits, for the fast path of
+ * decoding: `YYYY-MM-DDTHH:MM:SS`, a fraction of 1 to 9 digits or none, then `Z` (ours,
+ * `…:34.512Z`) or an offset `±HH:MM` (upstream's Python, `…:34.512733+00:00`). `parseTimestamp`
+ * reads every form (naive, other offsets, a space for `T`…) through regular expressions and
+ * `Date`, several times slower. This reads only these, exactly as `parseTimestamp` would (a
+ * property test holds them equal), and leaves every other form to it.
  */
 
 const DIGIT_0 = 48;
@@ -13,8 +15,13 @@ const digit = (b: Uint8Array, i: number): number => {
   return c >= 0 && c <= 9 ? c : NOT_A_DIGIT;
 };
 
-/** Milliseconds of a 3-digit fraction, computed exactly as `parseTimestamp` does (`Number('0.ddd') * 1000`). */
-const MS_OF_FRACTION = Float64Array.from({ length: 1000 }, (_, i) => Number(`0.${String(i).padStart(3, '0')}`) * 1000);
+/**
+ * Milliseconds of a k-digit fraction `f`: `parseTimestamp` computes `Number('0.' + digits) * 1000`,
+ * and `Number` of that decimal is the double nearest f / 10^k, which is what the division of
+ * these two exact doubles gives: the same number, without a string.
+ */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+const MAX_FRACTION_DIGITS = 9;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -30,19 +37,24 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 const MINUS = 45;
+const PLUS = 43;
 const T = 84;
 const COLON = 58;
 const DOT = 46;
 const Z = 90;
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= DIGIT_0 && c <= DIGIT_0 + 9;
+
+/** Longest stamp this reads: 19 + 1 + 9 + 6 characters. */
+export const MAX_STAMP_LENGTH = 35;
 
 /**
- * The stamp in the bytes `b[i, i + n)`, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, → epoch ms exactly as `parseTimestamp`
- * computes it, or undefined for any other form (which then goes through `parseTimestamp`): a
- * year before 100 (which `Date.UTC` reads as 19xx), a day the month does not have, anything out
- * of range. Read in place, so that the line reader makes no string of the stamp.
+ * The stamp in the bytes `b[i, i + n)` → epoch ms exactly as `parseTimestamp` computes it, or
+ * undefined for any other form (which then goes through `parseTimestamp`): a year before 100
+ * (which `Date.UTC` reads as 19xx), a day the month does not have, anything out of range.
+ * Read in place, so that the line reader makes no string of the stamp.
  */
 export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | undefined {
-  if ((n !== 24 && n !== 20) || b[i + n - 1] !== Z) return undefined;
+  if (n < 20 || n > MAX_STAMP_LENGTH) return undefined;
   if (b[i + 4] !== MINUS || b[i + 7] !== MINUS || b[i + 10] !== T || b[i + 13] !== COLON || b[i + 16] !== COLON) return undefined;
   const year = digit(b, i) * 1000 + digit(b, i + 1) * 100 + digit(b, i + 2) * 10 + digit(b, i + 3);
   const month = digit(b, i + 5) * 10 + digit(b, i + 6);
@@ -52,20 +64,35 @@ export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | un
   const second = digit(b, i + 17) * 10 + digit(b, i + 18);
   if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
   if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
-  const wholeSeconds = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000;
-  if (n === 20) return wholeSeconds;
-  const frac = digit(b, i + 20) * 100 + digit(b, i + 21) * 10 + digit(b, i + 22);
-  if (b[i + 19] !== DOT || frac < 0) return undefined;
-  return wholeSeconds + (MS_OF_FRACTION[frac] as number);
+  let wall = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000;
+  let j = i + 19;
+  const end = i + n;
+  if (b[j] === DOT) {
+    j += 1;
+    let fraction = 0;
+    let k = 0;
+    for (; isDigit(b[j]) && k < MAX_FRACTION_DIGITS; k++, j++) fraction = fraction * 10 + ((b[j] as number) - DIGIT_0);
+    if (k === 0) return undefined;
+    wall += (fraction / (POW10[k] as number)) * 1000;
+  }
+  if (j === end - 1 && b[j] === Z) return wall;
+  // `±HH:MM`, its minutes subtracted as `parseTimestamp` does.
+  const sign = b[j];
+  if (j !== end - 6 || (sign !== PLUS && sign !== MINUS) || b[j + 3] !== COLON) return undefined;
+  const hours = digit(b, j + 1) * 10 + digit(b, j + 2);
+  const minutes = digit(b, j + 4) * 10 + digit(b, j + 5);
+  if (hours < 0 || minutes < 0) return undefined;
+  const offset = hours * 60 + minutes;
+  return wall - (sign === MINUS ? -offset : offset) * 60_000;
 }
 
 /** Where a stamp that is a string is copied to be read (one buffer, not one per stamp). */
-const scratch = new Uint8Array(24);
+const scratch = new Uint8Array(MAX_STAMP_LENGTH);
 
 /** `utcTimestampIn` of a whole string (a character that is not ASCII: not this form). */
 export function fastUtcTimestamp(s: string): number | undefined {
   const n = s.length;
-  if (n !== 24 && n !== 20) return undefined;
+  if (n < 20 || n > MAX_STAMP_LENGTH) return undefined;
   for (let k = 0; k < n; k++) {
     const c = s.charCodeAt(k);
     if (c > 127) return undefined;

@@ -6,7 +6,7 @@
  * `(producer, seq)` as anywhere else).
  */
 import * as E from 'fp-ts/Either';
-import { connectBroker, reachable } from '../broker/connect';
+import { connectBroker, reachable } from '../broker/lazyConnect';
 import { featureOfEventsKey, runKeys } from '../broker/keys';
 import type { BrokerUrl } from '../broker/url';
 import type { LoadedRun, LoadRunError } from './loadRun';

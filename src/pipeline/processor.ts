@@ -36,7 +36,7 @@ import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '.
 import type { OrchestratorEvents } from '../sources/inProcess';
 import { brokerEventBatches } from '../sources/brokerEvents';
 import { parseBrokerUrl, type BrokerUrl } from '../broker/url';
-import { tailJsonlBatches, type LineDecoder } from '../sources/jsonlTailer';
+import { tailJsonlBatches } from '../sources/jsonlTailer';
 import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import type { StateFile } from '../state/codecs';
 import { applySnapshot } from '../state/fromSnapshot';
@@ -239,14 +239,11 @@ const batchOf = <T>(items: readonly T[], toInput: (item: T) => SourceInput | nul
 };
 
 /**
- * Lines as we write them are read in place, in the tailer, and become events without a string of
- * the line ever made (`readLine`). An event without `producer`+`seq` keeps its line's text: the
- * dedupe recognises such an event by its line.
+ * Lines as we and upstream write them are read in place, in the tailer, and become events without
+ * `JSON.parse` (`readLine`); with `producer`+`seq`, without a string of the line ever made. An
+ * event without them keeps its line's text (`keepLine`): the dedupe recognises such an event by its line.
  */
-const decodeInPlace: LineDecoder = (b, start, end) => {
-  const event = readLine(b, start, end);
-  return event?.producer !== undefined && event.seq !== undefined ? event : undefined;
-};
+const keepLine = (event: LifecycleEvent): boolean => event.producer === undefined || event.seq === undefined;
 
 export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
   const { feature, stateDir } = options;
@@ -310,7 +307,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   // Every source emits batches: per-input emissions through the pipeline would cost more than the inputs.
   const log$: Observable<SourceInput[]> = logSource
-    ? tailJsonlBatches(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, decode: decodeInPlace, ...pollOptions }).pipe(
+    ? tailJsonlBatches(eventsPath(stateDir, feature), { fromOffset: startOffset, follow: logSource.follow, stop: stop$, decode: readLine, keepLine, ...pollOptions }).pipe(
         map((items) => batchOf(items, fromTailItem, (i) => i.kind === 'caught_up' || admits('log'))),
         catchError(sourceFailed(eventsPath(stateDir, feature))),
       )
@@ -332,7 +329,14 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   if (graph?.warning) warner.warn(graph.warning);
   const levelOf = levelsOf(graph?.graph ?? null);
   const stateFile$: Observable<SourceInput[]> = readState
-    ? stateSnapshotBatches(statePath(stateDir, feature), { ...decodeOptions, ...pollOptions, ...(levelOf ? { levelOf } : {}), stop: stop$ }).pipe(
+    ? stateSnapshotBatches(statePath(stateDir, feature), {
+        ...decodeOptions,
+        ...pollOptions,
+        ...(levelOf ? { levelOf } : {}),
+        // Read by the caller already: decoded once.
+        ...(options.stateFileRead ? { firstRead: options.stateFileRead } : {}),
+        stop: stop$,
+      }).pipe(
         tap((items) => {
           for (const item of items) if (item.kind === 'unreadable') warner.warn(`state file ${statePath(stateDir, feature)} skipped: ${item.reason}`);
         }),

@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/Either';
 import { Observable } from 'rxjs';
 import type { DecodeOptions } from '../events/decode';
-import { connectBroker } from '../broker/connect';
+import { connectBroker } from '../broker/lazyConnect';
 import { decodeEntry, entryText } from '../broker/eventEntry';
 import { runKeys } from '../broker/keys';
 import { readStream, type StreamEntry } from '../broker/readStream';

@@ -24,8 +24,11 @@ import { fileChanges } from './fileChanges';
 export type TailItem =
   /** A complete line (without its `\n`); `offset` is the byte offset just after its `\n`. */
   | { readonly kind: 'line'; readonly line: string; readonly offset: number }
-  /** A complete line read in place by the `decode` option: its event instead of its text (the pipeline's own input). */
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number }
+  /**
+   * A complete line read in place by the `decode` option: its event instead of its text (the
+   * pipeline's own input), with the text only when the `keepLine` option asks for it.
+   */
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number; readonly line?: string }
   /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
   | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
   /** The file shrank below our position: reading restarts at offset 0. */
@@ -59,6 +62,8 @@ export interface TailOptions {
    * text is sent.
    */
   readonly decode?: LineDecoder;
+  /** Whether an event read in place is sent with its line's text too (which is otherwise never made). */
+  readonly keepLine?: (event: LifecycleEvent) => boolean;
 }
 
 export type LineDecoder = (b: Buffer, start: number, end: number) => LifecycleEvent | undefined;
@@ -111,6 +116,7 @@ class LineReader {
     chunkBytes: number,
     private readonly maxLineBytes: number,
     private readonly decode: LineDecoder | undefined,
+    private readonly keepLine: ((event: LifecycleEvent) => boolean) | undefined,
   ) {
     this.position = start;
     this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
@@ -201,7 +207,9 @@ class LineReader {
         emit({ kind: 'oversized', bytes: nl - lineStart, offset });
       } else if (!isBlank(buf, lineStart, nl)) {
         const event = this.decode?.(buf, lineStart, nl);
-        emit(event !== undefined ? { kind: 'event', event, offset } : { kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
+        if (event === undefined) emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
+        else if (this.keepLine?.(event) === true) emit({ kind: 'event', event, offset, line: buf.toString('utf8', lineStart, nl) });
+        else emit({ kind: 'event', event, offset });
       }
       lineStart = nl + 1;
     }
@@ -318,7 +326,7 @@ export function tailJsonlBatches(file: string, options: TailOptions = {}): Obser
               emit({ kind: 'truncated', previousOffset: startAt });
               startAt = 0;
             }
-            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes, options.decode);
+            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes, options.decode, options.keepLine);
           }
         } else {
           await checkReplaced(reader);
@@ -358,7 +366,7 @@ export function tailJsonlBatches(file: string, options: TailOptions = {}): Obser
           return;
         }
         emit({ kind: 'rotated', previousOffset });
-        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes, options.decode);
+        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes, options.decode, options.keepLine);
         return;
       }
       // Same file (or its name is gone for now: keep reading what we hold open).

@@ -14,6 +14,7 @@ import { EMPTY, filter, map, merge, mergeMap, Observable, of, takeUntil } from '
 import type { LifecycleEvent } from '../events/codecs';
 import { eventsFromState, type StateEventsOptions } from '../metrics/stateEvents';
 import * as path from 'node:path';
+import type { StateFile } from '../state/codecs';
 import { readStateFile } from '../state/stateManager';
 import { fileChanges } from './fileChanges';
 import { HeartbeatFiles } from './heartbeatFiles';
@@ -33,6 +34,11 @@ export interface StateSnapshotsOptions extends StateEventsOptions {
   readonly pollIntervalMs?: number;
   /** Completes the stream when it emits. */
   readonly stop?: Observable<unknown>;
+  /**
+   * The file as the caller has just read it (a one-shot read, `loadRun`): the first read takes it
+   * instead of reading and decoding the file again.
+   */
+  readonly firstRead?: StateFile;
 }
 
 /** Same type, time and payload: the same fact about the run, seen again in a later snapshot. */
@@ -57,6 +63,7 @@ export class StateFileDiffer {
   constructor(
     private readonly file: string,
     private readonly options: StateEventsOptions = {},
+    private firstRead: StateFile | undefined = undefined,
   ) {
     this.heartbeats = new HeartbeatFiles(path.dirname(file), options);
   }
@@ -76,7 +83,8 @@ export class StateFileDiffer {
     }
     const version = versionOf(st);
     if (version === this.version) return [];
-    const read = readStateFile(this.file);
+    const read = this.firstRead !== undefined ? E.right(this.firstRead) : readStateFile(this.file);
+    this.firstRead = undefined;
     // Reported once per file version: a file that stays broken is not re-reported at every poll.
     this.version = version;
     if (E.isLeft(read)) return [{ kind: 'unreadable', reason: read.left.reason }];
@@ -109,9 +117,9 @@ export function stateSnapshots(file: string, options: StateSnapshotsOptions = {}
 
 /** The items of each read of the state file, as one batch (a first read of a big state is thousands). */
 export function stateSnapshotBatches(file: string, options: StateSnapshotsOptions = {}): Observable<readonly StateSnapshotItem[]> {
-  const { follow = true, pollIntervalMs, stop, ...eventOptions } = options;
+  const { follow = true, pollIntervalMs, stop, firstRead, ...eventOptions } = options;
   return new Observable<readonly StateSnapshotItem[]>((subscriber) => {
-    const differ = new StateFileDiffer(file, eventOptions);
+    const differ = new StateFileDiffer(file, eventOptions, firstRead);
     const changes$ = follow ? fileChanges(file, pollIntervalMs === undefined ? {} : { pollIntervalMs }) : EMPTY;
     // Reads are synchronous, so a change notice never interleaves with a read in progress.
     return merge(of(undefined), changes$)

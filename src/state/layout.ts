@@ -67,17 +67,41 @@ export function listFeatures(stateDir: string): FeatureEntry[] {
     .sort((a, b) => b.mtimeMs - a.mtimeMs || a.feature.localeCompare(b.feature));
 }
 
-/** Cheap check on the file head: a state file starts as an object naming its feature. */
+/** Bytes of a state file's head read to tell whether it is one: ours and upstream's write `feature` first. */
+const HEAD_BYTES = 4096;
+
+/**
+ * Cheap check on the file head: a state file starts as an object naming its feature. Only the
+ * head is read (a state file can be tens of MB): a file that fits in it is parsed; a longer one
+ * counts when its first key is `feature` with that name.
+ */
 function looksLikeStateOf(file: string, feature: string): boolean {
+  let head: string;
+  let whole: boolean;
   try {
-    const text = fs.readFileSync(file, 'utf8');
-    const parsed: unknown = JSON.parse(text);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES + 1);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      whole = n <= HEAD_BYTES;
+      head = buf.toString('utf8', 0, n);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+  if (!whole) return new RegExp(`^\\s*\\{\\s*"feature"\\s*:\\s*${escapeRegExp(JSON.stringify(feature))}\\s*[,}]`).test(head);
+  try {
+    const parsed: unknown = JSON.parse(head);
     return typeof parsed === 'object' && parsed !== null && (parsed as { feature?: unknown }).feature === feature;
   } catch {
     // A corrupt state file still names a feature the user may ask about; its name is the hint.
     return true;
   }
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What to do when there is nothing to show yet. */
 export const START_HINT = 'start a run with `mahabharatha rush --graph <task-graph.json>`, or try `npm run demo`';

@@ -26,6 +26,11 @@ const stamp = fc.oneof(
   fc.constantFrom('2026-02-30T10:00:00.000Z', '2026-02-29T00:00:00Z', '2024-02-29T23:59:60.999Z', '2026-13-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z'),
   fc.constantFrom('2000-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '0100-03-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2026-04-31T00:00:00Z'),
   fc.constantFrom('2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+00:00', '2026-01-27 08:45:34Z', '2026-01-27T08:45:34.5Z', '0099-01-01T00:00:00.000Z'),
+  // upstream's Python stamps and other offsets, fractions of 1 to 9 digits (the fast path too)
+  fc
+    .record({ ms: fc.integer({ min: 0, max: 4_102_444_800_000 }), frac: fc.integer({ min: 0, max: 999_999_999 }), digits: fc.integer({ min: 0, max: 10 }), zone: fc.constantFrom('+00:00', 'Z', '-05:30', '+14:00', '+0000', '+00', '+00:0x', ' +00:00', '+00:00x') })
+    .map(({ ms, frac, digits, zone }) => `${new Date(ms).toISOString().slice(0, 19)}${digits === 0 ? '' : `.${String(frac).padStart(10, '0').slice(0, digits)}`}${zone}`),
+  fc.constantFrom('2026-01-27T08:45:34.512733+00:00', '2026-01-27T08:45:34.+00:00', '2026-01-27T08:45:34.5Z+00:00', '2026-02-29T08:45:34.000000+00:00', '2024-02-29T08:45:34.000000-23:59'),
   fc.constantFrom('2026-01-27T08:45:34.512Zx', ' 2026-01-27T08:45:34.512Z', 'yesterday', '', '2026-01-2aT08:45:34.512Z', '202x-01-27T08:45:34.512Z'),
   fc.constantFrom('2026-01-27T08:45:3x.512Z', '2026-01-27T08:45:34.5x2Z', '2026-01-27T0x:45:34.512Z', '2026-01-27T08:45:34,512Z', '2026-01-27T08:45:34.512z'),
 );
@@ -129,6 +134,31 @@ const writtenLines = (() => {
   return [...events, ...events.slice(0, 10).map((e) => ({ ...e, feature: 'auth' })), ...extra].map((e) => eventLine(e).trimEnd());
 })();
 
+/**
+ * The same events as upstream writes them: envelope keys `timestamp, type, feature, data`, Python's
+ * `", "` and `": "` separators, microsecond stamps with `+00:00`; and with the envelope's and the
+ * payload's keys in other orders (a seeded shuffle).
+ */
+const upstreamLines = (() => {
+  const rand = mulberry32(21);
+  const shuffled = <T>(xs: T[]): T[] => {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+  const python = (l: string): string => l.replace(/,"/g, ', "').replace(/":/g, '": ');
+  return writtenLines.flatMap((l) => {
+    const { timestamp, type, feature, producer: _p, seq: _s, data } = JSON.parse(l) as Record<string, unknown>;
+    const stamp = String(timestamp).replace(/(\.\d{3})?Z$/, (m) => `${m.length > 1 ? m.slice(0, 4) : '.000'}000+00:00`);
+    const upstream = JSON.stringify({ timestamp: stamp, type, feature, data });
+    const scrambled = JSON.stringify(Object.fromEntries(shuffled(Object.entries({ ...(JSON.parse(l) as object), data: Object.fromEntries(shuffled(Object.entries(data as object))) }))));
+    return /\\|\[/.test(l) ? [] : [python(upstream), upstream, scrambled];
+  });
+})();
+
 /** Characters that make or break a line: structure, escapes, whitespace, control and non-ASCII ones. */
 const EDIT_CHARS = ['"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '9', '-', '.', 'e', 'E', 'a', 'Z', ' ', '\t', '\u0001', 'é', '\u2028'];
 
@@ -144,7 +174,7 @@ function assertAsDecodeLine(l: string): void {
 }
 
 Equivalence('gives what decodeLine gives on lines as we write them with any one character cut, removed or replaced', () => {
-  const oneOfEachType = [...new Map(writtenLines.map((l) => [`${/"type":"(\w+)"/.exec(l)?.[1]}${l.includes('"feature"')}`, l])).values()];
+  const oneOfEachType = [...new Map([...writtenLines, ...upstreamLines].map((l) => [`${/"type": ?"(\w+)"/.exec(l)?.[1]}${l.includes('"feature"')}${l.includes('": ')}${l.startsWith('{"timestamp"')}`, l])).values()];
   for (const line of oneOfEachType) {
     for (let i = 0; i <= line.length; i++) {
       const edited = [line.slice(0, i), line.slice(0, i) + line.slice(i + 1), ...EDIT_CHARS.map((c) => line.slice(0, i) + c + line.slice(i + 1))];
@@ -162,7 +192,7 @@ Equivalence('gives what decodeLine gives on lines as we write them with characte
     return line.slice(0, i) + line.slice(i + 1);
   };
   fc.assert(
-    fc.property(fc.constantFrom(...writtenLines), fc.array(edit, { minLength: 1, maxLength: 3 }), (line, edits) => assertAsDecodeLine(edits.reduce(apply, line))),
+    fc.property(fc.constantFrom(...writtenLines, ...upstreamLines), fc.array(edit, { minLength: 1, maxLength: 3 }), (line, edits) => assertAsDecodeLine(edits.reduce(apply, line))),
     { numRuns: 20000, seed: 8 },
   );
 });
@@ -174,13 +204,16 @@ Equivalence('reads the lines we write in place, but for escaped text and lists, 
     ['task_failed', 'level_started'],
   );
   for (const l of read) assert.equal(E.right(readInPlace(l)), decodeLine(l));
-  // Keys in another order are parsed, to the same event.
-  for (const l of writtenLines) {
+  // Keys in another order, upstream's separators and stamps: read in place too, to the same event as parsed.
+  for (const l of [...writtenLines, ...upstreamLines]) {
     const { data, ...envelope } = JSON.parse(l) as Record<string, unknown>;
     const reordered = JSON.stringify({ data, ...envelope });
-    assert.is(readInPlace(reordered), undefined);
-    assert.equal(decodeLineFast(reordered), decodeLine(l));
+    assert.equal(decodeLineFast(reordered), decodeLine(reordered));
+    if (readInPlace(l) !== undefined) assert.equal(E.right(readInPlace(reordered)), decodeLine(reordered), reordered);
   }
+  const upstreamRead = upstreamLines.filter((l) => readInPlace(l) !== undefined);
+  assert.ok(upstreamRead.length >= upstreamLines.length - 6, `${upstreamRead.length} of ${upstreamLines.length} upstream lines read in place`);
+  for (const l of upstreamRead) assert.equal(E.right(readInPlace(l)), decodeLine(l), l);
 });
 
 Equivalence('decodes the lines we write', () => {
@@ -242,7 +275,7 @@ Stamps('gives parseTimestamp’s result along a log, where most stamps share the
         const fast = fastUtcTimestamp(s);
         const slow = parseTimestamp(s);
         if (fast !== undefined) assert.equal(slow, { _tag: 'Right', right: fast }, s);
-        else if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/.test(s)) assert.is(slow._tag, 'Left', `${s} is canonical: only an invalid one may leave the fast path`);
+        else if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/.test(s)) assert.is(slow._tag, 'Left', `${s} is canonical: only an invalid one may leave the fast path`);
       }
     }),
     { numRuns: 2000, seed: 11 },
@@ -256,8 +289,16 @@ Stamps('accepts the form we write, with and without milliseconds', () => {
   assert.is(fastUtcTimestamp('1969-12-31T00:00:00.000Z'), Date.UTC(1969, 11, 31));
 });
 
+Stamps('accepts upstream’s form, microseconds and an offset, to the microsecond', () => {
+  assert.equal(parseTimestamp('2026-01-27T08:45:34.512733+00:00'), E.right(fastUtcTimestamp('2026-01-27T08:45:34.512733+00:00')));
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34.512733+00:00'), Date.UTC(2026, 0, 27, 8, 45, 34, 512) + 0.733);
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34.000000+00:00'), Date.UTC(2026, 0, 27, 8, 45, 34));
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34+02:00'), Date.UTC(2026, 0, 27, 6, 45, 34));
+  assert.is(fastUtcTimestamp('2026-01-27T08:45:34.5-01:30'), Date.UTC(2026, 0, 27, 10, 15, 34, 500));
+});
+
 Stamps('leaves every other form to parseTimestamp', () => {
-  for (const s of ['2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+00:00', '2026-02-30T00:00:00.000Z', '2026-01-27T08:45:34.5Z', 'x']) {
+  for (const s of ['2026-01-27T08:45:34.512733', '2026-01-27T08:45:34+0000', '2026-01-27 08:45:34Z', '2026-02-30T00:00:00.000Z', '2026-01-27T08:45:34.1234567891Z', 'x']) {
     assert.is(fastUtcTimestamp(s), undefined, s);
   }
 });

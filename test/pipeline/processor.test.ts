@@ -339,4 +339,28 @@ Processor('events$ starts after the checkpoint by default, and replays the whole
   }),
 );
 
+Processor('reads upstream’s lines (no producer, Python separators, +00:00 microsecond stamps) as ours, a line seen twice counted once', () =>
+  withTempDir(async (dir) => {
+    const events = run(7, null);
+    const ours = path.join(dir, 'ours');
+    const upstream = path.join(dir, 'upstream');
+    fs.mkdirSync(ours);
+    fs.mkdirSync(upstream);
+    fs.writeFileSync(eventsPath(ours, FEATURE), toJsonl(events));
+    const python = events.map((e) => {
+      const { timestamp, type, feature, data } = JSON.parse(eventLine(e)) as Record<string, string>;
+      const line = JSON.stringify({ timestamp: timestamp?.replace(/Z$/, '000+00:00'), type, feature, data });
+      return `${line.replace(/,"/g, ', "').replace(/":/g, '": ')}\n`;
+    });
+    // Three lines written twice, as a writer retrying its append does.
+    fs.writeFileSync(eventsPath(upstream, FEATURE), [...python.slice(0, 10), ...python.slice(7, 10), ...python.slice(10)].join(''));
+    const a = await replayLog(ours, { feature: FEATURE, now: NOW });
+    const b = await replayLog(upstream, { feature: FEATURE, now: NOW });
+    assert.is(b.snapshot().ingest.duplicateEvents, 3);
+    assert.equal(b.snapshot().ingest.invalidLines, {});
+    assert.equal(b.snapshot().metrics.tasksCompleted, a.snapshot().metrics.tasksCompleted);
+    assert.equal(b.snapshot().metrics.workerMetrics, a.snapshot().metrics.workerMetrics);
+  }),
+);
+
 Processor.run();
