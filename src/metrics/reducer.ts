@@ -8,7 +8,6 @@
  */
 import type { EventOf, LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
-import { outOfRange } from '../events/range';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { attemptStarted, type AttemptLog, closeAttempt, createAttemptLog, interruptAttempt, openAttempt } from './attempts';
@@ -183,9 +182,8 @@ export function reduce(state: RunState, input: ReducerInput): RunState {
     case 'event':
       // What the dedupe remembers of an event without producer+seq, kept so that a restart does too.
       if (input.line !== undefined && (input.event.producer === undefined || input.event.seq === undefined)) state.recentLines.note(input.line);
-      // Decoded lines were checked already; events from a state file or another source were not.
-      if (outOfRange(input.event) !== null) state.ingest.invalidLines.out_of_range = (state.ingest.invalidLines.out_of_range ?? 0) + 1;
-      else applyEvent(state, input.event);
+      // Ranges were checked where the event entered: by the decoders, or by the source that made it (`madeEvent`).
+      applyEvent(state, input.event);
       return state;
     case 'rejected':
       if (input.reason === 'unknown_type') state.ingest.unknownEvents += 1;

@@ -3,6 +3,7 @@
  * events log carries its position (`offset`, the byte offset after its line) so that the stored
  * checkpoint covers it — rejected and duplicate lines too, or a restart would count them twice.
  */
+import { outOfRange } from '../events/range';
 import type { LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
 import type { IngestCounter } from '../metrics/snapshot';
@@ -34,8 +35,8 @@ export interface RejectedInput {
   readonly detail: string;
   readonly line: string | null;
   readonly offset?: number;
-  /** Not a line of the log: the stored checkpoint (already reported where it was read), or the state file. */
-  readonly from?: 'checkpoint' | 'state';
+  /** Not a line of the log: the stored checkpoint (already reported where it was read), the state file, or the in-process emitter. */
+  readonly from?: 'checkpoint' | 'state' | 'in_process';
 }
 
 /** A counter bumped upstream of the reducer (duplicates, torn tail...). */
@@ -85,7 +86,7 @@ export function fromTailItem(item: TailItem): SourceInput | null {
 export function fromStateItem(item: StateSnapshotItem): SourceInput | null {
   switch (item.kind) {
     case 'event':
-      return { kind: 'event', event: item.event };
+      return madeEvent(item.event, 'state');
     case 'caught_up':
       return { kind: 'caught_up', source: 'state' };
     case 'unreadable':
@@ -93,4 +94,15 @@ export function fromStateItem(item: StateSnapshotItem): SourceInput | null {
     case 'out_of_range':
       return { kind: 'rejected', reason: 'out_of_range', detail: item.detail, line: null, from: 'state' };
   }
+}
+
+/**
+ * An event a source made rather than decoded from a line (one a state file implies, one the
+ * orchestrator emits in process): its figures are checked here, as the decoders check a line's
+ * (DESIGN §8), so that the reducer folds only events within range without checking each one.
+ */
+export function madeEvent(event: LifecycleEvent, from: 'state' | 'in_process', extra: { offset?: number; streamId?: string } = {}): EventInput | RejectedInput {
+  const why = outOfRange(event);
+  if (why === null) return { kind: 'event', event, ...extra };
+  return { kind: 'rejected', reason: 'out_of_range', detail: `${event.type}: ${why}`, line: null, from, ...(extra.offset !== undefined ? { offset: extra.offset } : {}) };
 }

@@ -47,7 +47,7 @@ import { decodeInputs } from './decodeInputs';
 import { dedupeEvents } from './dedupeEvents';
 import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { holdUntil } from './holdUntil';
-import { fromStateItem, fromTailItem, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from './inputs';
+import { fromStateItem, fromTailItem, madeEvent, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from './inputs';
 import { persistThrottled } from './persistThrottled';
 import { preferredInput, storedCheckpoint, type InputMode } from './preferredInput';
 import { RejectedLinesWriter } from './rejectedLines';
@@ -315,9 +315,7 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
 
   const inProcess$: Observable<SourceInput[]> = sources.inProcess
     ? sources.inProcess.events$.pipe(
-        map(({ event, offset, streamId }): SourceInput[] => [
-          { kind: 'event', event, ...(offset !== undefined ? { offset } : {}), ...(streamId !== undefined ? { streamId } : {}) },
-        ]),
+        map(({ event, offset, streamId }): SourceInput[] => [madeEvent(event, 'in_process', { ...(offset !== undefined ? { offset } : {}), ...(streamId !== undefined ? { streamId } : {}) })]),
         takeUntil(stop$),
         // In-process events follow the replay of the log (and are deduped against it); released
         // after the batch that ended the replay has been folded.
@@ -391,6 +389,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     if (input.from === 'checkpoint') return; // said when the checkpoint was read; not a line to quarantine
     if (input.from === 'state') {
       warner.warn(`state file ${statePath(stateDir, feature)}: ${input.detail} (out_of_range)`);
+      return;
+    }
+    if (input.from === 'in_process') {
+      warner.warn(`an event of the orchestrator was not folded: ${input.detail} (out_of_range)`);
       return;
     }
     quarantine?.add(input);

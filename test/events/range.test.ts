@@ -4,6 +4,8 @@
  * from a state file), the stored checkpoint, and a state file nested too deep.
  */
 import * as E from 'fp-ts/Either';
+import type { LifecycleEvent } from '../../src/events/codecs';
+import { fromStateItem, madeEvent } from '../../src/pipeline/inputs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
@@ -55,11 +57,16 @@ range('values at the bounds are kept', () => {
   for (const l of inRange) assert.ok(E.isRight(decodeLine(l)), l);
 });
 
-range('the reducer counts an out-of-range event from another source instead of folding it', () => {
+range('an out-of-range event a source made (a state file, the orchestrator) is counted instead of folded', () => {
   const state = createRunState('r');
-  reduce(state, { kind: 'event', event: { type: 'worker_started', ts: Date.parse(T), data: { workerId: 1e23 } } });
-  reduce(state, { kind: 'event', event: { type: 'worker_started', ts: 9e15, data: { workerId: 2 } } });
-  reduce(state, { kind: 'event', event: { type: 'worker_started', ts: Date.parse(T), data: { workerId: 3 } } });
+  const events: LifecycleEvent[] = [
+    { type: 'worker_started', ts: Date.parse(T), data: { workerId: 1e23 } },
+    { type: 'worker_started', ts: 9e15, data: { workerId: 2 } },
+    { type: 'worker_started', ts: Date.parse(T), data: { workerId: 3 } },
+  ];
+  const inputs = [fromStateItem({ kind: 'event', event: events[0] as LifecycleEvent }), madeEvent(events[1] as LifecycleEvent, 'in_process'), madeEvent(events[2] as LifecycleEvent, 'in_process')];
+  assert.equal(inputs.map((i) => i?.kind), ['rejected', 'rejected', 'event']);
+  for (const input of inputs) if (input?.kind === 'event' || input?.kind === 'rejected') reduce(state, input);
   const snap = snapshotOf(state, Date.parse(T) + 1000);
   assert.equal(snap.metrics.workerMetrics.map((w) => w.workerId), [3]);
   assert.is(snap.ingest.invalidLines.out_of_range, 2);
