@@ -24,8 +24,9 @@ export interface Panels {
   destroy(): void;
 }
 
+/** What a layout's widgets depend on: the task stream comes (and grows) with the workers, after the dashboard opened. */
 export const layoutKeyOf = (layout: Layout): string =>
-  [layout.mode, layout.width, layout.height, layout.levels.height].join(':');
+  [layout.mode, layout.width, layout.height, layout.levels.height, layout.timeline?.height ?? 0].join(':');
 
 const place = (r: Rect) => ({ top: r.top, left: r.left, width: r.width, height: r.height });
 

@@ -6,7 +6,7 @@ import { buildPanels, layoutKeyOf, type Overlay } from '../../../src/views/dashb
 import { themeFor } from '../../../src/views/dashboard/theme';
 import { dashboardModel, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
 import type { RunSnapshot } from '../../../src/metrics/snapshot';
-import { complete, fakeTty, midway, T0 } from './helpers';
+import { complete, fakeTty, fixtureInputs, fold, midway, T0 } from './helpers';
 
 interface Rendered {
   readonly rows: string[];
@@ -138,6 +138,18 @@ keys('changes with the size, so a resize rebuilds the panels', () => {
   assert.is(at(120, 40), at(120, 40));
   assert.is.not(at(120, 40), at(121, 40));
   assert.is.not(at(120, 40), at(80, 24));
+});
+
+keys('changes when the first workers come, so a dashboard opened before them gains its task stream', () => {
+  const options = { now: T0, stallAfterMs: 1, selectedWorker: null, paused: false, width: 120, height: 40 };
+  // The same run before any worker: its tasks and levels known, so the tables are as tall.
+  const planned = new Set(['rush_started', 'task_created', 'level_started']);
+  const before = dashboardModel(fold(fixtureInputs('run-midway.jsonl').filter((i) => i.kind !== 'event' || planned.has(i.event.type)), T0), options).layout;
+  const after = dashboardModel(midway(), options).layout;
+  assert.is(before.timeline, null);
+  assert.ok(after.timeline !== null);
+  assert.is(before.levels.height, after.levels.height);
+  assert.is.not(layoutKeyOf(before), layoutKeyOf(after));
 });
 
 full.run();
