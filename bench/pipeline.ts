@@ -12,6 +12,7 @@
 import * as E from 'fp-ts/Either';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { writeLines } from './writeLines';
 import * as path from 'node:path';
 import { from, lastValueFrom, scan } from 'rxjs';
 import type { ReducerInput } from '../src/metrics/reducer';
@@ -74,22 +75,13 @@ async function bestOf(repeats: number, f: () => Promise<unknown> | unknown): Pro
  */
 function writeLog(file: string, n: number, seed: number): { tasks: number } {
   const runs = consecutiveRuns(n, seed, { workers: 8, tasksPerLevel: [200, 200, 200], failRate: 0.7, maxRetries: 20, verifyRate: 0.5 });
-  const fd = fs.openSync(file, 'w');
   let tasks = 0;
-  let chunk: string[] = [];
-  try {
+  writeLines(file, (function* () {
     for (const e of runs) {
       if (e.type === 'task_created') tasks += 1;
-      chunk.push(eventLine(e));
-      if (chunk.length === 10_000) {
-        fs.writeSync(fd, chunk.join(''));
-        chunk = [];
-      }
+      yield eventLine(e);
     }
-    fs.writeSync(fd, chunk.join(''));
-  } finally {
-    fs.closeSync(fd);
-  }
+  })());
   return { tasks };
 }
 

@@ -13,6 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { writeLines } from './writeLines';
 import * as path from 'node:path';
 import type { LifecycleEvent } from '../src/events/codecs';
 import { generateRun } from '../test/helpers/runGenerator';
@@ -89,25 +90,11 @@ function lineOf(event: LifecycleEvent, style: Style): string {
 export function writeLog(file: string, tasks: number, style: Style): number {
   const levels = Math.max(1, Math.round(tasks / 2000));
   const perLevel = Math.max(1, Math.round(tasks / levels));
-  const fd = fs.openSync(file, 'w');
-  let events = 0;
-  let chunk: string[] = [];
-  try {
-    // One run, complete (a task failing 4 times in a row stops it: about one chance in 10^8 a task).
-    const shape = { workers: 8, tasksPerLevel: Array.from({ length: levels }, () => perLevel), failRate: 0.01, maxRetries: 3, verifyRate: 0, feature: FEATURE, producer: 'orch' };
-    for (const e of generateRun(mulberry32(1), shape)) {
-      chunk.push(`${lineOf(e, style)}\n`);
-      events += 1;
-      if (chunk.length === 10_000) {
-        fs.writeSync(fd, chunk.join(''));
-        chunk = [];
-      }
-    }
-    fs.writeSync(fd, chunk.join(''));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return events;
+  // One run, complete (a task failing 4 times in a row stops it: about one chance in 10^8 a task).
+  const shape = { workers: 8, tasksPerLevel: Array.from({ length: levels }, () => perLevel), failRate: 0.01, maxRetries: 3, verifyRate: 0, feature: FEATURE, producer: 'orch' };
+  return writeLines(file, (function* () {
+    for (const e of generateRun(mulberry32(1), shape)) yield `${lineOf(e, style)}\n`;
+  })());
 }
 
 /** An upstream state file (naive microsecond stamps, snake_case) of `tasks` complete tasks over 8 workers. */
