@@ -12,7 +12,7 @@ import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import { EMPTY, filter, map, merge, mergeMap, Observable, of, takeUntil } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
-import { eventsFromState, type StateEventsOptions } from '../metrics/stateEvents';
+import { eventsFromState, type StateEventsOptions } from '../state/stateEvents';
 import * as path from 'node:path';
 import type { StateFile } from '../state/codecs';
 import { readStateFile } from '../state/stateManager';

@@ -7,9 +7,9 @@
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { collectFromState } from '../metrics/collect';
+import { collectFromState } from './collect';
 import type { RunSnapshot } from '../metrics/snapshot';
-import type { StateEventsOptions } from '../metrics/stateEvents';
+import type { StateEventsOptions } from './stateEvents';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
 import { writeFileAtomicSync } from './atomicWrite';
 import { makeDirs } from './makeDirs';

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { collectFromState } from '../../src/metrics/collect';
+import { collectFromState } from '../../src/state/collect';
 import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
 import { initialState, type StateFile } from '../../src/state/codecs';
 import { applySnapshot } from '../../src/state/fromSnapshot';

@@ -12,7 +12,7 @@
 import * as E from 'fp-ts/Either';
 import { WorkerId, type LifecycleEvent } from '../events/codecs';
 import { parseTimestamp, type TimestampOptions } from '../events/timestamp';
-import type { StateFile, TaskState } from '../state/codecs';
+import type { StateFile, TaskState } from './codecs';
 
 export interface StateEventsOptions extends TimestampOptions {
   /** Level of a task the state file does not give one (e.g. from the task graph). */

@@ -1,7 +1,7 @@
 /** The batch fold: a state file → the snapshot of the run it records, through the one reducer. */
-import type { StateFile } from '../state/codecs';
-import { createRunState, reduce, snapshotOf } from './reducer';
-import type { RunSnapshot } from './snapshot';
+import type { StateFile } from './codecs';
+import { createRunState, reduce, snapshotOf } from '../metrics/reducer';
+import type { RunSnapshot } from '../metrics/snapshot';
 import { eventsFromState, type StateEventsOptions } from './stateEvents';
 
 /** The run a state file records, as the reducer sees it. */
