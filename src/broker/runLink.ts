@@ -20,9 +20,9 @@ import { decodeEntry, eventFields } from './eventEntry';
 import { runKeys, type RunKeys } from './keys';
 import { Publisher } from './publisher';
 import { readStream, type StreamReader } from './readStream';
+import { markRunEnded, markRunStarted } from './runMarks';
 import { taskFields } from './taskEntry';
 import type { BrokerUrl } from './url';
-import { ensureGroup } from './worker';
 
 export interface RunLinkOptions {
   readonly url: BrokerUrl;
@@ -46,7 +46,6 @@ export interface RunLinkOptions {
 export async function openRunLink(options: RunLinkOptions): Promise<WorkQueue> {
   const keys = runKeys(options.feature);
   const conn = connectBroker(options.url, { onStatus: options.say });
-  const { redis } = conn;
   try {
     await reachable(conn, options.url);
   } catch (err) {
@@ -55,10 +54,7 @@ export async function openRunLink(options: RunLinkOptions): Promise<WorkQueue> {
   }
   const runId = randomUUID();
   // A stale queue (a stopped run's tasks) is never run again: the scheduler queues afresh.
-  const stale = [keys.tasks, keys.claims, `${keys.claims}:attempts`, keys.end];
-  await redis.del(...(options.resume ? stale : [keys.events, ...stale]));
-  await ensureGroup(redis, keys);
-  await redis.set(keys.run, runId);
+  await markRunStarted(conn.redis, keys, runId, options.resume);
   return new RunLink(options, keys, conn, runId);
 }
 
@@ -119,10 +115,18 @@ class RunLink implements WorkQueue {
    */
   async end(): Promise<void> {
     await this.publisher.drained();
-    await this.conn.redis.set(this.keys.end, this.runId);
+    let markedIn = this.conn.epoch();
+    await markRunEnded(this.conn.redis, this.keys, this.runId);
     const deadline = Date.now() + (this.options.leaveTimeoutMs ?? 60_000);
     const waitingFor = (): number[] => [...this.live].filter(([, heard]) => Date.now() - heard < this.options.claimTimeoutMs).map(([id]) => id);
-    while (waitingFor().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (waitingFor().length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // A Redis restart may have lost the mark (acknowledged, not yet on disk): the workers would never leave.
+      if (this.conn.epoch() !== markedIn) {
+        markedIn = this.conn.epoch();
+        await markRunEnded(this.conn.redis, this.keys, this.runId);
+      }
+    }
     const silent = [...this.live.keys()];
     if (silent.length > 0) this.options.say(`worker${silent.length === 1 ? '' : 's'} ${silent.join(', ')} did not leave (silent, or still busy when the wait ended)`);
   }

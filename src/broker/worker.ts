@@ -18,6 +18,7 @@ import { connectBroker, reachable, type BrokerConnection } from './connect';
 import { eventFields } from './eventEntry';
 import { runKeys, TASKS_GROUP, type RunKeys } from './keys';
 import { Publisher } from './publisher';
+import { readRunMarks, runIsOver, runToJoin } from './runMarks';
 import { decodeTask, type QueuedTask } from './taskEntry';
 import type { BrokerUrl } from './url';
 
@@ -92,7 +93,12 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
   const stop = (): void => {
     if (leaving) return;
     leaving = true;
-    for (const slot of slots) slot.busy?.command?.kill('SIGKILL');
+    for (const slot of slots) {
+      slot.busy?.command?.kill('SIGKILL');
+      // A blocked read (or one held until Redis is back) is abandoned, not waited for: an entry it
+      // may have been handed stays pending, for another worker to take over.
+      slot.conn.disconnect();
+    }
   };
 
   const done = (async (): Promise<{ error: string | null }> => {
@@ -101,32 +107,52 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
     if (runId === null) return { error: null };
     await ensureGroup(redis, keys);
     options.say(`worker joined run ${runId} of ${options.feature} with ${options.slots} slot${options.slots === 1 ? '' : 's'} (tasks run in ${options.cwd})`);
-    const ended = async (): Promise<boolean> => leaving || (await redis.get(keys.end)) === runId;
-    // A run that ends while tasks run (stopped, failed) cuts them short: they are recorded as interrupted.
-    const endWatch = setInterval(() => {
-      void ended().then((yes) => yes && stop(), () => undefined);
-    }, Math.min(500, heartbeatMs));
-    await Promise.all(
-      Array.from({ length: options.slots }, async () => {
-        const workerId = await redis.incr(keys.workerIds);
-        const slot: Slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(options.url), busy: null, stopped: false };
-        slots.push(slot);
-        record('worker_started', { workerId });
-        record('worker_ready', { workerId });
-        try {
-          while (!(await ended())) {
-            const claim = (await reclaim(slot)) ?? (await claimNext(slot));
-            if (claim !== null) await runClaim(slot, claim);
+    /** Whether to leave: asked to, or the run is over (then running tasks are cut short, recorded as interrupted). */
+    const ended = async (): Promise<boolean> => {
+      if (leaving) return true;
+      const marks = await readRunMarks(redis, keys);
+      if (!runIsOver(runId, marks)) return false;
+      if (marks.end !== runId && !leaving) options.say(`run ${runId} of ${options.feature} is over: ${marks.run === null ? 'it is no longer in the broker' : `run ${marks.run} took its place`}; leaving`);
+      stop();
+      return true;
+    };
+    // The end is watched apart from the slots, which look only between tasks and reads.
+    const endWatch = setInterval(() => void ended().catch(() => undefined), Math.min(500, heartbeatMs));
+    let failure: string | null = null;
+    try {
+      await Promise.all(
+        Array.from({ length: options.slots }, async () => {
+          let slot: Slot | null = null;
+          try {
+            const workerId = await redis.incr(keys.workerIds);
+            slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(options.url), busy: null, stopped: false };
+            slots.push(slot);
+            record('worker_started', { workerId });
+            record('worker_ready', { workerId });
+            while (!(await ended())) {
+              const claim = (await reclaim(slot)) ?? (await claimNext(slot));
+              if (claim !== null) await runClaim(slot, claim);
+            }
+          } catch (err) {
+            // A read cut short by leaving (its connection dropped) is the leaving itself. Anything
+            // else ends the whole worker: the other slots leave too, none is left running alone.
+            if (!(leaving && slot?.conn.redis.status === 'end')) {
+              failure ??= (err as Error).message;
+              stop();
+            }
+          } finally {
+            if (slot !== null) {
+              slot.stopped = true;
+              record('worker_stopped', { workerId: slot.workerId });
+              await slot.conn.close();
+            }
           }
-        } finally {
-          slot.stopped = true;
-          record('worker_stopped', { workerId });
-          await slot.conn.close();
-        }
-      }),
-    );
-    clearInterval(endWatch);
-    return { error: null };
+        }),
+      );
+    } finally {
+      clearInterval(endWatch);
+    }
+    return { error: failure };
   })()
     .catch((err: unknown) => ({ error: (err as Error).message }))
     .finally(async () => {
@@ -225,14 +251,14 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
 async function waitForRun(redis: BrokerConnection['redis'], keys: RunKeys, leaving: () => boolean): Promise<string | null> {
   for (;;) {
     if (leaving()) return null;
-    const run = await redis.get(keys.run);
-    if (run !== null && (await redis.get(keys.end)) !== run) return run;
+    const run = runToJoin(await readRunMarks(redis, keys));
+    if (run !== null) return run;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** The consumer group, created if the orchestrator has not yet (both may try: one wins). */
-export async function ensureGroup(redis: BrokerConnection['redis'], keys: RunKeys): Promise<void> {
+async function ensureGroup(redis: BrokerConnection['redis'], keys: RunKeys): Promise<void> {
   try {
     await redis.xgroup('CREATE', keys.tasks, TASKS_GROUP, '0', 'MKSTREAM');
   } catch (err) {
