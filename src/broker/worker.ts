@@ -5,8 +5,10 @@
  * under this process's producer id, and acknowledges the task (`XACK`). A task whose holder has
  * gone silent for the claim timeout is taken over (`XAUTOCLAIM`): the silent holder's attempt is
  * recorded as interrupted and the task runs again. Busy slots keep their claims fresh with each
- * heartbeat. The worker leaves when the run ends (or on SIGINT/SIGTERM: its attempts are
- * recorded as interrupted and left for another worker to take over).
+ * heartbeat. The worker leaves when the run it joined is over — ended, or replaced by a new run
+ * (`runMarks`) — or on SIGINT/SIGTERM: its attempts are recorded as interrupted and left for
+ * another worker to take over. A Redis restart is a pause: the connections reconnect, a read in
+ * flight is sent again, and leaving never waits for one.
  */
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
