@@ -118,8 +118,16 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
       stop();
       return true;
     };
-    // The end is watched apart from the slots, which look only between tasks and reads.
-    const endWatch = setInterval(() => void ended().catch(() => undefined), Math.min(500, heartbeatMs));
+    // The end is watched apart from the slots, which look only between tasks and reads. One look
+    // at a time: while Redis is away, looks would pile up in the offline queue.
+    let looking = false;
+    const endWatch = setInterval(() => {
+      if (looking) return;
+      looking = true;
+      void ended()
+        .catch(() => undefined)
+        .finally(() => (looking = false));
+    }, Math.min(500, heartbeatMs));
     let failure: string | null = null;
     try {
       await Promise.all(
@@ -136,12 +144,9 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
               if (claim !== null) await runClaim(slot, claim);
             }
           } catch (err) {
-            // A read cut short by leaving (its connection dropped) is the leaving itself. Anything
-            // else ends the whole worker: the other slots leave too, none is left running alone.
-            if (!(leaving && slot?.conn.redis.status === 'end')) {
-              failure ??= (err as Error).message;
-              stop();
-            }
+            // It ends the whole worker: the other slots leave too, none is left running alone.
+            failure ??= (err as Error).message;
+            stop();
           } finally {
             if (slot !== null) {
               slot.stopped = true;
@@ -172,9 +177,14 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
   }
 
   async function claimNext(slot: Slot): Promise<Claim | null> {
-    const reply = (await slot.conn.redis.xreadgroup('GROUP', TASKS_GROUP, slot.consumer, 'COUNT', 1, 'BLOCK', Math.min(1000, heartbeatMs), 'STREAMS', keys.tasks, '>')) as
-      | [string, [string, string[]][]][]
-      | null;
+    let reply: [string, [string, string[]][]][] | null;
+    try {
+      reply = (await slot.conn.redis.xreadgroup('GROUP', TASKS_GROUP, slot.consumer, 'COUNT', 1, 'BLOCK', Math.min(1000, heartbeatMs), 'STREAMS', keys.tasks, '>')) as typeof reply;
+    } catch (err) {
+      // A read cut short by leaving (its connection dropped) is the leaving itself.
+      if (leaving) return null;
+      throw err;
+    }
     const entry = reply?.[0]?.[1]?.[0];
     return entry === undefined ? null : { entryId: entry[0], fields: entry[1], reclaimed: false };
   }
