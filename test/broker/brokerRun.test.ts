@@ -180,12 +180,10 @@ broker('Redis restarted mid-run (AOF on): the run completes, no event lost or co
   const stateDir = path.join(dir, 'orch', 'state');
   await waitForEvents(stateDir, 'brokered', (events) => events.some((e) => e.type === 'level_complete'));
   await redis.restart();
-  const r = await rush.result;
-  assert.is(r.code, 0, r.stderr + r.stdout);
-  for (const w of workers) {
-    const left = await w.result;
-    assert.is(left.code, 0, left.stderr + left.stdout);
-  }
+  // Awaited together: whichever does not finish is reported, and the others' outcomes are not left unhandled.
+  const [r, ...left] = await Promise.all([rush.result, ...workers.map((w) => w.result)]);
+  assert.is(r?.code, 0, `${r?.stderr}${r?.stdout}`);
+  for (const w of left) assert.is(w.code, 0, w.stderr + w.stdout);
 
   const local = await assertSameFromBroker('brokered', r.stderr);
   const m = local.metrics as Record<string, unknown>;

@@ -122,8 +122,13 @@ async function workerClientList(): Promise<string> {
 
 const workerConnections = async (): Promise<number> => (await workerClientList()).split('\n').filter((l) => l !== '').length;
 
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Waits for `condition`; still false after `guardMs`, the test fails. */
+async function until(condition: () => Promise<boolean>, what = 'the condition', guardMs = 20_000): Promise<void> {
+  const deadline = Date.now() + guardMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not met within ${guardMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 worker('leaves when the run it joined ends: every slot records leaving, no connection stays open', async () => {
@@ -192,6 +197,43 @@ worker('the task queue goes away under it: the worker says why and leaves whole,
   assert.is(started.length, 2);
   assert.equal(stopped, started);
   assert.is(await workerConnections(), 0);
+});
+
+/** A task queued as `rush` queues it, under a given entry id. */
+async function queueTask(entryId: string, taskId: string): Promise<void> {
+  await client.xadd(keys.tasks, entryId, 'task_id', taskId, 'level', '1', 'command', 'true', 'timeout_ms', '20000', 'attempt', '1');
+}
+
+worker('runs a task whose claim mark is already its own (the mark was written, then sent again after a connection loss)', async () => {
+  await openRun('run-1');
+  await queueTask('1-1', 'T-1');
+  // HSETNX applied by a server that then went away: sent again, it answers 0 — for this very entry.
+  await client.hset(`${keys.claims}:attempts`, 'T-1#1', '1-1');
+  const w = start(1);
+  await w.said(/joined run run-1/);
+  try {
+    await until(async () => (await streamEvents()).some((e) => e.type === 'task_complete'), 'T-1 completes');
+  } finally {
+    await client.set(keys.end, 'run-1');
+  }
+  assert.equal(await left(w), { error: null });
+  assert.equal((await client.xpending(keys.tasks, TASKS_GROUP))[0], 0, 'acknowledged');
+});
+
+worker('runs the same attempt queued twice (a write sent again after a connection loss) once', async () => {
+  await openRun('run-1');
+  await queueTask('1-1', 'T-1');
+  await queueTask('1-2', 'T-1');
+  const w = start(2);
+  await w.said(/joined run run-1/);
+  // Both copies handled: the second acknowledged without running.
+  try {
+    await until(async () => (await client.xpending(keys.tasks, TASKS_GROUP))[0] === 0 && (await streamEvents()).some((e) => e.type === 'task_complete'), 'T-1 completes');
+  } finally {
+    await client.set(keys.end, 'run-1');
+  }
+  assert.equal(await left(w), { error: null });
+  assert.is((await streamEvents()).filter((e) => e.type === 'task_started').length, 1);
 });
 
 worker.run();
