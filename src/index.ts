@@ -39,4 +39,4 @@ export { createRunState, reduce, snapshotOf, type ReducerInput, type RunState } 
 
 // Views that are data.
 export { renderStatusJson, statusJson } from './views/json';
-export { TaskGraph } from './orchestrator/taskGraph';
+export { TaskGraph } from './graph/taskGraph';

@@ -10,7 +10,7 @@ const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
 
 /** Lines of a text as `wc -l` counts them (a last line without a newline counts too). */
-const lineCount = (text: string): number => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+const lineCount = (text: string): number => (text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
 
 const sources = sourceFiles();
 

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import type { LifecycleEvent } from '../events/codecs';
-import type { PlannedTask } from '../orchestrator/validateGraph';
+import type { PlannedTask } from '../graph/validateGraph';
 import type { WorkQueue } from '../orchestrator/workQueue';
 import { connectBroker, reachable, type BrokerConnection } from './connect';
 import { decodeEntry, eventFields } from './eventEntry';

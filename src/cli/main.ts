@@ -8,7 +8,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { printable } from '../events/printable';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { requireCompanions, type NeedsRule } from './flagRules';
+import type { MetricsExportOptions } from './metricsExport';
+import type { DemoOptions, RushOptions, StatusOptions } from './options';
 import { survivePipeClose, writeRaw } from './terminal';
+import type { WorkerCommandOptions } from './worker';
 
 /** Every message to the user starts the same way, commander's own (`error: …`) included. */
 const PREFIX = 'mahabharatha: ';
@@ -20,7 +23,6 @@ const STATUS_NEEDS: readonly NeedsRule[] = [
   { option: 'stallAfter', needs: ['watch', 'check'], because: 'the dashboard and the check name stalled workers' },
   { option: 'host', needs: 'serve', because: 'it is the address the metrics are served on' },
 ];
-import type { WorkerCommandOptions } from './worker';
 
 const intArg =
   (min: number) =>
@@ -30,43 +32,10 @@ const intArg =
     return n;
   };
 
-export interface StatusOptions {
-  feature?: string;
-  stateDir?: string;
-  naiveTz?: string;
-  json?: boolean;
-  watch?: boolean;
-  level?: number;
-  color: boolean;
-  interval?: number;
-  stallAfter?: number;
-  broker?: string;
-  check?: boolean;
-  task?: string;
-  serve?: number;
-  host?: string;
-}
+/** Runs a command's action and turns its outcome (an exit code, or an error) into the exit code. */
+type Runner = (task: () => Promise<number>) => void;
 
-export interface RushOptions {
-  graph: string;
-  workers: number;
-  feature?: string;
-  retries: number;
-  stateDir?: string;
-  resume?: boolean;
-  cwd?: string;
-  broker?: string;
-  claimTimeout: number;
-  metricsPort?: number;
-  host?: string;
-}
-
-export interface DemoOptions {
-  workers: number;
-  stateDir?: string;
-}
-
-function buildProgram(run: (task: () => Promise<number>) => void): Command {
+function buildProgram(run: Runner): Command {
   const program = new Command('mahabharatha')
     .description('Run a feature’s tasks on parallel workers and see where the time goes.')
     .version(require('../../package.json').version as string)
@@ -74,7 +43,16 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     // Set before the commands are added: they inherit it.
     .configureOutput({ outputError: (text, write) => write(prefixed(text)) })
     .exitOverride();
+  addStatusCommand(program, run);
+  addRushCommand(program, run);
+  addWorkerCommand(program, run);
+  addDemoCommand(program, run);
+  addMetricsCommand(program, run);
+  return program;
+}
 
+/** `status`: one-shot, `--json`, `--watch`, `--check`, `--task`, `--serve`; each mode a module of its own. */
+function addStatusCommand(program: Command, run: Runner): void {
   const status = program
     .command('status')
     .description('show a feature’s progress and worker metrics (one-shot, --json, or --watch)')
@@ -92,18 +70,20 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .addOption(new Option('--task <id>', 'one task: its attempts and the tail of their output').conflicts(['watch', 'json', 'check']))
     .addOption(new Option('--serve <port>', 'serve the metrics for Prometheus on http://HOST:PORT/metrics, following the run').argParser(intArg(1)).conflicts(['watch', 'json', 'check', 'task']))
     .option('--host <address>', 'address --serve listens on', '127.0.0.1')
-    .action((opts: StatusOptions) =>
-      run(async () => {
-        if (opts.serve !== undefined) return (await import('./serve')).serveCommand(opts);
-        if (opts.task !== undefined) return (await import('./statusTask')).statusTaskCommand(opts, opts.task);
-        if (opts.check) return (await import('./statusCheck')).statusCheckCommand(opts);
-        if (opts.watch) return (await import('./watch')).watchCommand(opts);
-        if (opts.json) return (await import('./statusJson')).statusJsonCommand(opts);
-        return (await import('./statusText')).statusTextCommand(opts);
-      }),
-    );
+    .action((opts: StatusOptions) => run(() => statusCommand(opts)));
   requireCompanions(status, STATUS_NEEDS);
+}
 
+async function statusCommand(opts: StatusOptions): Promise<number> {
+  if (opts.serve !== undefined) return (await import('./serve')).serveCommand(opts);
+  if (opts.task !== undefined) return (await import('./statusTask')).statusTaskCommand(opts, opts.task);
+  if (opts.check) return (await import('./statusCheck')).statusCheckCommand(opts);
+  if (opts.watch) return (await import('./watch')).watchCommand(opts);
+  if (opts.json) return (await import('./statusJson')).statusJsonCommand(opts);
+  return (await import('./statusText')).statusTextCommand(opts);
+}
+
+function addRushCommand(program: Command, run: Runner): void {
   program
     .command('rush')
     .alias('kurukshetra')
@@ -120,7 +100,9 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('--metrics-port <port>', 'serve the run’s metrics for Prometheus on http://HOST:PORT/metrics', intArg(1))
     .option('--host <address>', 'address --metrics-port listens on', '127.0.0.1')
     .action((opts: RushOptions) => run(async () => (await import('./rush')).rushCommand(opts)));
+}
 
+function addWorkerCommand(program: Command, run: Runner): void {
   program
     .command('worker')
     .description('join a run from any host through its broker: claim tasks, run them, report every moment')
@@ -130,14 +112,18 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('--cwd <dir>', 'directory task commands run in (default: this one)')
     .option('--claim-timeout <s>', 'take over a task whose worker has been silent this long', intArg(1), 30)
     .action((opts: WorkerCommandOptions) => run(async () => (await import('./worker')).workerCommand(opts)));
+}
 
+function addDemoCommand(program: Command, run: Runner): void {
   program
     .command('demo')
     .description('run the bundled demo graph (8 tasks, 4 levels) and show it')
     .option('-n, --workers <n>', 'number of worker processes', intArg(1), 3)
     .option('--state-dir <dir>', 'state directory (default: a new temporary directory)')
     .action((opts: DemoOptions) => run(async () => (await import('./demo')).demoCommand(opts)));
+}
 
+function addMetricsCommand(program: Command, run: Runner): void {
   program
     .command('metrics')
     .description('metrics utilities')
@@ -149,18 +135,14 @@ function buildProgram(run: (task: () => Promise<number>) => void): Command {
     .option('-o, --out <file>', 'output file, or - for stdout (default: stdout)')
     .addOption(new Option('--format <format>', 'json: FeatureMetrics; trace: Chrome trace-event JSON (Perfetto); csv: one row per task attempt').choices(['json', 'trace', 'csv']).default('json'))
     .option('--broker <url>', 'read the run from a broker, redis://HOST:PORT[/DB] (default: $MAHABHARATHA_BROKER)')
-    .action((opts: { feature?: string; stateDir?: string; naiveTz?: string; out?: string; broker?: string; format?: 'json' | 'trace' | 'csv' }) =>
-      run(async () => (await import('./metricsExport')).metricsExportCommand(opts)),
-    );
-
-  return program;
+    .action((opts: MetricsExportOptions) => run(async () => (await import('./metricsExport')).metricsExportCommand(opts)));
 }
 
 export function main(argv: string[]): void {
   // A reader that goes away (`| head -1`) ends the printing, never the command.
   survivePipeClose(process.stdout);
   survivePipeClose(process.stderr);
-  const run = (task: () => Promise<number>): void => {
+  const run: Runner = (task) => {
     task().then(
       (code) => {
         process.exitCode = code;

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
-import { readGraph } from '../orchestrator/readGraph';
+import { readGraph } from '../graph/readGraph';
 import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
 import { DEFAULT_STATE_DIR, isDirectory, statePath } from '../state/layout';
 import { openRunLink } from '../broker/runLink';
@@ -22,7 +22,7 @@ import type { Subscription } from 'rxjs';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { runRegistry } from '../views/prometheus';
 import { checkPort, DEFAULT_HOST, startMetricsServer } from './metricsServer';
-import type { RushOptions } from './main';
+import type { RushOptions } from './options';
 
 export async function rushCommand(opts: RushOptions): Promise<number> {
   if (!opts.graph) throw new UsageError('rush needs --graph FILE (a task-graph.json)');

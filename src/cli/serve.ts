@@ -6,12 +6,12 @@
 import { createMetricsProcessor } from '../pipeline/processor';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { RateLimitedWarner } from '../pipeline/warnings';
-import { readTaskGraph } from '../pipeline/taskGraphLevels';
+import { readTaskGraph } from '../graph/readGraph';
 import { DEFAULT_STATE_DIR, upstreamGraphPath } from '../state/layout';
 import { printableLine } from '../events/printable';
 import { runRegistry } from '../views/prometheus';
 import { EXIT } from './exit';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 import { checkPort, DEFAULT_HOST, startMetricsServer } from './metricsServer';
 import { checkNaiveTz } from './statusText';
 import { featureToWatch } from './watch';

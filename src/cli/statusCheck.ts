@@ -10,7 +10,7 @@ import { checkOutcome, type CheckOutcome } from '../views/checkOutcome';
 import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
 import { runFactsOf } from '../views/statusModel';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 import { type JsonCommandIo, processIo } from './statusJson';
 import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 

@@ -9,7 +9,7 @@ import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
 import { UnknownLevelError } from '../views/statusModel';
 import { EXIT, RuntimeError } from './exit';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 
 /** What the JSON commands (`status --json`, `metrics export`) touch of the outside world; tests pass their own. */

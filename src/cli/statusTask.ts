@@ -8,7 +8,7 @@ import { attemptLogPath } from '../state/layout';
 import { readTail } from '../state/readTail';
 import { closeTaskIds, type LogTail, TAIL_LINES, taskDetailLines, taskDetailOf } from '../views/taskDetail';
 import { EXIT, RuntimeError } from './exit';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 import { checkNaiveTz, readRun, resolveFeature } from './statusText';
 
 export interface TaskIo {

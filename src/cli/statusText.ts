@@ -7,17 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { isValidZone } from '../events/timestamp';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 import { brokerFrom, type BrokerUrl } from '../broker/url';
 import { loadBrokerRun } from '../pipeline/loadBrokerRun';
 import { loadRun, type LoadedRun } from '../pipeline/loadRun';
 import { BAD_LINE_WARNING } from '../pipeline/processor';
-import { readTaskGraph } from '../pipeline/taskGraphLevels';
+import { readTaskGraph } from '../graph/readGraph';
 import { DEFAULT_STATE_DIR, isDirectory, listFeatures, noStateDirMessage, rejectedPath, START_HINT, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { statusModel, UnknownLevelError } from '../views/statusModel';
 import { renderGraphSummary, renderStatus } from '../views/text';
 import { EXIT, RuntimeError, UsageError } from './exit';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 
 /** What the command touches of the outside world; tests pass their own. */
 export interface StatusIo {

@@ -11,12 +11,12 @@ import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { createMetricsProcessor } from '../pipeline/processor';
 import { RateLimitedWarner } from '../pipeline/warnings';
-import { readTaskGraph } from '../pipeline/taskGraphLevels';
+import { readTaskGraph } from '../graph/readGraph';
 import { DEFAULT_STATE_DIR, detectFeature, listFeatures, upstreamGraphPath } from '../state/layout';
 import { runOrchestratorGone } from '../state/runLock';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { loadDashboard } from './loadDashboard';
-import type { StatusOptions } from './main';
+import type { StatusOptions } from './options';
 import { attemptTails } from './statusTask';
 import { brokerOption, checkNaiveTz, resolveFeature, wantsColor } from './statusText';
 

@@ -2,7 +2,7 @@
  * How many worker processes a run gets (DESIGN §5). Pure and light: `demo` reads it before the
  * orchestrator's modules are loaded, to say its first line at once.
  */
-import type { ValidGraph } from '../orchestrator/validateGraph';
+import type { ValidGraph } from '../graph/validateGraph';
 
 /** Each worker is a node process: past this, a typo (`-n 3000`) rather than a plan. */
 const MAX_WORKERS = 256;

@@ -25,7 +25,7 @@ import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } fr
 import { killGroup } from './runCommand';
 import { acquireRunLock, lockPath } from '../state/runLock';
 import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
-import type { PlannedTask, ValidGraph } from './validateGraph';
+import type { PlannedTask, ValidGraph } from '../graph/validateGraph';
 import type { WorkQueue } from './workQueue';
 import { startWorker, WorkerProcess } from './workerProcess';
 

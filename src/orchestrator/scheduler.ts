@@ -13,7 +13,7 @@
  */
 import { formatTimestamp } from '../events/timestamp';
 import type { RecordEvent } from './eventLog';
-import type { PlannedTask } from './validateGraph';
+import type { PlannedTask } from '../graph/validateGraph';
 
 export interface LevelPlan {
   readonly level: number;

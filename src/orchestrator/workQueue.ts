@@ -5,7 +5,7 @@
  * order. The Redis implementation is `src/broker/runLink.ts`.
  */
 import type { LifecycleEvent } from '../events/codecs';
-import type { PlannedTask } from './validateGraph';
+import type { PlannedTask } from '../graph/validateGraph';
 
 export interface WorkQueue {
   /** Starts reading the other producers' events; `foreign` gets each one with its stream id. */

@@ -8,7 +8,7 @@
 import { defer, type Observable, type OperatorFunction } from 'rxjs';
 import { scan, startWith } from 'rxjs/operators';
 import { reduce, type RunState } from '../metrics/reducer';
-import type { FoldInput } from './inputs';
+import type { FoldInput } from '../sources/inputs';
 
 export interface RunCursor {
   run: RunState;

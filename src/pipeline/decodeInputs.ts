@@ -9,7 +9,7 @@ import { type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { DecodeOptions } from '../events/decode';
 import { decodeLineFast } from '../events/fastDecode';
-import type { FoldInput, LineInput } from './inputs';
+import type { FoldInput, LineInput } from '../sources/inputs';
 
 /** One line → its input. */
 export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): FoldInput {

@@ -15,7 +15,7 @@ import { map } from 'rxjs/operators';
 import { DEFAULT_WINDOW, RecentLines } from '../metrics/recentLines';
 import { SeenSeqs, type SeqRangesRecord } from '../metrics/seenSeqs';
 import { copyOnChange } from './copyOnChange';
-import type { FoldInput } from './inputs';
+import type { FoldInput } from '../sources/inputs';
 
 export interface DedupeOptions {
   /** The seqs already folded, per producer (from the checkpoint). */

@@ -8,7 +8,7 @@
 import { defer, type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
 import { MAX_AHEAD_MS } from '../events/range';
-import type { EventInput, FoldInput, RejectedInput } from './inputs';
+import type { EventInput, FoldInput, RejectedInput } from '../sources/inputs';
 
 const DEFAULT_FUTURE_TOLERANCE_MS = 1000;
 

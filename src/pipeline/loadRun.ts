@@ -11,7 +11,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import type { RunSnapshot } from '../metrics/snapshot';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 import type { StateFile } from '../state/codecs';
 import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage, upstreamGraphPath } from '../state/layout';
 import { runOrchestratorGone } from '../state/runLock';
@@ -20,7 +20,7 @@ import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import { preferredInput } from './preferredInput';
 import { createMetricsProcessor } from './processor';
 import { describeError } from './warnings';
-import { readTaskGraph } from './taskGraphLevels';
+import { readTaskGraph } from '../graph/readGraph';
 
 export interface LoadRunOptions {
   readonly feature: string;

@@ -47,12 +47,13 @@ import { decodeInputs } from './decodeInputs';
 import { dedupeEvents } from './dedupeEvents';
 import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { holdUntil } from './holdUntil';
-import { fromStateItem, fromTailItem, madeEvent, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from './inputs';
+import { fromStateItem, fromTailItem, madeEvent, type CaughtUpInput, type FoldInput, type LineInput, type RejectedInput, type SourceInput } from '../sources/inputs';
 import { persistThrottled } from './persistThrottled';
 import { preferredInput, storedCheckpoint, type InputMode } from './preferredInput';
 import { RejectedLinesWriter } from './rejectedLines';
 import { DEFAULT_SNAPSHOT_INTERVAL_MS, sampleSnapshots } from './sampleSnapshots';
-import { levelsOf, readTaskGraph } from './taskGraphLevels';
+import { levelsOf } from '../graph/levels';
+import { readTaskGraph } from '../graph/readGraph';
 import { describeError, stderrWarner, type Warner } from './warnings';
 
 /** How the warning about a line that could not be used begins (a report lists these under their count). */

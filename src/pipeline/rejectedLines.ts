@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatTimestamp } from '../events/timestamp';
 import { appendNoFollow } from '../state/safeFiles';
-import type { RejectedInput } from './inputs';
+import type { RejectedInput } from '../sources/inputs';
 import { describeError } from './warnings';
 
 const DEFAULT_REJECTED_CAP_BYTES = 10 * 1024 * 1024;

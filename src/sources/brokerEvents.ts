@@ -12,7 +12,7 @@ import { decodeEntry, entryText } from '../broker/eventEntry';
 import { runKeys } from '../broker/keys';
 import { readStream, type StreamEntry } from '../broker/readStream';
 import type { BrokerUrl } from '../broker/url';
-import type { SourceInput } from '../pipeline/inputs';
+import type { SourceInput } from './inputs';
 
 export interface BrokerSourceOptions extends DecodeOptions {
   readonly url: BrokerUrl;

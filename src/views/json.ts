@@ -7,7 +7,7 @@ import { printableJson } from '../events/printable';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
 import { encodeIngest, type RecentEvent, type RunSnapshot } from '../metrics/snapshot';
 import { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from '../metrics/types';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 import type { RunFacts } from '../metrics/runFacts';
 import { runFactsOf, UnknownLevelError, unseenGraphTasks } from './statusModel';
 import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';

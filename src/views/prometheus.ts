@@ -6,7 +6,7 @@
  */
 import { Registry } from 'prom-client';
 import type { RunSnapshot } from '../metrics/snapshot';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 import { runFactsOf, unseenGraphTasks } from './statusModel';
 
 /** What a scrape reads: the latest snapshot (null before the first) and the run's graph. */

@@ -6,7 +6,7 @@
 import type { REJECTION_REASONS } from '../events/decode';
 import { factsOf, levelSizes, type LevelFacts, type RunFacts, type RunPhase } from '../metrics/runFacts';
 import type { FailureRecord, IngestCounters, RunSnapshot, TaskMetrics, WorkerMetrics } from '../metrics/snapshot';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 
 export type { LevelPhase, RunPhase } from '../metrics/runFacts';
 /** A level's line: its facts, as the core computes them (DESIGN §4.5). */

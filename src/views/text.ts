@@ -3,7 +3,7 @@
  * the text printed, colour codes included only when asked for.
  */
 import { printableLine as safe } from '../events/printable';
-import type { TaskGraph } from '../orchestrator/taskGraph';
+import type { TaskGraph } from '../graph/taskGraph';
 import {
   formatClock,
   formatDateTime,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEMO_GRAPH } from '../../src/orchestrator/demo';
-import { parseGraph } from '../../src/orchestrator/readGraph';
+import { parseGraph } from '../../src/graph/parseGraph';
 import { tempDirPerTest } from '../helpers/tempDir';
 import { readEvents, readState, runCli } from '../orchestrator/cliHarness';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RuntimeError, UsageError } from '../../src/cli/exit';
-import type { StatusOptions } from '../../src/cli/main';
+import type { StatusOptions } from '../../src/cli/options';
 import { statusTextCommand, wantsColor, type StatusIo } from '../../src/cli/statusText';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';

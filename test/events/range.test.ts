@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/Either';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { fromStateItem, madeEvent } from '../../src/pipeline/inputs';
+import { fromStateItem, madeEvent } from '../../src/sources/inputs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { EventOf, EventType } from '../../src/events/codecs';
 import type { RecordEvent } from '../../src/orchestrator/eventLog';
 import { LevelPlan, Progress, RunOutcome, Scheduler } from '../../src/orchestrator/scheduler';
-import type { PlannedTask } from '../../src/orchestrator/validateGraph';
+import type { PlannedTask } from '../../src/graph/validateGraph';
 
 const task = (id: string, level: number, dependencies: string[] = []): PlannedTask => ({ id, title: id, level, dependencies, command: `run ${id}`, timeoutMs: 1000 });
 const levelsOf = (tasks: PlannedTask[], startedAt: Record<number, number> = {}): LevelPlan[] =>

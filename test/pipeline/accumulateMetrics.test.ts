@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { createRunState } from '../../src/metrics/reducer';
 import { accumulateMetrics, foldBatch, foldInput } from '../../src/pipeline/accumulateMetrics';
-import type { FoldInput } from '../../src/pipeline/inputs';
+import type { FoldInput } from '../../src/sources/inputs';
 
 const ready = (workerId: number, ts: number): LifecycleEvent => ({ type: 'worker_ready', ts, data: { workerId } });
 const started = (workerId: number, ts: number): LifecycleEvent => ({ type: 'worker_started', ts, data: { workerId } });

@@ -2,7 +2,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import type { FoldInput } from '../../src/pipeline/inputs';
+import type { FoldInput } from '../../src/sources/inputs';
 import { flagFutureTimestamps } from '../../src/pipeline/flagFutureTimestamps';
 
 const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => assert.equal(actual, expected));

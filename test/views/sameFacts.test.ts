@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunSnapshot } from '../../src/metrics/snapshot';
-import type { TaskGraph } from '../../src/orchestrator/taskGraph';
+import type { TaskGraph } from '../../src/graph/taskGraph';
 import { dashboardModel } from '../../src/views/dashboard/viewModel';
 import { statusJson } from '../../src/views/json';
 import { statusModel } from '../../src/views/statusModel';

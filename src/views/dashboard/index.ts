@@ -8,7 +8,7 @@ import blessed from 'blessed';
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { createRunState, snapshotOf } from '../../metrics/reducer';
 import type { RunSnapshot } from '../../metrics/snapshot';
-import type { TaskGraph } from '../../orchestrator/taskGraph';
+import type { TaskGraph } from '../../graph/taskGraph';
 import { frameTicks } from './frames';
 import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
 import { themeFor } from './theme';

@@ -4,7 +4,7 @@
  * figure on screen is tested here, and the widgets only place and paint it.
  */
 import type { FailureRecord, RecentEvent, RunSnapshot, TaskMetrics, WorkerMetrics } from '../../metrics/snapshot';
-import type { TaskGraph } from '../../orchestrator/taskGraph';
+import type { TaskGraph } from '../../graph/taskGraph';
 import { toSnake } from '../../codecs/snakeCase';
 import { epochOf, formatClock, formatDuration, formatPercent, oneLine, plural, progressBar } from '../format';
 import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';

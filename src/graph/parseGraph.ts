@@ -1,46 +1,24 @@
 /**
- * Reads a task-graph file: the file, its JSON, the upstream format (decoded, never cast), then the
- * checks of `validateGraph`. Every failure is one readable message naming the file and the task(s).
- * `status` reads graphs through `readGraphFile` too, so both commands word a bad graph the same way.
+ * A task graph from its text: JSON, then upstream's format (decoded, never cast), then the checks
+ * of `validateGraph`. Pure: every failure is one readable message naming the file and the task(s),
+ * so `rush`, `demo` and `status` word a bad graph the same way.
  */
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import * as fs from 'node:fs';
 import type * as t from 'io-ts';
 import { TaskGraph } from './taskGraph';
-import { validateGraph, ValidGraph } from './validateGraph';
+import { validateGraph, type ValidGraph } from './validateGraph';
 
 /** At most this many problems are spelled out; the rest are counted. */
 const MAX_PROBLEMS = 6;
 
+/** `text` (the content of `file`) as a graph ready to run, or every reason why not. */
 export function parseGraph(text: string, file: string, options: { feature?: string } = {}): E.Either<string, ValidGraph> {
-  return pipe(decodeGraph(text, file), E.chain(checked(file, options)));
+  return pipe(decodeGraph(text, file), E.chain(checkGraph(file, options)));
 }
 
-export function readGraph(file: string, options: { feature?: string } = {}): E.Either<string, ValidGraph> {
-  return pipe(readGraphFile(file), E.mapLeft((problem) => problem.message), E.chain(checked(file, options)));
-}
-
-/**
- * The task graph in `file` as upstream wrote it, decoded but not validated (a reader of its levels
- * needs no more). Left: why not, with `missing` when there is no such file.
- */
-export function readGraphFile(file: string): E.Either<{ readonly missing: boolean; readonly message: string }, TaskGraph> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message;
-    return E.left({ missing: e.code === 'ENOENT', message: `cannot read task graph ${file}: ${why}` });
-  }
-  return pipe(
-    decodeGraph(text, file),
-    E.mapLeft((message) => ({ missing: false, message })),
-  );
-}
-
-function decodeGraph(text: string, file: string): E.Either<string, TaskGraph> {
+/** `text` as upstream's task graph, decoded but not validated (a reader of its levels needs no more). */
+export function decodeGraph(text: string, file: string): E.Either<string, TaskGraph> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -51,7 +29,8 @@ function decodeGraph(text: string, file: string): E.Either<string, TaskGraph> {
   return E.isLeft(decoded) ? E.left(`${file} is not a task graph: ${describeGraphErrors(decoded.left)}`) : decoded;
 }
 
-const checked =
+/** A decoded graph, validated; the problems summed up in one message naming `file`. */
+export const checkGraph =
   (file: string, options: { feature?: string }) =>
   (graph: TaskGraph): E.Either<string, ValidGraph> =>
     pipe(

@@ -7,8 +7,8 @@ import { outOfRange } from '../events/range';
 import type { LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
 import type { IngestCounter } from '../metrics/snapshot';
-import type { TailItem } from '../sources/jsonlTailer';
-import type { StateSnapshotItem } from '../sources/stateSnapshots';
+import type { TailItem } from './jsonlTailer';
+import type { StateSnapshotItem } from './stateSnapshots';
 
 /** A line of the events log, not decoded yet. */
 export interface LineInput {

@@ -2,7 +2,9 @@ import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseGraph, readGraph } from '../../src/orchestrator/readGraph';
+import { parseGraph } from '../../src/graph/parseGraph';
+import { readGraph, readTaskGraph } from '../../src/graph/readGraph';
+import { levelsOf } from '../../src/graph/levels';
 
 const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'graphs', name);
 const messageOf = (r: E.Either<string, unknown>): string => {
@@ -84,3 +86,30 @@ parse('applies a feature override', () => {
 });
 
 parse.run();
+
+const levels = suite('readTaskGraph and levelsOf (the levels status reads)');
+
+levels('a graph gives each task its level; a task it does not list has none', () => {
+  const read = readTaskGraph(fixture('upstream-shaped.task-graph.json'));
+  assert.is(read.warning, null);
+  const levelOf = levelsOf(read.graph);
+  assert.ok(levelOf !== undefined);
+  assert.is(levelOf?.('T-001'), 0);
+  assert.is(levelOf?.('not-in-the-graph'), undefined);
+});
+
+levels('a missing graph is no warning and gives no levels; an unreadable one says why', () => {
+  assert.equal(readTaskGraph(fixture('nope.json')), { graph: null, warning: null });
+  assert.is(levelsOf(null), undefined);
+  const bad = readTaskGraph(fixture('invalid-json.task-graph.json'));
+  assert.is(bad.graph, null);
+  assert.match(bad.warning ?? '', /invalid-json\.task-graph\.json is not valid JSON/);
+});
+
+levels('a graph that decodes but would not run still gives its levels (status is no place to refuse it)', () => {
+  const read = readTaskGraph(fixture('invalid-cycle.task-graph.json'));
+  assert.is(read.warning, null);
+  assert.ok(read.graph !== null && read.graph.tasks.length > 0);
+});
+
+levels.run();

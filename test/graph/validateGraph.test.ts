@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TaskGraph } from '../../src/orchestrator/taskGraph';
-import { DEFAULT_TIMEOUT_SECONDS, isValidFeatureName, validateGraph, ValidGraph } from '../../src/orchestrator/validateGraph';
+import type { TaskGraph } from '../../src/graph/taskGraph';
+import { DEFAULT_TIMEOUT_SECONDS, isValidFeatureName, validateGraph, ValidGraph } from '../../src/graph/validateGraph';
 
 type Task = TaskGraph['tasks'][number];
 const task = (id: string, level: number, dependencies: string[] = [], command: string | null = 'true', extra: Partial<Task> = {}): Task => ({
