@@ -6,7 +6,8 @@
 import * as E from 'fp-ts/Either';
 import * as path from 'node:path';
 import { readGraph } from '../graph/readGraph';
-import { Rush, RushRefused, RushResult, startRush } from '../orchestrator/rush';
+import { Rush, RushResult, startRush } from '../orchestrator/rush';
+import { RushRefused } from '../orchestrator/runDir';
 import { DEFAULT_STATE_DIR, isDirectory, statePath } from '../state/layout';
 import { openRunLink } from '../broker/runLink';
 import type { BrokerUrl } from '../broker/url';

@@ -8,29 +8,23 @@
  * `rush_started` is not recorded again, and the workers take the slots 1..N again (DESIGN §5): a
  * slot's uptime sums its lifetimes, and `workers_used` stays N.
  */
-import * as E from 'fp-ts/Either';
-import * as fs from 'node:fs';
 import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
-import { attemptLogPath, eventsPath, rejectedPath, statePath } from '../state/layout';
-import { makeDirs } from '../state/makeDirs';
+import { attemptLogPath, eventsPath, statePath } from '../state/layout';
 import { describeDiskFault, isDiskFault } from '../state/diskFault';
-import { refuseUnsafeTarget } from '../state/safeFiles';
 import { retryDelayMs } from './backoff';
 import type { LifecycleEvent } from '../events/codecs';
 import { EventLogAppender, newProducerId, RecordEvent } from './eventLog';
 import { formatElapsed, formatProgress, formatSeconds, graphSize, onWorkers } from './progress';
 import { killGroup } from './runCommand';
-import { acquireRunLock, lockPath } from '../state/runLock';
-import { LevelPlan, RunOutcome, Scheduler } from './scheduler';
+import { planLevels } from './planLevels';
+import { claimStateDir } from './runDir';
+import { RunOutcome, Scheduler } from './scheduler';
 import type { PlannedTask, ValidGraph } from '../graph/validateGraph';
 import type { WorkQueue } from './workQueue';
 import { startWorker, WorkerProcess } from './workerProcess';
-
-/** A run that cannot start (an existing run without --resume, nothing to resume, a lock held). */
-export class RushRefused extends Error {}
 
 export interface RushOptions {
   readonly graph: ValidGraph;
@@ -79,21 +73,7 @@ const STOP_GRACE_MS = 3000;
 export async function startRush(options: RushOptions): Promise<Rush> {
   const { graph, stateDir } = options;
   const feature = graph.feature;
-  refuseUnsafeFiles(stateDir, feature);
-  const hasRun = fs.existsSync(statePath(stateDir, feature)) || fs.existsSync(eventsPath(stateDir, feature));
-  if (!options.resume && hasRun) {
-    throw new RushRefused(`a run of ${feature} already exists in ${stateDir}; continue it with --resume, or use another --state-dir`);
-  }
-  if (options.resume && !hasRun) throw new RushRefused(`nothing to resume: no run of ${feature} in ${stateDir}`);
-
-  try {
-    makeDirs(stateDir);
-  } catch (err) {
-    throw new RushRefused(`cannot create the state directory ${stateDir}: ${(err as Error).message}`);
-  }
-  const lock = acquireRunLock(stateDir, feature);
-  if (E.isLeft(lock)) throw new RushRefused(lock.left);
-  const release = lock.right;
+  const release = claimStateDir(stateDir, feature, options.resume === true);
 
   // The broker first: one that cannot be reached leaves nothing behind (no state file to resume).
   const producer = newProducerId();
@@ -108,23 +88,9 @@ export async function startRush(options: RushOptions): Promise<Rush> {
   const emitter = new OrchestratorEvents();
   // A full disk under the state write stops the run (once it runs; before, it is remembered for it).
   const faults: DiskFaults = { early: null, handler: null };
-  const onStateWriteError = (err: unknown): boolean => {
-    if (!isDiskFault(err)) return false;
-    if (faults.handler) faults.handler(err, statePath(stateDir, feature));
-    else faults.early ??= describeDiskFault(err, statePath(stateDir, feature));
-    return true;
-  };
   let processor: MetricsProcessor;
   try {
-    // Restores the checkpoint, replays the log after it, then folds what the emitter emits; the only writer of `{feature}.json`.
-    processor = createMetricsProcessor({
-      feature,
-      stateDir,
-      sources: { inProcess: emitter, eventsLog: { follow: false } },
-      persist: true,
-      onWriteError: onStateWriteError,
-    });
-    await processor.ready;
+    processor = await openProcessor(stateDir, feature, emitter, faults);
   } catch (err) {
     await queue?.close().catch(() => undefined);
     release();
@@ -138,14 +104,8 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     await processor.close();
     await queue?.close();
     release();
-    const snapshot = processor.snapshot();
-    return {
-      feature,
-      stateDir,
-      processor,
-      done: Promise.resolve({ status: 'nothing_to_do', error: null, signal: null, snapshot }),
-      stop: () => undefined,
-    };
+    const done = Promise.resolve<RushResult>({ status: 'nothing_to_do', error: null, signal: null, snapshot: processor.snapshot() });
+    return { feature, stateDir, processor, done, stop: () => undefined };
   }
 
   let run: RunInProgress;
@@ -159,6 +119,23 @@ export async function startRush(options: RushOptions): Promise<Rush> {
     throw err;
   }
   return { feature, stateDir, processor, done: run.done, stop: (signal) => run.stop(signal) };
+}
+
+/**
+ * The run's metrics processor, ready: it restores the checkpoint, replays the log after it, then
+ * folds what the emitter emits; the only writer of `{feature}.json`. A state write that fails for
+ * want of disk goes to `faults` (said, never retried).
+ */
+async function openProcessor(stateDir: string, feature: string, emitter: OrchestratorEvents, faults: DiskFaults): Promise<MetricsProcessor> {
+  const onWriteError = (err: unknown): boolean => {
+    if (!isDiskFault(err)) return false;
+    if (faults.handler) faults.handler(err, statePath(stateDir, feature));
+    else faults.early ??= describeDiskFault(err, statePath(stateDir, feature));
+    return true;
+  };
+  const processor = createMetricsProcessor({ feature, stateDir, sources: { inProcess: emitter, eventsLog: { follow: false } }, persist: true, onWriteError });
+  await processor.ready;
+  return processor;
 }
 
 class RunInProgress {
@@ -401,36 +378,8 @@ class RunInProgress {
   }
 }
 
-/**
- * Every file the run writes, checked before anything is written: a symlink (or a FIFO, a device)
- * planted in place of one is refused, and left untouched (DESIGN §8).
- */
-function refuseUnsafeFiles(stateDir: string, feature: string): void {
-  for (const file of [statePath(stateDir, feature), eventsPath(stateDir, feature), rejectedPath(stateDir, feature), lockPath(stateDir, feature)]) {
-    try {
-      refuseUnsafeTarget(file);
-    } catch (err) {
-      throw new RushRefused((err as Error).message);
-    }
-  }
-}
-
 /** A disk fault met while the processor starts (remembered), then the running run's handler. */
 interface DiskFaults {
   early: string | null;
   handler: ((err: unknown, file: string) => void) | null;
-}
-
-/** The levels still to run: from the lowest level not recorded complete, skipping complete tasks. */
-function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: ReadonlySet<string>): LevelPlan[] {
-  const recorded = new Map(previous.metrics.levelMetrics.map((l) => [l.level, l]));
-  const plans: LevelPlan[] = [];
-  for (const level of graph.levels) {
-    const tasks = graph.tasks.filter((t) => t.level === level);
-    const info = recorded.get(level);
-    const finished = tasks.every((t) => complete.has(t.id)) && toEpochMs(info?.completedAt) !== null;
-    if (finished && plans.length === 0) continue;
-    plans.push({ level, tasks, startedAt: toEpochMs(info?.startedAt) });
-  }
-  return plans;
 }
