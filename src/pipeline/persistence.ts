@@ -4,7 +4,7 @@
  * replay of old events needs no write of its own, the throttled ones cover it —, and on `flush()`.
  * A cursor that folded nothing since the last write is not written again.
  */
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { checkpointOf, snapshotOf } from '../metrics/reducer';
 import { applySnapshot } from '../state/fromSnapshot';
 import type { StateManager } from '../state/stateManager';
@@ -23,6 +23,8 @@ export interface PersistenceOptions {
   /** Told of a failed write; true means the caller deals with it (no warning, no retry said). */
   readonly onWriteError?: (error: unknown) => boolean;
   readonly warn: (message: string) => void;
+  /** Times the throttled writes (default: RxJS's async scheduler). */
+  readonly scheduler?: SchedulerLike;
 }
 
 export interface Persistence {
@@ -48,7 +50,13 @@ export function persistRun(cursor$: Observable<RunCursor>, options: PersistenceO
     });
   };
   const subscription: Subscription = cursor$
-    .pipe(persistThrottled(save, { intervalMs: options.intervalMs, immediately: (c) => options.live() && completesALevel(c) }))
+    .pipe(
+      persistThrottled(save, {
+        intervalMs: options.intervalMs,
+        immediately: (c) => options.live() && completesALevel(c),
+        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      }),
+    )
     .subscribe((outcome) => {
       if (outcome.ok || options.onWriteError?.(outcome.error) === true) return;
       options.warn(`cannot write ${manager.file} (${describeError(outcome.error)}); will retry`);

@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import { Subject, VirtualTimeScheduler } from 'rxjs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRunState, reduce, type RunState } from '../../src/metrics/reducer';
+import type { RunCursor } from '../../src/pipeline/accumulateMetrics';
+import { persistRun } from '../../src/pipeline/persistence';
+import type { EventInput } from '../../src/sources/inputs';
+import { statePath } from '../../src/state/layout';
+import { StateManager } from '../../src/state/stateManager';
+import { savedState } from '../helpers/processorRuns';
+import { generateRun } from '../helpers/runGenerator';
+import { mulberry32 } from '../helpers/seededRandom';
+import { withTempDir } from '../helpers/tempDir';
+
+const FEATURE = 'f';
+const NOW = Date.UTC(2026, 1, 1);
+const events = generateRun(mulberry32(7), { workers: 1, tasksPerLevel: [1, 1], producer: 'p', feature: FEATURE });
+
+/** The cursor after folding the first `n` events (the batch: the last of them). */
+function cursorAfter(n: number): RunCursor {
+  let run: RunState = createRunState(FEATURE);
+  const inputs: EventInput[] = events.slice(0, n).map((event) => ({ kind: 'event', event }));
+  for (const input of inputs) run = reduce(run, input);
+  return { run, batch: inputs.slice(-1), folded: n };
+}
+
+/** Persistence options; the throttled writes on a virtual clock that only `flush()` moves. */
+const options = (dir: string, live = true, scheduler = new VirtualTimeScheduler()) => ({
+  manager: new StateManager({ stateDir: dir, feature: FEATURE, now: () => NOW }),
+  savedFolded: -1,
+  now: () => NOW,
+  intervalMs: 1000,
+  live: () => live,
+  warn: () => undefined,
+  scheduler,
+});
+
+/** Resolves when `done()` holds (a write's end is not observable otherwise); fails after 5 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 5000; !done(); ) {
+    if (Date.now() > deadline) assert.unreachable(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+const levelDone = events.findIndex((e) => e.type === 'level_complete') + 1;
+const levelOneComplete = (dir: string): boolean => savedState(dir, FEATURE).levels?.['1']?.status === 'complete';
+
+const Persist = suite('persistRun');
+
+Persist('flush writes the state with its metrics and the checkpoint; the same cursor again is not written twice', () =>
+  withTempDir(async (dir) => {
+    const cursors = new Subject<RunCursor>();
+    const persistence = persistRun(cursors, options(dir));
+    const cursor = cursorAfter(4);
+    await persistence.flush(cursor);
+    const state = savedState(dir, FEATURE);
+    assert.ok((state.metrics as { checkpoint?: unknown }).checkpoint, 'checkpoint stored');
+    fs.rmSync(statePath(dir, FEATURE));
+    await persistence.flush(cursor);
+    assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'nothing folded since the last write: no write');
+    await persistence.flush(cursorAfter(5));
+    assert.ok(fs.existsSync(statePath(dir, FEATURE)), 'something new: written');
+    persistence.stop();
+  }),
+);
+
+Persist('a level completed in the live run is written at once; other cursors wait for the interval', () =>
+  withTempDir(async (dir) => {
+    const cursors = new Subject<RunCursor>();
+    const persistence = persistRun(cursors, options(dir));
+    cursors.next(cursorAfter(levelDone - 1));
+    await turns(5);
+    assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'no level completed: waits for the interval (which never passes here)');
+    cursors.next(cursorAfter(levelDone));
+    await until(() => fs.existsSync(statePath(dir, FEATURE)), 'the immediate write');
+    assert.ok(levelOneComplete(dir));
+    persistence.stop();
+  }),
+);
+
+Persist('a level completed while replaying old events waits for the throttled write', () =>
+  withTempDir(async (dir) => {
+    const scheduler = new VirtualTimeScheduler();
+    const cursors = new Subject<RunCursor>();
+    const persistence = persistRun(cursors, options(dir, false, scheduler));
+    cursors.next(cursorAfter(levelDone));
+    await turns(5);
+    assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'not at once');
+    scheduler.flush();
+    await until(() => fs.existsSync(statePath(dir, FEATURE)), 'the throttled write');
+    assert.ok(levelOneComplete(dir));
+    persistence.stop();
+  }),
+);
+
+Persist('without a manager nothing is written', () =>
+  withTempDir(async (dir) => {
+    const persistence = persistRun(new Subject<RunCursor>(), null);
+    await persistence.flush(cursorAfter(3));
+    assert.not.ok(fs.existsSync(statePath(dir, FEATURE)));
+  }),
+);
+
+Persist.run();
