@@ -24,6 +24,7 @@ const { eventFields } = require(path.join(DIST, 'broker', 'eventEntry.js')) as t
 const { runKeys } = require(path.join(DIST, 'broker', 'keys.js')) as typeof import('../src/broker/keys');
 const { Publisher } = require(path.join(DIST, 'broker', 'publisher.js')) as typeof import('../src/broker/publisher');
 const { parseBrokerUrl } = require(path.join(DIST, 'broker', 'url.js')) as typeof import('../src/broker/url');
+const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
 const { createMetricsProcessor, eventLine } = lib;
 
 type LifecycleEvent = import('../src/events/codecs').LifecycleEvent;
@@ -92,7 +93,6 @@ export async function benchBroker(n = 200_000, seed = 42): Promise<BrokerBenchFi
     await publishAll(redis.url, 'bench-publish', events);
     const publishS = seconds(start);
     const replayS = await fold({ feature: 'bench-publish', stateDir: '.', sources: { broker: { url: redis.url, follow: false } }, now: () => NOW });
-    const { eventsPath } = lib;
     fs.writeFileSync(eventsPath(dir, 'bench'), events.map(eventLine).join(''));
     const localS = await fold({ feature: 'bench', stateDir: dir, sources: { eventsLog: { follow: false } }, now: () => NOW });
     return { events: events.length, endToEndPerSec: events.length / endToEndS, publishPerSec: events.length / publishS, replayPerSec: events.length / replayS, localPerSec: events.length / localS };

@@ -24,7 +24,10 @@ import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
 const DIST = path.join(__dirname, '..', 'dist');
 const lib = require(path.join(DIST, 'index.js')) as typeof import('../src/index');
 const { decodeLineFast } = require(path.join(DIST, 'events', 'fastDecode.js')) as typeof import('../src/events/fastDecode');
-const { createMetricsProcessor, createRunState, eventLine, eventsPath, reduce, Series, StateManager } = lib;
+const { createRunState, reduce } = require(path.join(DIST, 'metrics', 'reducer.js')) as typeof import('../src/metrics/reducer');
+const { Series } = require(path.join(DIST, 'metrics', 'series.js')) as typeof import('../src/metrics/series');
+const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
+const { createMetricsProcessor, eventLine, StateManager } = lib;
 
 export interface PipelineBenchFigures {
   readonly events: number;

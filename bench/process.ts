@@ -23,7 +23,8 @@ import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
 const DIST = path.join(__dirname, '..', 'dist');
 const MAIN = path.join(DIST, 'cli', 'main.js');
 const lib = require(path.join(DIST, 'index.js')) as typeof import('../src/index');
-const { encodeEvent, eventsPath } = lib;
+const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
+const { encodeEvent } = lib;
 
 const FEATURE = 'bench';
 const TIME = '/usr/bin/time';

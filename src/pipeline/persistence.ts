@@ -5,7 +5,8 @@
  * A cursor that folded nothing since the last write is not written again.
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
-import { checkpointOf, snapshotOf } from '../metrics/reducer';
+import { checkpointOf } from '../metrics/checkpoint';
+import { snapshotOf } from '../metrics/snapshotOf';
 import { applySnapshot } from '../state/fromSnapshot';
 import type { StateManager } from '../state/stateManager';
 import type { RunCursor } from './accumulateMetrics';

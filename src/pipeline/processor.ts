@@ -11,7 +11,8 @@
  * - `publicStreams`: snapshots, the metric streams, the events folded.
  */
 import { concat, from, type Observable, ReplaySubject, shareReplay, tap } from 'rxjs';
-import { createRunState, snapshotOf } from '../metrics/reducer';
+import { createRunState } from '../metrics/reducer';
+import { snapshotOf } from '../metrics/snapshotOf';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
 import { quarantineOf, reportBadInput } from './badInputReport';
 import { decodeInputs } from './decodeInputs';
@@ -30,6 +31,12 @@ import { stderrWarner, type Warner } from './warnings';
 export { BAD_LINE_WARNING } from './badInputReport';
 export type { MetricsProcessor, MetricsProcessorOptions } from './processorOptions';
 
+/**
+ * Folds a feature's lifecycle events, from the sources of `options`, into metrics: its streams
+ * (`feature$`, `levels$`, `workers$`, `tasks$`, `events$`, `ingest$`, `snapshot$`) and `snapshot()`
+ * read the one fold; `ready` settles once what exists has been replayed; `close()` stops the
+ * sources, folds what they still had and, with `persist`, writes the state file a last time.
+ */
 export function createMetricsProcessor(options: MetricsProcessorOptions): MetricsProcessor {
   const { feature, stateDir } = options;
   const now = options.now ?? Date.now;
