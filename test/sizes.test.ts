@@ -55,7 +55,7 @@ Spans('measures every kind of function from its first line to its last, and name
     ['inner', 2, 3],
     ['constructor', 8, 1],
     ['method', 9, 3],
-    ['<function at line 10>', 10, 1],
+    ['<function at line 10 in method>', 10, 1],
   ]);
 });
 

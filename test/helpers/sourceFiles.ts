@@ -132,22 +132,25 @@ export interface FunctionSpan {
 export function functionSpans(source: SourceFile): FunctionSpan[] {
   const spans: FunctionSpan[] = [];
   const lineOf = (pos: number): number => source.ast.getLineAndCharacterOfPosition(pos).line + 1;
-  const visit = (node: ts.Node): void => {
+  const visit = (node: ts.Node, within: string | null): void => {
     if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
       const line = lineOf(node.getStart(source.ast));
-      spans.push({ file: source.file, name: functionName(node, line), line, lines: lineOf(node.getEnd()) - line + 1 });
+      const name = functionName(node, line, within);
+      spans.push({ file: source.file, name, line, lines: lineOf(node.getEnd()) - line + 1 });
+      ts.forEachChild(node, (child) => visit(child, name));
+      return;
     }
-    ts.forEachChild(node, visit);
+    ts.forEachChild(node, (child) => visit(child, within));
   };
-  visit(source.ast);
+  visit(source.ast, null);
   return spans;
 }
 
-function functionName(node: ts.SignatureDeclaration, line: number): string {
+function functionName(node: ts.SignatureDeclaration, line: number, within: string | null): string {
   if (ts.isConstructorDeclaration(node)) return 'constructor';
   if (node.name !== undefined && ts.isIdentifier(node.name)) return node.name.text;
   // An arrow or function expression takes the name of what it is assigned to.
   const parent = node.parent;
   if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
-  return `<function at line ${line}>`;
+  return `<function at line ${line}${within !== null ? ` in ${within}` : ''}>`;
 }
