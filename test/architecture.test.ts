@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cycles, importGraph, parseSource, sourceFiles } from './helpers/sourceFiles';
+import { cycles, importGraph, importSpecifiers, parseSource, sourceFiles } from './helpers/sourceFiles';
 
 /**
  * The layers, each with the layers directly beneath it: a file may import its own layer and every
@@ -92,6 +92,31 @@ Flow('no file imports a layer above or beside its own', () => {
 Flow('no circle of files', () => {
   const circles = cycles(graph).map((c) => c.join(' ↔ '));
   assert.equal(circles, [], `circles of imports:\n  ${circles.join('\n  ')}`);
+});
+
+/**
+ * Where the packages that do I/O or draw may be imported (STYLE "Layout"): the pure folders import
+ * none of them (the one file that reads a task graph excepted), blessed lives only in the
+ * dashboard and the Redis client only in broker/.
+ */
+const IO_PACKAGES = ['rxjs', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'blessed', 'ioredis'];
+const PURE = ['codecs/', 'events/', 'metrics/', 'graph/'];
+const READS_FILES = ['graph/readGraph.ts'];
+const ONLY_IN: Record<string, readonly string[]> = { blessed: ['views/dashboard/'], ioredis: ['broker/'] };
+
+Flow('the pure folders import no I/O, no RxJS, no terminal; blessed and ioredis stay in their corners', () => {
+  const wrong: string[] = [];
+  for (const source of sources) {
+    const packages = importSpecifiers(source).filter((spec) => !spec.startsWith('.'));
+    const pure = PURE.some((p) => source.file.startsWith(p)) && !READS_FILES.includes(source.file);
+    for (const pkg of packages) {
+      const root = pkg.startsWith('rxjs/') ? 'rxjs' : pkg;
+      if (pure && IO_PACKAGES.includes(root)) wrong.push(`${source.file} imports ${pkg}`);
+      const only = ONLY_IN[root];
+      if (only !== undefined && !only.some((p) => source.file.startsWith(p))) wrong.push(`${source.file} imports ${pkg} (only in ${only.join(', ')})`);
+    }
+  }
+  assert.equal(wrong, [], `imports out of place:\n  ${wrong.join('\n  ')}`);
 });
 
 Flow.run();
