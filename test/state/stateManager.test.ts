@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
-import { suite } from 'uvu';
+import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { killAt } from '../helpers/crashPoint';
+import { DEAD_PID } from '../helpers/deadPid';
+import { tempDirInContext } from '../helpers/tempDir';
 import { mulberry32 } from '../helpers/seededRandom';
 import { FeatureMetrics } from '../../src/metrics/types';
 import { listTemps } from '../../src/state/atomicWrite';
@@ -41,25 +41,13 @@ interface Ctx {
   dir: string;
 }
 
-function withTempDir(s: ReturnType<typeof suite<Ctx>>): void {
-  s.before.each((ctx) => {
-    ctx.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mhb-state-'));
-  });
-  s.after.each((ctx) => {
-    fs.rmSync(ctx.dir, { recursive: true, force: true });
-  });
-}
+const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-state-');
 
 const stateFile = (dir: string): string => path.join(dir, `${FEATURE}.json`);
 const manager = (dir: string, extra: { naiveTz?: string; now?: () => number } = {}): StateManager =>
   new StateManager({ stateDir: dir, feature: FEATURE, now: () => NOW, ...extra });
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-/** A pid that surely belongs to no process: one that just exited. */
-const deadPid = (): number => {
-  const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid ?? 999_999;
-};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -180,7 +168,7 @@ load('an unreadable path is an access error and nothing is moved', ({ dir }) => 
 });
 
 load('removes temp files left by a dead writer of this feature only', ({ dir }) => {
-  const pid = deadPid();
+  const pid = DEAD_PID;
   const mine = path.join(dir, `.${FEATURE}.json.${pid}.0a1b2c.tmp`);
   const other = path.join(dir, `.other.json.${pid}.0a1b2c.tmp`);
   fs.writeFileSync(mine, '{"half": ');
@@ -230,7 +218,7 @@ read('an I/O failure is an io error', ({ dir }) => {
 });
 
 read('never removes temp files (readers do not write)', ({ dir }) => {
-  const temp = path.join(dir, `.${FEATURE}.json.${deadPid()}.abcdef.tmp`);
+  const temp = path.join(dir, `.${FEATURE}.json.${DEAD_PID}.abcdef.tmp`);
   fs.writeFileSync(temp, 'x');
   manager(dir).read();
   assert.ok(fs.existsSync(temp));
