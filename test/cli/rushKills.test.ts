@@ -15,7 +15,7 @@ import { readStateFile } from '../../src/state/stateManager';
 import { killAt } from '../helpers/crashPoint';
 import { mulberry32 } from '../helpers/seededRandom';
 import { tempDirPerTest } from '../helpers/tempDir';
-import { MAIN, readEvents, runCli } from '../orchestrator/cliHarness';
+import { MAIN, readEvents, runCli, writeCountingGraph } from '../orchestrator/cliHarness';
 
 const FEATURE = 'kills';
 const KILLS = 20;
@@ -26,19 +26,7 @@ let dir = '';
 tempDirPerTest(kills, 'mahabharatha-kills-', (d) => (dir = d));
 
 /** 30 tasks in 5 levels of 6; each run of a command appends a line to `runs/<id>`. */
-function writeGraph(): string {
-  fs.mkdirSync(path.join(dir, 'runs'));
-  const tasks = TASKS.map((id, i) => ({
-    id,
-    title: id,
-    level: Math.floor(i / 6) + 1,
-    dependencies: [],
-    verification: { command: `sleep 0.05; echo ok >> runs/${id}`, timeout_seconds: 10 },
-  }));
-  const file = path.join(dir, 'graph.json');
-  fs.writeFileSync(file, JSON.stringify({ feature: FEATURE, tasks }));
-  return file;
-}
+const writeGraph = (): string => writeCountingGraph(dir, FEATURE, TASKS, 6, 0.05);
 
 interface Counts {
   readonly tasks_total: number;

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { FeatureMetrics } from '../../src/metrics/types';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 import { copyGraph, readEvents, readState, runCli, runsOf, startCli, waitForEvents } from '../orchestrator/cliHarness';
 
 const KILL_TASKS = ['KM-L1-001', 'KM-L2-001', 'KM-L2-002', 'KM-L2-003', 'KM-L2-004', 'KM-L3-001'];
@@ -12,12 +12,9 @@ const ARGS = ['rush', '--graph', 'kill.task-graph.json', '--workers', '2', '--st
 
 let dir = '';
 const resume = suite('rushCommand --resume');
-resume.before.each(() => {
-  dir = makeTempDir('mahabharatha-resume-');
+tempDirPerTest(resume, 'mahabharatha-resume-', (d) => {
+  dir = d;
   copyGraph('kill.task-graph.json', dir);
-});
-resume.after.each(() => {
-  removeTempDir(dir);
 });
 
 const stateDir = (): string => path.join(dir, 'state');

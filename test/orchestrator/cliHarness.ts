@@ -55,6 +55,24 @@ export function startCli(args: readonly string[], options: { cwd: string; timeou
 
 export const runCli = (args: readonly string[], options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliRun> => startCli(args, options).result;
 
+/**
+ * Writes `dir/graph.json`: `feature`'s tasks `ids`, `perLevel` to a level from level 1, each
+ * running `sleep <sleepS>` and then appending a line to `runs/<id>` (the directory is made here).
+ */
+export function writeCountingGraph(dir: string, feature: string, ids: readonly string[], perLevel: number, sleepS: number): string {
+  fs.mkdirSync(path.join(dir, 'runs'));
+  const tasks = ids.map((id, i) => ({
+    id,
+    title: id,
+    level: Math.floor(i / perLevel) + 1,
+    dependencies: [],
+    verification: { command: `sleep ${sleepS}; echo ok >> runs/${id}`, timeout_seconds: 10 },
+  }));
+  const file = path.join(dir, 'graph.json');
+  fs.writeFileSync(file, JSON.stringify({ feature, tasks }));
+  return file;
+}
+
 /** Copies a graph fixture into `dir` (task commands write their markers beside it). */
 export function copyGraph(name: string, dir: string): string {
   const target = path.join(dir, name);

@@ -531,7 +531,8 @@ aside.run();
 const kill = suite<Ctx>('StateManager under SIGKILL');
 withTempDir(kill);
 
-const SAVER = path.join(ROOT, 'test', 'helpers', 'stateSaver.ts');
+/** Runs the built package (`dist/`; `npm test` builds it first). */
+const SAVER = path.join(FIXTURES, 'stateSaver.js');
 
 /** The `x_save_seq` of a state file's bytes (they must decode). */
 function saveSeqOf(bytes: Buffer, what: string): number {
@@ -555,7 +556,7 @@ const KILLS: ReadonlyArray<readonly [PausePoint, number, string]> = [
 
 for (const [point, nth, what] of KILLS) {
   kill(`killed ${point} in ${what}: the file holds the last whole save, and the next start leaves nothing else`, async ({ dir }) => {
-    const { stdout } = await killAt(['-r', 'tsx/cjs', SAVER, dir, FEATURE], { cwd: ROOT, point, nth });
+    const { stdout } = await killAt([SAVER, dir, FEATURE], { point, nth });
     assert.equal(acked(stdout), Array.from({ length: nth - 1 }, (_, i) => i + 1), 'the saves before it finished, this one did not');
     const file = stateFile(dir);
     const temps = listTemps(dir, `${FEATURE}.json`);
