@@ -6,7 +6,6 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,19 +14,8 @@ import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, runCli, startCli } from '../orchestrator/cliHarness';
+import { freePort } from '../helpers/freePort';
 import { HANG_GUARD_MS } from '../helpers/waitUntil';
-
-/** A port nobody listens on now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Asks `probe` every 200 ms until it answers something; the limit is only a guard against a hang. */
 async function eventually<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
