@@ -38,15 +38,25 @@ const PROCESS_TESTS = [
   /^state\/(safeFiles|stateManager)\.test\.ts$/,
 ];
 
+const USAGE = 'usage: node scripts/test.js [--unit] [--jobs N] [pattern ...]';
+
+/** The options, or a message saying what is wrong with the arguments. */
 function parseArgs(argv) {
   const options = { unit: false, jobs: Math.max(1, os.availableParallelism()), patterns: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--unit') options.unit = true;
     else if (arg === '--jobs') options.jobs = Number(argv[++i]);
-    else options.patterns.push(new RegExp(arg));
+    else if (arg.startsWith('-')) return `unknown option ${arg}\n${USAGE}`;
+    else {
+      try {
+        options.patterns.push(new RegExp(arg));
+      } catch {
+        return `not a regular expression: ${arg}\n${USAGE}`;
+      }
+    }
   }
-  if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new Error('--jobs takes a whole number ≥ 1');
+  if (!Number.isInteger(options.jobs) || options.jobs < 1) return `--jobs takes a whole number of at least 1\n${USAGE}`;
   return options;
 }
 
@@ -69,6 +79,11 @@ const startsProcesses = (file) => PROCESS_TESTS.some((p) => p.test(file));
 
 function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (typeof options === 'string') {
+    console.error(options);
+    process.exitCode = 2;
+    return;
+  }
   const files = testFiles().filter((f) => (options.patterns.length === 0 || options.patterns.some((p) => p.test(f))) && !(options.unit && startsProcesses(f)));
   if (files.length === 0) {
     console.error('no test file matches');
@@ -113,7 +128,8 @@ function main() {
         next();
       }
     });
-    worker.on('exit', (code, signal) => {
+    // 'close', not 'exit': what the worker printed before it ended is all read by then.
+    worker.on('close', (code, signal) => {
       if (current !== null || code !== 0) {
         failed = true;
         process.stdout.write(output);
