@@ -11,8 +11,8 @@
  *
  *   node scripts/test.js [--unit] [--jobs N] [pattern ...]
  *
- * `--unit` runs only the files that start no process (the fast loop) and fails any test that
- * tries to; patterns (regular expressions over the path under `test/`) pick files.
+ * `--unit` runs only the files that start no process (the fast loop; the few files that check
+ * behaviour at scale are left out too) and fails any test that tries to; patterns (regular expressions over the path under `test/`) pick files.
  */
 'use strict';
 const { fork } = require('node:child_process');
@@ -37,6 +37,9 @@ const PROCESS_TESTS = [
   /^security\/terminalInjection\.test\.ts$/,
   /^state\/(safeFiles|stateManager)\.test\.ts$/,
 ];
+
+/** Files that check behaviour at scale (a 100k-line log, 520 generated runs): seconds each, left out of `--unit`. */
+const SCALE_TESTS = [/^pipeline\/processor\.badInput\.test\.ts$/, /^reference\/differential\.test\.ts$/];
 
 const USAGE = 'usage: node scripts/test.js [--unit] [--jobs N] [pattern ...]';
 
@@ -84,7 +87,7 @@ function main() {
     process.exitCode = 2;
     return;
   }
-  const files = testFiles().filter((f) => (options.patterns.length === 0 || options.patterns.some((p) => p.test(f))) && !(options.unit && startsProcesses(f)));
+  const files = testFiles().filter((f) => (options.patterns.length === 0 || options.patterns.some((p) => p.test(f))) && !(options.unit && (startsProcesses(f) || SCALE_TESTS.some((p) => p.test(f)))));
   if (files.length === 0) {
     console.error('no test file matches');
     process.exitCode = 1;
