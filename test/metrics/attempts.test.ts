@@ -5,7 +5,6 @@ import type { LifecycleEvent } from '../../src/events/codecs';
 import { checkpointOf, restoreRunState, snapshotOf } from '../../src/metrics/reducer';
 import { ev, fold, T0 } from '../helpers/events';
 
-
 /** Task A fails on worker 1 (exit 3), is retried on worker 2 and completes; B is left running on worker 1. */
 const retried = (): LifecycleEvent[] => [
   ev('worker_started', 0, { workerId: 1 }),

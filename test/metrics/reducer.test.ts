@@ -9,7 +9,6 @@ import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { ev, fold, T0 } from '../helpers/events';
 
-
 /** One worker, one task: claimed at +1s, started at +1.5s, complete at +3.5s. */
 const oneTask = (): LifecycleEvent[] => [
   ev('rush_started', 0, { workers: 1, totalTasks: 1 }),

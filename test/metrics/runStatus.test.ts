@@ -12,7 +12,6 @@ import { initialState, type StateFile } from '../../src/state/codecs';
 import { applySnapshot } from '../../src/state/fromSnapshot';
 import { ev, fold, T0 } from '../helpers/events';
 
-
 /** Two workers, level 1 (A) then level 2 (B, C): A fails once and passes; during B's retry the run is stopped by a signal. */
 const stoppedDuringRetry = (): LifecycleEvent[] => [
   ev('rush_started', 0, { workers: 2, totalTasks: 3 }),

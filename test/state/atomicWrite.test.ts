@@ -12,7 +12,6 @@ interface Ctx {
 
 const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-atomic-');
 
-
 const temp = suite('tempPathFor');
 
 temp('names a hidden temp file in the same directory, unique per call', () => {
