@@ -25,18 +25,19 @@ const FEATURE = 'crash';
 const NOW = Date.UTC(2026, 5, 1);
 /** About 4 MB of log: the processor reads 256 kB at a time, and each save below covers a read or two. */
 const EVENTS = 30_000;
-/** A throttled save after (about) every read of the log, so that each life saves at least twice. */
-const PERSIST_INTERVAL_MS = 1;
+/** Killed lives save after (about) every read of the log, so that each saves at least twice. */
+const LIFE_PERSIST_INTERVAL_MS = 1;
+/** Lives run to the end save now and then, and on close. */
+const LAST_PERSIST_INTERVAL_MS = 1000;
 const CHILD = path.join(__dirname, '..', 'fixtures', 'pipeline', 'processorChild.js');
 const DIST = path.join(__dirname, '..', '..', 'dist', 'index.js');
-const childArgs = (stateDir: string): string[] => [CHILD, stateDir, FEATURE, String(NOW), String(PERSIST_INTERVAL_MS)];
+const childArgs = (stateDir: string, persistIntervalMs: number): string[] => [CHILD, stateDir, FEATURE, String(NOW), String(persistIntervalMs)];
 
-/** Consecutive runs whose tasks retry often, so that the state stays large. */
-const longLog = (): string =>
-  toJsonl([...consecutiveRuns(EVENTS, 1, { workers: 6, tasksPerLevel: [150, 150, 150], failRate: 0.55, maxRetries: 12, verifyRate: 1 })]);
+/** Consecutive runs of 450 tasks, some retried. */
+const longLog = (): string => toJsonl([...consecutiveRuns(EVENTS, 1, { workers: 6, tasksPerLevel: [150, 150, 150], failRate: 0.2, maxRetries: 12, verifyRate: 1 })]);
 
 /** Runs the child to its end (it must exit 0). */
-const runToEnd = (stateDir: string): Promise<unknown> => promisify(execFile)(process.execPath, childArgs(stateDir));
+const runToEnd = (stateDir: string): Promise<unknown> => promisify(execFile)(process.execPath, childArgs(stateDir, LAST_PERSIST_INTERVAL_MS));
 
 /** The log offset the state file's checkpoint stands at, or null without a state file. */
 function savedOffset(stateDir: string): number | null {
@@ -76,7 +77,7 @@ Crash(`${LIVES.length} kills at the state file's crash points: the state always 
     let offset: number | null = null;
     for (const [i, [point, nth]] of LIVES.entries()) {
       const life = `life ${i + 1} (${point}@${nth})`;
-      await killAt(childArgs(killed), { point, nth });
+      await killAt(childArgs(killed, LIFE_PERSIST_INTERVAL_MS), { point, nth });
       const now = savedOffset(killed);
       const temps = listTemps(killed, `${FEATURE}.json`);
       if (point === 'before-rename') {
