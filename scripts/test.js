@@ -9,10 +9,11 @@
  * `Skipped:` lines (`.ci/run` adds them up); the exit status is 1 when a test failed or a worker
  * died. Plain JavaScript, so that it runs before anything is compiled.
  *
- *   node scripts/test.js [--unit] [--jobs N] [pattern ...]
+ *   node scripts/test.js [--unit] [--jobs N] [--times] [pattern ...]
  *
  * `--unit` runs only the files that start no process (the fast loop; the few files that check
- * behaviour at scale are left out too) and fails any test that tries to; patterns (regular expressions over the path under `test/`) pick files.
+ * behaviour at scale are left out too) and fails any test that tries to; `--times` ends with each
+ * file's time, slowest first (to find what to make faster); patterns (regular expressions over the path under `test/`) pick files.
  */
 'use strict';
 const { fork } = require('node:child_process');
@@ -41,14 +42,15 @@ const PROCESS_TESTS = [
 /** Files that check behaviour at scale (a 100k-line log, 520 generated runs): seconds each, left out of `--unit`. */
 const SCALE_TESTS = [/^pipeline\/processor\.badInput\.test\.ts$/, /^reference\/differential\.test\.ts$/];
 
-const USAGE = 'usage: node scripts/test.js [--unit] [--jobs N] [pattern ...]';
+const USAGE = 'usage: node scripts/test.js [--unit] [--jobs N] [--times] [pattern ...]';
 
 /** The options, or a message saying what is wrong with the arguments. */
 function parseArgs(argv) {
-  const options = { unit: false, jobs: Math.max(1, os.availableParallelism()), patterns: [] };
+  const options = { unit: false, times: false, jobs: Math.max(1, os.availableParallelism()), patterns: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--unit') options.unit = true;
+    else if (arg === '--times') options.times = true;
     else if (arg === '--jobs') options.jobs = Number(argv[++i]);
     else if (arg.startsWith('-')) return `unknown option ${arg}\n${USAGE}`;
     else {
@@ -97,10 +99,15 @@ function main() {
   const queue = [...files.filter(startsProcesses), ...files.filter((f) => !startsProcesses(f))];
   const started = Date.now();
   let failed = false;
+  /** Seconds each file took, from being sent to its worker to its end mark. */
+  const took = [];
   let workers = Math.min(options.jobs, queue.length);
   const finish = () => {
     workers -= 1;
     if (workers > 0) return;
+    if (options.times) {
+      for (const [name, s] of took.sort((a, b) => b[1] - a[1])) process.stdout.write(`${s.toFixed(1).padStart(7)} s  ${name}\n`);
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(`${files.length} test files in ${seconds} s (${Math.min(options.jobs, files.length)} at a time)${failed ? ': some failed' : ''}\n`);
     process.exitCode = failed ? 1 : 0;
@@ -114,8 +121,11 @@ function main() {
     });
     let output = '';
     let current = null;
+    let sentAt = 0;
     const next = () => {
+      if (current !== null) took.push([current, (Date.now() - sentAt) / 1000]);
       current = queue.shift() ?? null;
+      sentAt = Date.now();
       if (current === null) worker.send({ stop: true });
       else worker.send({ file: path.join(testDir, current), name: current });
     };
