@@ -5,11 +5,13 @@
  */
 export const HANG_GUARD_MS = 60_000;
 
+type Found<T> = T | null | undefined | false;
+
 /** Resolves with the first truthy value of `check`; rejects, naming `what`, after the hang guard. */
-export async function waitUntil<T>(what: string, check: () => T | null | undefined | false, options: { everyMs?: number; hangGuardMs?: number } = {}): Promise<T> {
+export async function waitUntil<T>(what: string, check: () => Found<T> | Promise<Found<T>>, options: { everyMs?: number; hangGuardMs?: number } = {}): Promise<T> {
   const deadline = Date.now() + (options.hangGuardMs ?? HANG_GUARD_MS);
   for (;;) {
-    const found = check();
+    const found = await check();
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} (a hang?)`);
     await new Promise((r) => setTimeout(r, options.everyMs ?? 25));
