@@ -1,6 +1,5 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
@@ -10,6 +9,7 @@ import { EVENT_ALIASES, EVENT_TYPES } from '../src/events/codecs';
 import { decodeLine, encodeEvent } from '../src/events/decode';
 import { FeatureMetrics } from '../src/metrics/types';
 import { decodeStateBytes, StateManager } from '../src/state/stateManager';
+import { withTempDir } from './helpers/tempDir';
 
 const ROOT = path.resolve(__dirname, '..');
 const STATE_FIXTURES = path.join(__dirname, 'fixtures', 'state');
@@ -97,9 +97,8 @@ state('rejects each invalid fixture, as the reader does', () => {
   }
 });
 
-state('accepts what StateManager writes', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mhb-schema-'));
-  try {
+state('accepts what StateManager writes', () =>
+  withTempDir(async (dir) => {
     const m = new StateManager({ stateDir: dir, feature: 'f' });
     m.load();
     const t0 = Date.UTC(2026, 0, 27, 8);
@@ -132,10 +131,8 @@ state('accepts what StateManager writes', async () => {
     await m.save();
     const written: unknown = JSON.parse(fs.readFileSync(m.file, 'utf8'));
     assert.ok(validateState(written), JSON.stringify(validateState.errors));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }),
+);
 
 state.run();
 

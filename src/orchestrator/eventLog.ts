@@ -10,6 +10,7 @@ import type { EventOf, EventType, LifecycleEvent } from '../events/codecs';
 import { eventLine } from '../events/decode';
 import type { OrchestratorEvents } from '../sources/inProcess';
 import { ShortWriteError } from '../state/diskFault';
+import { pausePoint } from '../state/pausePoint';
 import { openAppendSync } from '../state/safeFiles';
 
 /** Appends one lifecycle event now (or stamped `at`, epoch ms) and returns it as recorded. */
@@ -94,6 +95,7 @@ export class EventLogAppender {
   private writeAll(text: string): void {
     if (this.fd === null) throw new Error(`events log ${this.file} is closed`);
     const bytes = Buffer.from(text, 'utf8');
+    pausePoint('mid-append', () => fs.writeSync(this.fd as number, bytes.subarray(0, bytes.length >> 1)));
     const written = fs.writeSync(this.fd, bytes);
     // One write per line is what keeps lines whole for concurrent readers; a short write means a full disk.
     if (written !== bytes.length) throw new ShortWriteError(this.file, written, bytes.length);

@@ -6,10 +6,12 @@
  * under a name no other writer can pick (`.{base}.<pid>.<rand>.tmp`), write, `fsync`, `close`,
  * `rename` over the target, `fsync` the directory so the rename itself survives a power loss.
  * Temp files left by a killed writer are removed by `removeStaleTemps` when the next writer starts.
+ * The crash tests kill a writer exactly before and after the rename (`pausePoint`).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pausePoint } from './pausePoint';
 import { refuseUnsafeTarget } from './safeFiles';
 
 export type AtomicData = string | Uint8Array;
@@ -165,6 +167,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: A
       return false;
     }
     refuseUnsafeTarget(file);
+    pausePoint('before-rename');
     fs.renameSync(tmp, file);
   } catch (err) {
     unlinkQuietly(tmp);
@@ -172,6 +175,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: A
   } finally {
     inFlight.delete(tmp);
   }
+  pausePoint('after-rename');
   await syncDir(path.dirname(file));
   return true;
 }
@@ -189,6 +193,7 @@ export function writeFileAtomicSync(file: string, data: AtomicData, options: Pic
     } finally {
       fs.closeSync(fd);
     }
+    pausePoint('before-rename');
     fs.renameSync(tmp, file);
   } catch (err) {
     unlinkQuietly(tmp);
@@ -196,5 +201,6 @@ export function writeFileAtomicSync(file: string, data: AtomicData, options: Pic
   } finally {
     inFlight.delete(tmp);
   }
+  pausePoint('after-rename');
   syncDirSync(path.dirname(file));
 }

@@ -3,24 +3,16 @@
  * is not there reported (exit 1) at once, a feature the broker does not hold named with those it does.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { freePort } from '../helpers/freePort';
 import { startRedis } from '../helpers/redisServer';
 import { tempDirPerTest } from '../helpers/tempDir';
 import { copyGraph, runCli } from '../orchestrator/cliHarness';
 
 /** A local port nobody listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const closedPort = freePort;
 
 let dir = '';
 const flags = suite('broker flags');

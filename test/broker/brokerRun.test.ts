@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runKeys } from '../../src/broker/keys';
-import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { tempDirPerTest } from '../helpers/tempDir';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { copyGraph, readEvents, runCli, startCli, waitForEvents, type Started } from '../orchestrator/cliHarness';
 
@@ -22,12 +22,7 @@ broker.before(async () => {
 broker.after(async () => {
   await redis.stop();
 });
-broker.before.each(() => {
-  dir = makeTempDir('mahabharatha-broker-');
-});
-broker.after.each(() => {
-  removeTempDir(dir);
-});
+tempDirPerTest(broker, 'mahabharatha-broker-', (d) => (dir = d));
 
 const BROKER_TASKS = ['BR-L1-001', 'BR-L2-001', 'BR-L2-002', 'BR-L2-003', 'BR-L3-001', 'BR-L3-002'];
 

@@ -17,6 +17,7 @@ import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { waitUntil } from '../helpers/waitUntil';
 
 let redis: RedisServer;
 let url: BrokerUrl;
@@ -121,8 +122,7 @@ streams('a reader following the stream folds entries as they are added; a malfor
   await client.xadd(runKeys(feature).events, '*', 'timestamp', 'not a time', 'type', 'task_complete', 'data', '{}');
   client.disconnect();
   await publishAll(events);
-  const deadline = Date.now() + 10_000;
-  while (p.snapshot().metrics.tasksCompleted < 13 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil('the 13 completed tasks to be folded', () => p.snapshot().metrics.tasksCompleted >= 13);
   await p.close();
   const s = p.snapshot();
   assert.is(s.metrics.tasksCompleted, 13);

@@ -53,7 +53,7 @@ watch('stopped and started again mid-run, the watcher shows the whole run, each 
     open('second');
     const r = await rush.result;
     assert.is(r.code, 0, r.stderr + r.stdout);
-    const final = await server.waitForPane('second', 'the final figures', (p) => (p.includes('COMPLETE') && p.includes('6/6 (100%)') ? p : null), 20_000);
+    const final = await server.waitForPane('second', 'the final figures', (p) => (p.includes('COMPLETE') && p.includes('6/6 (100%)') ? p : null));
     assert.match(final, /Workers \(2\)/);
     assert.equal(fs.readdirSync(elsewhere), [], 'the watcher writes nothing');
     server.tmux('send-keys', '-t', 'second', 'q');

@@ -14,6 +14,7 @@ import { parseBrokerUrl } from '../../src/broker/url';
 import { startBrokerWorker, type BrokerWorker } from '../../src/broker/worker';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { HANG_GUARD_MS, waitUntil } from '../helpers/waitUntil';
 
 let redis: RedisServer;
 let client: Redis;
@@ -71,8 +72,8 @@ function start(slots: number): Started {
   };
 }
 
-/** The worker's outcome once it has left; a worker still there after `guardMs` fails the test. */
-async function left(started: Started, guardMs = 20_000): Promise<{ error: string | null }> {
+/** The worker's outcome once it has left; a worker still there after `guardMs` (a hang) fails the test. */
+async function left(started: Started, guardMs = HANG_GUARD_MS): Promise<{ error: string | null }> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -122,14 +123,8 @@ async function workerClientList(): Promise<string> {
 
 const workerConnections = async (): Promise<number> => (await workerClientList()).split('\n').filter((l) => l !== '').length;
 
-/** Waits for `condition`; still false after `guardMs`, the test fails. */
-async function until(condition: () => Promise<boolean>, what = 'the condition', guardMs = 20_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not met within ${guardMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Waits for `condition` (a hang fails the test). */
+const until = (condition: () => Promise<boolean>, what = 'the condition'): Promise<unknown> => waitUntil(what, condition);
 
 worker('leaves when the run it joined ends: every slot records leaving, no connection stays open', async () => {
   await openRun('run-1');

@@ -3,35 +3,20 @@
  * `rush` runs, and `status --task` shows a failed attempt's exit code and the tail of its output.
  * Needs tmux (`.ci/run` installs it); without it this test fails and says so.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { TMUX_ENV, tmuxMissing, tmuxServer } from '../helpers/tmux';
+import { waitUntil } from '../helpers/waitUntil';
 import { copyGraph, MAIN, requireBuild } from '../orchestrator/cliHarness';
 
 /** Our own tmux server, away from any the user runs (and from the other e2e test's). */
-const SOCKET = `mahabharatha-exports-e2e-${process.pid}`;
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TMUX' && k !== 'TMUX_PANE'));
-
-function tmux(...args: string[]): string {
-  const run = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: ENV });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-/** Polls a pane until `test` accepts it. */
-async function waitForPane(session: string, what: string, test: (pane: string) => boolean, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pane = tmux('capture-pane', '-p', '-t', session);
-    if (test(pane)) return pane;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the pane shows:\n${pane}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const server = tmuxServer(`mahabharatha-exports-e2e-${process.pid}`);
+const { tmux } = server;
+const waitForPane = (session: string, what: string, test: (pane: string) => boolean): Promise<string> => server.waitForPane(session, what, (p) => (test(p) ? p : null));
 
 /** A worker's row of the task-stream panel with at least one bar cell. */
 const STREAM_ROW = /^│W\d+ +[ █▒x/]*[█▒x][ █▒x/]* *│$/m;
@@ -39,8 +24,8 @@ const STREAM_ROW = /^│W\d+ +[ █▒x/]*[█▒x][ █▒x/]* *│$/m;
 const e2e = suite('task stream and status --task in a terminal');
 
 e2e('the timeline draws bars for a live rush; status --task shows the failed attempt’s exit code and output tail', async () => {
-  const version = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) assert.unreachable('tmux is not installed: this end-to-end test needs it (.ci/run installs it; or `apt-get install tmux`)');
+  const missing = tmuxMissing();
+  if (missing) assert.unreachable(missing);
   requireBuild();
 
   const dir = makeTempDir('mahabharatha-exports-e2e-');
@@ -48,12 +33,9 @@ e2e('the timeline draws bars for a live rush; status --task shows the failed att
   let rush: ChildProcess | null = null;
   try {
     copyGraph('stream.task-graph.json', dir);
-    rush = spawn(process.execPath, [MAIN, 'rush', '--graph', 'stream.task-graph.json', '--workers', '2', '--state-dir', stateDir], { cwd: dir, stdio: 'ignore', env: ENV });
+    rush = spawn(process.execPath, [MAIN, 'rush', '--graph', 'stream.task-graph.json', '--workers', '2', '--state-dir', stateDir], { cwd: dir, stdio: 'ignore', env: TMUX_ENV });
     const rushDone = new Promise<number | null>((resolve) => rush?.on('close', (code) => resolve(code)));
-    for (let i = 0; !fs.existsSync(path.join(stateDir, 'stream-e2e-events.jsonl')); i++) {
-      if (i > 150) throw new Error('rush did not start its events log within 15 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('rush to start its events log', () => fs.existsSync(path.join(stateDir, 'stream-e2e-events.jsonl')));
 
     const watch = `env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 NO_COLOR=1 '${process.execPath}' '${MAIN}' status --watch --state-dir '${stateDir}' --feature stream-e2e --interval 200`;
     tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'stream', '-c', dir, `${watch}; echo EXIT=$?; sleep 600`);
@@ -80,7 +62,7 @@ e2e('the timeline draws bars for a live rush; status --task shows the failed att
     assert.match(pane, /^Attempt 2 · worker \d+ · complete$/m);
     assert.match(pane, /^ {2}│ second time lucky$/m);
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    server.kill();
     if (rush && rush.exitCode === null) rush.kill('SIGKILL');
     removeTempDir(dir);
   }

@@ -6,7 +6,6 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,26 +14,16 @@ import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, runCli, startCli } from '../orchestrator/cliHarness';
+import { freePort } from '../helpers/freePort';
+import { HANG_GUARD_MS } from '../helpers/waitUntil';
 
-/** A port nobody listens on now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Asks `probe` every 200 ms until it answers something, for at most `ms`. */
-async function eventually<T>(what: string, ms: number, probe: () => Promise<T | null>): Promise<T> {
-  const until = Date.now() + ms;
+/** Asks `probe` every 200 ms until it answers something; the limit is only a guard against a hang. */
+async function eventually<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
+  const until = Date.now() + HANG_GUARD_MS;
   for (;;) {
     const value = await probe().catch(() => null);
     if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`${what}: nothing within ${ms} ms`);
+    if (Date.now() > until) throw new Error(`${what}: nothing within ${HANG_GUARD_MS} ms (a hang?)`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -69,7 +58,7 @@ Serve.before(async (ctx) => {
   ctx.expected = { completed: doc.metrics.tasks_completed, p95Ms: level.p95_duration_ms, level: level.level };
   ctx.servePort = await freePort();
   ctx.serve = startCli(['status', '--serve', String(ctx.servePort), '--state-dir', ctx.stateDir], { cwd: ctx.dir, timeoutMs: 120_000 }).child;
-  await eventually('status --serve', 15_000, async () => ((await get(`http://127.0.0.1:${ctx.servePort}/metrics`)).status === 200 ? true : null));
+  await eventually('status --serve', async () => ((await get(`http://127.0.0.1:${ctx.servePort}/metrics`)).status === 200 ? true : null));
 });
 
 Serve.after(async (ctx) => {
@@ -122,7 +111,7 @@ Serve('Prometheus scrapes it and stores the tasks completed and a level’s p95'
       const value = body.data?.result?.[0]?.value[1];
       return value === undefined ? null : Number(value);
     };
-    const completed = await eventually(`Prometheus scraping (log: ${log})`, 30_000, () => query('mahabharatha_tasks_completed_total{feature="prom"}'));
+    const completed = await eventually(`Prometheus scraping (log: ${log})`, () => query('mahabharatha_tasks_completed_total{feature="prom"}'));
     assert.is(completed, expected.completed);
     const p95 = await query(`mahabharatha_task_duration_seconds{feature="prom",level="${expected.level}",quantile="0.95"}`);
     assert.is(p95, expected.p95Ms / 1000);
@@ -140,7 +129,7 @@ Rush('serves the run’s metrics while it runs, and frees the port when it ends'
     copyGraph('flaky.task-graph.json', dir);
     const port = await freePort();
     const run = startCli(['rush', '--graph', 'flaky.task-graph.json', '--workers', '2', '--state-dir', 'state', '--metrics-port', String(port)], { cwd: dir });
-    const seen = await eventually('a scrape of the running rush', 20_000, async () => {
+    const seen = await eventually('a scrape of the running rush', async () => {
       const r = await get(`http://127.0.0.1:${port}/metrics`);
       return /mahabharatha_tasks\{feature="flaky",status="\w+"\} \d/.test(r.text) ? r.text : null;
     });

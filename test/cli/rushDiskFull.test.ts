@@ -16,7 +16,7 @@ import { eventsPath, statePath } from '../../src/state/layout';
 import { readStateFile } from '../../src/state/stateManager';
 import { bindFile, canMount, fillUp, mountTmpfs, unmount } from '../helpers/smallDisk';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
-import { readEvents, runCli, startCli, waitForEvents } from '../orchestrator/cliHarness';
+import { readEvents, runCli, startCli, waitForEvents, writeCountingGraph } from '../orchestrator/cliHarness';
 
 const FEATURE = 'full';
 const TASKS = Array.from({ length: 12 }, (_, i) => `F-${String(i + 1).padStart(2, '0')}`);
@@ -34,19 +34,7 @@ full.after.each(() => {
 });
 
 /** 12 tasks in 3 levels of 4; each run appends a line to `runs/<id>` in the working directory. */
-function writeGraph(): string {
-  fs.mkdirSync(path.join(dir, 'runs'));
-  const tasks = TASKS.map((id, i) => ({
-    id,
-    title: id,
-    level: Math.floor(i / 4) + 1,
-    dependencies: [],
-    verification: { command: `sleep 0.1; echo ok >> runs/${id}`, timeout_seconds: 10 },
-  }));
-  const file = path.join(dir, 'graph.json');
-  fs.writeFileSync(file, JSON.stringify({ feature: FEATURE, tasks }));
-  return file;
-}
+const writeGraph = (): string => writeCountingGraph(dir, FEATURE, TASKS, 4, 0.1);
 
 const completions = (events: readonly LifecycleEvent[], id: string): number => events.filter((e) => e.type === 'task_complete' && e.data.taskId === id).length;
 

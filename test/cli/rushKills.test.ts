@@ -1,6 +1,6 @@
 /**
- * DESIGN §8 at the crash boundary: 20 SIGKILLs of `rush` on a 30-task graph, each at a seeded
- * point counted in events appended to the log (not in wall time), each followed by
+ * DESIGN §8 at the crash boundary: 20 SIGKILLs of `rush` on a 30-task graph, each in the middle of
+ * a seeded n-th append to the events log (a crash point: half the line written), each followed by
  * `rush --resume`. After every kill the state file decodes; at the end every task is recorded
  * complete exactly once (none ran again after its recorded completion), and `status --json`
  * counts what a clean run of the same graph counts.
@@ -12,9 +12,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { eventsPath, statePath } from '../../src/state/layout';
 import { readStateFile } from '../../src/state/stateManager';
+import { killAt } from '../helpers/crashPoint';
 import { mulberry32 } from '../helpers/seededRandom';
 import { tempDirPerTest } from '../helpers/tempDir';
-import { readEvents, runCli, startCli } from '../orchestrator/cliHarness';
+import { MAIN, readEvents, runCli, writeCountingGraph } from '../orchestrator/cliHarness';
 
 const FEATURE = 'kills';
 const KILLS = 20;
@@ -25,45 +26,7 @@ let dir = '';
 tempDirPerTest(kills, 'mahabharatha-kills-', (d) => (dir = d));
 
 /** 30 tasks in 5 levels of 6; each run of a command appends a line to `runs/<id>`. */
-function writeGraph(): string {
-  fs.mkdirSync(path.join(dir, 'runs'));
-  const tasks = TASKS.map((id, i) => ({
-    id,
-    title: id,
-    level: Math.floor(i / 6) + 1,
-    dependencies: [],
-    verification: { command: `sleep 0.05; echo ok >> runs/${id}`, timeout_seconds: 10 },
-  }));
-  const file = path.join(dir, 'graph.json');
-  fs.writeFileSync(file, JSON.stringify({ feature: FEATURE, tasks }));
-  return file;
-}
-
-/** Lines in the events log now (0 when there is none). */
-function logLines(stateDir: string): number {
-  try {
-    const text = fs.readFileSync(eventsPath(stateDir, FEATURE), 'utf8');
-    let n = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n += 1;
-    return n;
-  } catch {
-    return 0;
-  }
-}
-
-/** Starts a run and SIGKILLs it once `more` lines were appended to the log; false when it ended by itself first. */
-async function killAfter(args: readonly string[], stateDir: string, more: number): Promise<boolean> {
-  const target = logLines(stateDir) + more;
-  const started = startCli(args, { cwd: dir, timeoutMs: 30_000 });
-  let ended = false;
-  void started.result.then(() => (ended = true));
-  while (!ended && logLines(stateDir) < target) await new Promise((r) => setTimeout(r, 2));
-  if (ended) return false;
-  started.child.kill('SIGKILL');
-  const run = await started.result;
-  assert.is(run.signal, 'SIGKILL');
-  return true;
-}
+const writeGraph = (): string => writeCountingGraph(dir, FEATURE, TASKS, 6, 0.05);
 
 interface Counts {
   readonly tasks_total: number;
@@ -97,18 +60,17 @@ kills('every task completes exactly once, the state decodes after each kill, and
   const stateDir = path.join(dir, 'state');
   const args = ['rush', '--graph', graph, '--workers', '2', '--state-dir', stateDir];
   const rand = mulberry32(11);
-  let killed = 0;
   for (let i = 0; i < KILLS; i += 1) {
     // A resume appends ~7 lines of its own (old workers closed, new ones started and ready); past those, a few task moments.
-    const more = 8 + Math.floor(rand() * 6);
+    const nth = 8 + Math.floor(rand() * 6);
     const first = !fs.existsSync(eventsPath(stateDir, FEATURE));
-    if (!(await killAfter(first ? args : [...args, '--resume'], stateDir, more))) break;
-    killed += 1;
+    // Killed with half of its nth line appended: the log ends in a torn line, as after a crash mid-write.
+    await killAt([MAIN, ...(first ? args : [...args, '--resume'])], { cwd: dir, point: 'mid-append', nth });
+    assert.not.ok(fs.readFileSync(eventsPath(stateDir, FEATURE), 'utf8').endsWith('\n'), `kill ${i + 1}: the log ends in half a line`);
     const state = readStateFile(statePath(stateDir, FEATURE));
-    assert.ok(E.isRight(state), `the state decodes after kill ${killed}: ${JSON.stringify(state)}`);
+    assert.ok(E.isRight(state), `the state decodes after kill ${i + 1}: ${JSON.stringify(state)}`);
   }
-  assert.is(killed, KILLS, 'the run outlasted every kill');
-  const last = await runCli([...args, '--resume'], { cwd: dir, timeoutMs: 30_000 });
+  const last = await runCli([...args, '--resume'], { cwd: dir });
   assert.is(last.code, 0, last.stdout + last.stderr);
 
   const { events } = readEvents(stateDir, FEATURE);
@@ -119,7 +81,7 @@ kills('every task completes exactly once, the state decodes after each kill, and
   assert.is(events.filter((e) => e.type === 'rush_completed').length, 1);
 
   const cleanDir = path.join(dir, 'clean');
-  const clean = await runCli(['rush', '--graph', graph, '--workers', '2', '--state-dir', cleanDir], { cwd: dir, timeoutMs: 30_000 });
+  const clean = await runCli(['rush', '--graph', graph, '--workers', '2', '--state-dir', cleanDir], { cwd: dir });
   assert.is(clean.code, 0, clean.stderr);
   const expected = await statusCounts(cleanDir);
   assert.equal(expected.tasks_completed, 30);

@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
 import type { RunSnapshot } from '../../src/metrics/snapshot';
 import { eventsPath } from '../../src/state/layout';
 import { lockPath } from '../../src/state/runLock';
 import { CHECK_EXIT, checkOutcome } from '../../src/views/checkOutcome';
+import { snapshotAt } from '../helpers/events';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
@@ -90,11 +90,7 @@ Check('with --json, prints the document with the verdict and exits with the code
   assert.equal(doc.stalled_workers, [0, 1]);
 });
 
-const snapshot = (events: readonly LifecycleEvent[], now: number): RunSnapshot =>
-  snapshotOf(
-    events.reduce((s, event) => reduce(s, { kind: 'event', event }), createRunState('gate')),
-    now,
-  );
+const snapshot = (events: readonly LifecycleEvent[], now: number): RunSnapshot => snapshotAt(events, now, 'gate');
 
 const Outcome = suite('checkOutcome');
 

@@ -2,7 +2,7 @@
  * End to end: `status --watch` in a real terminal (tmux) beside a running `rush`. Needs tmux
  * (`.ci/run` installs it); without it this test fails and says so.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
@@ -10,6 +10,8 @@ import * as assert from 'uvu/assert';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
+import { TMUX_ENV, tmuxMissing, tmuxServer, type WaitOptions } from '../helpers/tmux';
+import { waitUntil } from '../helpers/waitUntil';
 import { MAIN, requireBuild } from '../orchestrator/cliHarness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -17,42 +19,11 @@ const GRAPH = path.join(ROOT, 'test', 'fixtures', 'dashboard', 'task-graph.json'
 const TOTAL = 12;
 
 /** Our own tmux server, away from any the user runs. */
-const SOCKET = `mahabharatha-e2e-${process.pid}`;
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TMUX' && k !== 'TMUX_PANE'));
-
-function tmux(...args: string[]): string {
-  const run = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: ENV });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout;
-}
-
-function tmuxMissing(): string | null {
-  const run = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  if (run.error || run.status !== 0) {
-    return 'tmux is not installed: this end-to-end dashboard test needs it (.ci/run installs it; or `apt-get install tmux`)';
-  }
-  const version = /tmux (?:next-)?(\d+\.\d+)/.exec(run.stdout)?.[1];
-  return version !== undefined && Number(version) < 2.9 ? `tmux ${version} is too old for this test (resize-window needs 2.9)` : null;
-}
-
-const capture = (session = 'dash'): string => tmux('capture-pane', '-p', '-t', session);
-/** The pane with its colours and attributes as escape sequences (`capture-pane -e`). */
-const captureStyled = (session: string): string => tmux('capture-pane', '-p', '-e', '-t', session);
-const alternateOn = (): boolean => tmux('display-message', '-p', '-t', 'dash', '#{alternate_on}').trim() === '1';
-
-/** Polls the pane until `test` accepts it (the dashboard redraws on its own clock). */
-async function waitForPane<T>(what: string, test: (pane: string) => T | null | undefined | false, timeoutMs = 15_000, read: () => string = capture): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let pane = '';
-  for (;;) {
-    pane = read();
-    const found = test(pane);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the pane shows:\n${pane}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const server = tmuxServer(`mahabharatha-e2e-${process.pid}`);
+const { tmux } = server;
+const waitForPane = <T>(what: string, test: (pane: string) => T | null | undefined | false, session = 'dash', options: WaitOptions = {}): Promise<T> =>
+  server.waitForPane(session, what, test, options);
+const alternateOn = (): boolean => server.alternateOn('dash');
 
 const progressOf = (pane: string): number | null => {
   const m = /RUNNING[\s\S]*?(\d+)\/12 \(\d+%\)/.exec(pane);
@@ -137,13 +108,10 @@ e2e('follows a running rush, survives resizes, and q leaves the terminal as it w
   const stateDir = path.join(dir, 'state');
   let rush: ChildProcess | null = null;
   try {
-    rush = spawn(process.execPath, [MAIN, 'rush', '--graph', GRAPH, '--workers', '2', '--state-dir', stateDir], { cwd: dir, stdio: 'ignore', env: ENV });
+    rush = spawn(process.execPath, [MAIN, 'rush', '--graph', GRAPH, '--workers', '2', '--state-dir', stateDir], { cwd: dir, stdio: 'ignore', env: TMUX_ENV });
     const rushDone = new Promise<number | null>((resolve) => rush?.on('close', (code) => resolve(code)));
     const log = path.join(stateDir, 'dash-e2e-events.jsonl');
-    for (let i = 0; !fs.existsSync(log); i++) {
-      if (i > 150) throw new Error('rush did not start its events log within 15 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('rush to start its events log', () => fs.existsSync(log));
 
     const watch = `env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 '${process.execPath}' '${MAIN}' status --watch --state-dir '${stateDir}' --feature dash-e2e --interval 200`;
     tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'dash', '-c', dir, `${watch}; echo EXIT=$?; sleep 600`);
@@ -182,7 +150,7 @@ e2e('follows a running rush, survives resizes, and q leaves the terminal as it w
     assert.not.ok(alternateOn(), 'alternate screen left');
     assert.not.ok(after.includes('mahabharatha'), `the dashboard is gone from the screen:\n${after}`);
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    server.kill();
     if (rush && rush.exitCode === null) rush.kill('SIGKILL');
     removeTempDir(dir);
   }
@@ -212,7 +180,7 @@ e2e('under tmux and screen (8 colours) the key hints and worker states keep a vi
     for (const term of ['tmux-256color', 'screen']) {
       const session = `colours-${term}`;
       openWatch(session, dir, stateDir, 'dash-demo', term);
-      const pane = await waitForPane(`the dashboard with TERM=${term}`, (p) => (p.includes('q quit') && p.includes('idle') ? p : null), 15_000, () => captureStyled(session));
+      const pane = await waitForPane(`the dashboard with TERM=${term}`, (p) => (p.includes('q quit') && p.includes('idle') ? p : null), session, { styled: true });
       for (const word of ['q quit', '? help', 'idle']) {
         const found = colourOf(pane, word);
         assert.ok(found, `${word} on screen with TERM=${term}`);
@@ -221,10 +189,10 @@ e2e('under tmux and screen (8 colours) the key hints and worker states keep a vi
       // Colour is still used where the terminal has it: the gauge is green.
       assert.is(colourOf(pane, '█')?.fg, '32', `TERM=${term}: the gauge keeps its colour`);
       tmux('send-keys', '-t', session, 'q');
-      await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), 15_000, () => capture(session));
+      await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), session);
     }
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    server.kill();
     removeTempDir(dir);
   }
 });
@@ -241,7 +209,7 @@ e2e('three Up keys sent in one burst move the selection three rows', async () =>
     fs.writeFileSync(path.join(stateDir, 'keys-events.jsonl'), toJsonl(events));
     openWatch('keys', dir, stateDir, 'keys', 'tmux-256color');
     const selected = (what: string, id: number) =>
-      waitForPane(what, (p) => selectedWorkerRow(p) === id, 15_000, () => captureStyled('keys'));
+      waitForPane(what, (p) => selectedWorkerRow(p) === id, 'keys', { styled: true });
     // Workers 0..5; the first is selected at the start.
     await selected('the first worker selected', 0);
     tmux('send-keys', '-t', 'keys', 'Down', 'Down', 'Down', 'Down', 'Down');
@@ -249,9 +217,9 @@ e2e('three Up keys sent in one burst move the selection three rows', async () =>
     tmux('send-keys', '-t', 'keys', 'Up', 'Up', 'Up');
     await selected('three rows up, sent at once', 2);
     tmux('send-keys', '-t', 'keys', 'q');
-    await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), 15_000, () => capture('keys'));
+    await waitForPane('the dashboard to exit', (p) => p.includes('EXIT=0'), 'keys');
   } finally {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env: ENV });
+    server.kill();
     removeTempDir(dir);
   }
 });

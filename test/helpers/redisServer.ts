@@ -4,7 +4,7 @@
  * `restart()` stops it (SIGTERM: the AOF is flushed) and starts it again on the same port and files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
+import { freePort } from './freePort';
 import { makeTempDir, removeTempDir } from './tempDir';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -14,17 +14,6 @@ export interface RedisServer {
   readonly url: string;
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function launch(port: number, dir: string): Promise<ChildProcess> {

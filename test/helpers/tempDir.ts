@@ -23,13 +23,20 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T> | T): Pro
 }
 
 /** Gives each test of `tests` a fresh temp dir (passed to `use` before it runs), removed after it. */
-export function tempDirPerTest(tests: Test, prefix: string, use: (dir: string) => void): void {
+export function tempDirPerTest<T>(tests: Test<T>, prefix: string, use: (dir: string, context: T) => void): void {
   let dir = '';
-  tests.before.each(() => {
+  tests.before.each((context) => {
     dir = makeTempDir(prefix);
-    use(dir);
+    use(dir, context);
   });
   tests.after.each(() => {
     removeTempDir(dir);
+  });
+}
+
+/** Gives each test of `tests` a fresh temp dir as `context.dir`, removed after it. */
+export function tempDirInContext<T extends { dir: string }>(tests: Test<T>, prefix: string): void {
+  tempDirPerTest(tests, prefix, (dir, context) => {
+    context.dir = dir;
   });
 }

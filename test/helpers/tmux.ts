@@ -3,6 +3,7 @@
  * own socket, away from any the user runs), pane captures, and waiting for a pane to show something.
  */
 import { spawnSync } from 'node:child_process';
+import { waitUntil } from './waitUntil';
 
 /** The environment without the user's tmux session in it. */
 export const TMUX_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TMUX' && k !== 'TMUX_PANE'));
@@ -17,15 +18,24 @@ export function tmuxMissing(): string | null {
   return version !== undefined && Number(version) < 2.9 ? `tmux ${version} is too old for this test (resize-window needs 2.9)` : null;
 }
 
+export interface WaitOptions {
+  /** Read the pane with its colours and attributes as escape sequences (`capture-pane -e`). */
+  readonly styled?: boolean;
+  readonly hangGuardMs?: number;
+}
+
 export interface TmuxServer {
   tmux(...args: string[]): string;
   capture(target: string): string;
+  /** The pane with its colours and attributes as escape sequences (`capture-pane -e`). */
+  captureStyled(target: string): string;
   alternateOn(target: string): boolean;
   /** Polls the pane until `test` accepts it (a dashboard redraws on its own clock). */
-  waitForPane<T>(target: string, what: string, test: (pane: string) => T | null | undefined | false, timeoutMs?: number): Promise<T>;
+  waitForPane<T>(target: string, what: string, test: (pane: string) => T | null | undefined | false, options?: WaitOptions): Promise<T>;
   kill(): void;
 }
 
+/** A tmux server of its own, on socket `socket` (include the branch or pid: unique per test run). */
 export function tmuxServer(socket: string): TmuxServer {
   const tmux = (...args: string[]): string => {
     const run = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: TMUX_ENV });
@@ -34,19 +44,18 @@ export function tmuxServer(socket: string): TmuxServer {
     return run.stdout;
   };
   const capture = (target: string): string => tmux('capture-pane', '-p', '-t', target);
+  const captureStyled = (target: string): string => tmux('capture-pane', '-p', '-e', '-t', target);
   return {
     tmux,
     capture,
+    captureStyled,
     alternateOn: (target) => tmux('display-message', '-p', '-t', target, '#{alternate_on}').trim() === '1',
-    waitForPane: async (target, what, test, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const pane = capture(target);
-        const found = test(pane);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the pane shows:\n${pane}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    waitForPane: (target, what, test, options = {}) => {
+      let pane = '';
+      const read = (): string => (pane = options.styled ? captureStyled(target) : capture(target));
+      return waitUntil(what, () => test(read()), { everyMs: 100, hangGuardMs: options.hangGuardMs }).catch((err: Error) => {
+        throw new Error(`${err.message}; the pane shows:\n${pane}`);
+      });
     },
     kill: () => {
       spawnSync('tmux', ['-L', socket, 'kill-server'], { env: TMUX_ENV });

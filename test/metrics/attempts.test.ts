@@ -2,13 +2,8 @@ import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
-
-const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
-const fold = (events: readonly LifecycleEvent[], state: RunState = createRunState('f')): RunState =>
-  events.reduce((s, event) => reduce(s, { kind: 'event', event }), state);
-const ev = <K extends LifecycleEvent['type']>(type: K, dt: number, data: Extract<LifecycleEvent, { type: K }>['data']): LifecycleEvent =>
-  ({ type, ts: T0 + dt, data }) as LifecycleEvent;
+import { checkpointOf, restoreRunState, snapshotOf } from '../../src/metrics/reducer';
+import { ev, fold, T0 } from '../helpers/events';
 
 /** Task A fails on worker 1 (exit 3), is retried on worker 2 and completes; B is left running on worker 1. */
 const retried = (): LifecycleEvent[] => [

@@ -4,15 +4,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { calculatePercentile } from '../../src/metrics/percentile';
-import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
+import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf } from '../../src/metrics/reducer';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
-
-const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
-const fold = (events: readonly LifecycleEvent[], state: RunState = createRunState('f')): RunState =>
-  events.reduce((s, event) => reduce(s, { kind: 'event', event }), state);
-const ev = <K extends LifecycleEvent['type']>(type: K, dt: number, data: Extract<LifecycleEvent, { type: K }>['data']): LifecycleEvent =>
-  ({ type, ts: T0 + dt, data }) as LifecycleEvent;
+import { ev, fold, T0 } from '../helpers/events';
 
 /** One worker, one task: claimed at +1s, started at +1.5s, complete at +3.5s. */
 const oneTask = (): LifecycleEvent[] => [

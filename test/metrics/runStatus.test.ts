@@ -7,15 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { collectFromState } from '../../src/state/collect';
-import { checkpointOf, createRunState, reduce, restoreRunState, snapshotOf, type RunState } from '../../src/metrics/reducer';
+import { checkpointOf, restoreRunState, snapshotOf } from '../../src/metrics/reducer';
 import { initialState, type StateFile } from '../../src/state/codecs';
 import { applySnapshot } from '../../src/state/fromSnapshot';
-
-const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
-const fold = (events: readonly LifecycleEvent[], state: RunState = createRunState('f')): RunState =>
-  events.reduce((s, event) => reduce(s, { kind: 'event', event }), state);
-const ev = <K extends LifecycleEvent['type']>(type: K, dt: number, data: Extract<LifecycleEvent, { type: K }>['data']): LifecycleEvent =>
-  ({ type, ts: T0 + dt, data }) as LifecycleEvent;
+import { ev, fold, T0 } from '../helpers/events';
 
 /** Two workers, level 1 (A) then level 2 (B, C): A fails once and passes; during B's retry the run is stopped by a signal. */
 const stoppedDuringRetry = (): LifecycleEvent[] => [

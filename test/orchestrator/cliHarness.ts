@@ -9,6 +9,7 @@ import type { LifecycleEvent } from '../../src/events/codecs';
 import { decodeLine } from '../../src/events/decode';
 import { StateFile } from '../../src/state/codecs';
 import { eventsPath, statePath } from '../../src/state/layout';
+import { HANG_GUARD_MS, waitUntil } from '../helpers/waitUntil';
 
 export const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 
@@ -30,7 +31,7 @@ export interface Started {
   stdout(): string;
 }
 
-/** Starts `node dist/cli/main.js ...args`; killed (and the test failing) after `timeoutMs`. */
+/** Starts `node dist/cli/main.js ...args`; killed (and the test failing) if it hangs: after `timeoutMs`. */
 export function startCli(args: readonly string[], options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Started {
   requireBuild();
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,7 +39,7 @@ export function startCli(args: readonly string[], options: { cwd: string; timeou
   let stderr = '';
   child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 2 * HANG_GUARD_MS;
   const result = new Promise<CliRun>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -53,6 +54,24 @@ export function startCli(args: readonly string[], options: { cwd: string; timeou
 }
 
 export const runCli = (args: readonly string[], options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CliRun> => startCli(args, options).result;
+
+/**
+ * Writes `dir/graph.json`: `feature`'s tasks `ids`, `perLevel` to a level from level 1, each
+ * running `sleep <sleepS>` and then appending a line to `runs/<id>` (the directory is made here).
+ */
+export function writeCountingGraph(dir: string, feature: string, ids: readonly string[], perLevel: number, sleepS: number): string {
+  fs.mkdirSync(path.join(dir, 'runs'));
+  const tasks = ids.map((id, i) => ({
+    id,
+    title: id,
+    level: Math.floor(i / perLevel) + 1,
+    dependencies: [],
+    verification: { command: `sleep ${sleepS}; echo ok >> runs/${id}`, timeout_seconds: 10 },
+  }));
+  const file = path.join(dir, 'graph.json');
+  fs.writeFileSync(file, JSON.stringify({ feature, tasks }));
+  return file;
+}
 
 /** Copies a graph fixture into `dir` (task commands write their markers beside it). */
 export function copyGraph(name: string, dir: string): string {
@@ -88,15 +107,12 @@ export function runsOf(dir: string, taskId: string): number {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
 }
 
-/** Waits (polling the log) until `found` holds for the events recorded so far. */
-export async function waitForEvents(stateDir: string, feature: string, found: (events: LifecycleEvent[]) => boolean, timeoutMs = 20_000): Promise<LifecycleEvent[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+/** Waits (reading the log again and again) until `found` holds for the events recorded so far. */
+export function waitForEvents(stateDir: string, feature: string, found: (events: LifecycleEvent[]) => boolean): Promise<LifecycleEvent[]> {
+  return waitUntil(`the events log of ${feature} to show what is awaited`, () => {
     const { events } = readEvents(stateDir, feature);
-    if (found(events)) return events;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`the events log of ${feature} never showed what was awaited`);
+    return found(events) ? events : null;
+  });
 }
 
 /** Lists a directory tree (relative paths), to check that nothing was written. */

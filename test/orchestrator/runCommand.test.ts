@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCommand } from '../../src/orchestrator/runCommand';
 import { tempDirPerTest } from '../helpers/tempDir';
+import { waitUntil } from '../helpers/waitUntil';
 
 let dir = '';
 const run = suite('runCommand');
@@ -23,13 +24,7 @@ function isDead(pid: number): boolean {
   }
 }
 
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.unreachable(what);
-}
+const eventually = (check: () => boolean, what: string): Promise<unknown> => waitUntil(what, check);
 
 run('reports success of a command run in the given directory, with the extra environment', async () => {
   const r = await runCommand(`node -e "require('fs').writeFileSync('out.txt', process.env.EXTRA)"`, { cwd: dir, timeoutMs: 10_000, env: { EXTRA: 'hello' } }).result;

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import type { FromWorker } from '../../src/orchestrator/protocol';
 import { startWorker, workerEntry } from '../../src/orchestrator/workerProcess';
 import { tempDirPerTest } from '../helpers/tempDir';
+import { waitUntil } from '../helpers/waitUntil';
 
 let dir = '';
 const worker = suite('startWorker');
@@ -66,22 +67,20 @@ worker('on SIGTERM kills its running command and exits', async () => {
   await next();
   w.send({ type: 'run', taskId: 'T-3', command: `node -e "setInterval(() => {}, 1000)" & echo $! > bg.pid; wait`, cwd: dir, timeoutMs: 60_000, attempt: 1 });
   await next();
-  for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'bg.pid')); i += 1) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil('the command to write its child’s pid', () => fs.existsSync(path.join(dir, 'bg.pid')));
   w.kill('SIGTERM');
   await w.exited;
   assert.equal(exit(), { code: 0, signal: null });
   const bg = Number(fs.readFileSync(path.join(dir, 'bg.pid'), 'utf8'));
-  let gone = false;
-  for (let i = 0; i < 100 && !gone; i += 1) {
+  const gone = (): boolean => {
     try {
       process.kill(bg, 0);
-      gone = /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${bg}/stat`, 'utf8'));
+      return /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${bg}/stat`, 'utf8'));
     } catch {
-      gone = true;
+      return true;
     }
-    if (!gone) await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.ok(gone, 'the command’s background child is gone');
+  };
+  await waitUntil('the command’s background child to be gone', gone);
 });
 
 worker.run();

@@ -15,6 +15,7 @@ import { replayLog, replayOptions, savedState } from '../helpers/processorRuns';
 import { generateRun, toJsonl } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
+import { waitUntil } from '../helpers/waitUntil';
 
 const NOW = Date.UTC(2026, 1, 1);
 const FEATURE = 'f';
@@ -169,7 +170,7 @@ Processor('writes at once when a level completes', () =>
     await processor.ready;
     for (const e of events.slice(0, firstLevelDone + 1)) emitter.emit(e);
     // The throttled write is a minute away; the level's write is not.
-    for (let i = 0; i < 200 && !fs.existsSync(statePath(dir, FEATURE)); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil('the state file', () => fs.existsSync(statePath(dir, FEATURE)));
     const state = readState(dir);
     assert.is(state.levels?.['1']?.status, 'complete');
     await processor.close();

@@ -16,7 +16,7 @@ import { loadRun } from '../../src/pipeline/loadRun';
 import { openDashboard, type DashboardFrame } from '../../src/views/dashboard';
 import { runCli } from '../orchestrator/cliHarness';
 import { tempDirPerTest } from '../helpers/tempDir';
-import { fakeTty } from '../views/dashboard/helpers';
+import { dashboardOptions, fakeTty } from '../views/dashboard/helpers';
 import { firstForbidden, PAYLOAD, writeHostileStateDir } from './hostileText';
 
 const NOW = Date.UTC(2026, 0, 27, 9, 0, 0);
@@ -86,14 +86,8 @@ injection('the dashboard draws input escaped: panels, log, header and the worker
     const frames: DashboardFrame[] = [];
     const closed = openDashboard({
       snapshot$: new BehaviorSubject(loaded.right.snapshot),
+      ...dashboardOptions(tty),
       now: () => NOW,
-      stallAfterMs: 120_000,
-      color: true,
-      intervalMs: 10,
-      input: tty.input,
-      output: tty.output,
-      terminal: 'xterm-256color',
-      timeZone: 'UTC',
       onFrame: (f) => frames.push(f),
     });
     while (frames.length === 0) await new Promise((r) => setTimeout(r, 5));

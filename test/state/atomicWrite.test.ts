@@ -1,26 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { suite } from 'uvu';
+import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listTemps, removeStaleTemps, tempPathFor, writeFileAtomic, writeFileAtomicSync } from '../../src/state/atomicWrite';
+import { DEAD_PID } from '../helpers/deadPid';
+import { tempDirInContext } from '../helpers/tempDir';
 
 interface Ctx {
   dir: string;
 }
 
-function withTempDir(s: ReturnType<typeof suite<Ctx>>): void {
-  s.before.each((ctx) => {
-    ctx.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mhb-atomic-'));
-  });
-  s.after.each((ctx) => {
-    fs.rmSync(ctx.dir, { recursive: true, force: true });
-  });
-}
-
-/** A pid that surely belongs to no process: one that just exited. */
-const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid ?? 999_999;
+const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-atomic-');
 
 const temp = suite('tempPathFor');
 
@@ -141,7 +131,7 @@ const stale = suite<Ctx>('removeStaleTemps');
 withTempDir(stale);
 
 stale('removes temp files of dead writers and of earlier runs with our pid', ({ dir }) => {
-  const dead = path.join(dir, `.f.json.${deadPid()}.a1b2c3.tmp`);
+  const dead = path.join(dir, `.f.json.${DEAD_PID}.a1b2c3.tmp`);
   const ours = path.join(dir, `.f.json.${process.pid}.d4e5f6.tmp`);
   fs.writeFileSync(dead, 'half');
   fs.writeFileSync(ours, 'half');
@@ -150,7 +140,7 @@ stale('removes temp files of dead writers and of earlier runs with our pid', ({ 
 });
 
 stale('leaves everything that is not a temp file of this base', ({ dir }) => {
-  const keep = ['f.json', 'f.json.corrupt-2026-01-27T08-45-34-512Z', `.g.json.${deadPid()}.a1b2c3.tmp`, '.f.json.tmp', 'notes.tmp', `.f.json.x.a1b2c3.tmp`];
+  const keep = ['f.json', 'f.json.corrupt-2026-01-27T08-45-34-512Z', `.g.json.${DEAD_PID}.a1b2c3.tmp`, '.f.json.tmp', 'notes.tmp', `.f.json.x.a1b2c3.tmp`];
   for (const name of keep) fs.writeFileSync(path.join(dir, name), 'x');
   assert.equal(removeStaleTemps(dir, 'f.json'), []);
   assert.equal(fs.readdirSync(dir).sort(), [...keep].sort());
@@ -169,7 +159,7 @@ stale("leaves a fresh temp file of another live process (a writer mid-rename), n
 });
 
 stale('escapes the base name: a dot in it is not a wildcard', ({ dir }) => {
-  const other = path.join(dir, `.fxjson.${deadPid()}.a1b2c3.tmp`);
+  const other = path.join(dir, `.fxjson.${DEAD_PID}.a1b2c3.tmp`);
   fs.writeFileSync(other, 'x');
   assert.equal(removeStaleTemps(dir, 'f.json'), []);
 });

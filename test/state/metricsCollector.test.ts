@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MetricsCollector } from '../../src/state/metricsCollector';
 import { StateManager } from '../../src/state/stateManager';
+import { withTempDir } from '../helpers/tempDir';
 
 const T0 = Date.UTC(2026, 0, 27, 9, 0, 0);
 const s = (seconds: number): number => T0 + seconds * 1000;
@@ -38,14 +38,7 @@ function recordedRun(dir: string): StateManager {
 }
 
 const Collector = suite('MetricsCollector');
-const withDir = (fn: (dir: string) => void) => () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mh-collector-'));
-  try {
-    fn(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-};
+const withDir = (fn: (dir: string) => void) => () => withTempDir(fn);
 
 Collector(
   'test_worker_metrics_computation',

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/Either';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as os from 'node:os';
 import { acquireRunLock, lockPath, orchestratorGone, runLockOwner } from '../../src/state/runLock';
+import { DEAD_PID } from '../helpers/deadPid';
 import { tempDirPerTest } from '../helpers/tempDir';
 
 let dir = '';
@@ -27,8 +27,7 @@ lock('refuses a lock held by a live process, naming it', () => {
 });
 
 lock('takes over a lock left by a process that is gone', () => {
-  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-  fs.writeFileSync(lockPath(dir, 'feat'), JSON.stringify({ pid: Number(dead) }));
+  fs.writeFileSync(lockPath(dir, 'feat'), JSON.stringify({ pid: DEAD_PID }));
   const r = acquireRunLock(dir, 'feat');
   assert.ok(E.isRight(r));
   assert.is(JSON.parse(fs.readFileSync(lockPath(dir, 'feat'), 'utf8')).pid, process.pid);
@@ -51,13 +50,12 @@ lock('records the owner pid and host', () => {
 });
 
 const gone = suite('orchestratorGone');
-const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
 const NOW = 1_000_000;
 
 gone('a lock of this host: gone exactly when its process is', () => {
   assert.is(orchestratorGone({ pid: process.pid, host: os.hostname() }, null, NOW, 120_000), false);
-  assert.is(orchestratorGone({ pid: deadPid(), host: os.hostname() }, NOW, NOW, 120_000), true, 'a fresh heartbeat does not revive a dead pid');
-  assert.is(orchestratorGone({ pid: deadPid(), host: null }, null, NOW, 120_000), true, 'an older lock without a host is read as this host');
+  assert.is(orchestratorGone({ pid: DEAD_PID, host: os.hostname() }, NOW, NOW, 120_000), true, 'a fresh heartbeat does not revive a dead pid');
+  assert.is(orchestratorGone({ pid: DEAD_PID, host: null }, null, NOW, 120_000), true, 'an older lock without a host is read as this host');
 });
 
 gone('a lock of another host, or none: gone when the heartbeats are older than the bound', () => {

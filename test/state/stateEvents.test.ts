@@ -3,19 +3,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { collectFromState } from '../../src/state/collect';
-import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
 import { eventsFromState, levelFromId } from '../../src/state/stateEvents';
 import { initialState, StateFile } from '../../src/state/codecs';
 import { applySnapshot } from '../../src/state/fromSnapshot';
+import { snapshotAt } from '../helpers/events';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 
 const NOW = Date.UTC(2026, 0, 27, 12, 0, 0);
-const streamed = (events: readonly LifecycleEvent[]) =>
-  snapshotOf(
-    events.reduce((s, event) => reduce(s, { kind: 'event', event }), createRunState('f')),
-    NOW,
-  );
+const streamed = (events: readonly LifecycleEvent[]) => snapshotAt(events, NOW);
 /** What the processor writes, read back as JSON from disk would be. */
 const savedState = (events: readonly LifecycleEvent[]): StateFile =>
   JSON.parse(JSON.stringify(applySnapshot(initialState('f'), streamed(events), null))) as StateFile;

@@ -1,14 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
-import { suite } from 'uvu';
+import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { killAt } from '../helpers/crashPoint';
+import { DEAD_PID } from '../helpers/deadPid';
+import { tempDirInContext } from '../helpers/tempDir';
 import { mulberry32 } from '../helpers/seededRandom';
 import { FeatureMetrics } from '../../src/metrics/types';
 import { listTemps } from '../../src/state/atomicWrite';
+import type { PausePoint } from '../../src/state/pausePoint';
 import { initialState, StateFile } from '../../src/state/codecs';
 import {
   CorruptStateError,
@@ -40,25 +41,13 @@ interface Ctx {
   dir: string;
 }
 
-function withTempDir(s: ReturnType<typeof suite<Ctx>>): void {
-  s.before.each((ctx) => {
-    ctx.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mhb-state-'));
-  });
-  s.after.each((ctx) => {
-    fs.rmSync(ctx.dir, { recursive: true, force: true });
-  });
-}
+const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-state-');
 
 const stateFile = (dir: string): string => path.join(dir, `${FEATURE}.json`);
 const manager = (dir: string, extra: { naiveTz?: string; now?: () => number } = {}): StateManager =>
   new StateManager({ stateDir: dir, feature: FEATURE, now: () => NOW, ...extra });
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-/** A pid that surely belongs to no process: one that just exited. */
-const deadPid = (): number => {
-  const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid ?? 999_999;
-};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -179,7 +168,7 @@ load('an unreadable path is an access error and nothing is moved', ({ dir }) => 
 });
 
 load('removes temp files left by a dead writer of this feature only', ({ dir }) => {
-  const pid = deadPid();
+  const pid = DEAD_PID;
   const mine = path.join(dir, `.${FEATURE}.json.${pid}.0a1b2c.tmp`);
   const other = path.join(dir, `.other.json.${pid}.0a1b2c.tmp`);
   fs.writeFileSync(mine, '{"half": ');
@@ -229,7 +218,7 @@ read('an I/O failure is an io error', ({ dir }) => {
 });
 
 read('never removes temp files (readers do not write)', ({ dir }) => {
-  const temp = path.join(dir, `.${FEATURE}.json.${deadPid()}.abcdef.tmp`);
+  const temp = path.join(dir, `.${FEATURE}.json.${DEAD_PID}.abcdef.tmp`);
   fs.writeFileSync(temp, 'x');
   manager(dir).read();
   assert.ok(fs.existsSync(temp));
@@ -542,68 +531,51 @@ aside.run();
 const kill = suite<Ctx>('StateManager under SIGKILL');
 withTempDir(kill);
 
-const SAVER = path.join(ROOT, 'test', 'helpers', 'stateSaver.ts');
-const KILLS = 50;
+/** Runs the built package (`dist/`; `npm test` builds it first). */
+const SAVER = path.join(FIXTURES, 'stateSaver.js');
 
-interface KillResult {
-  /** Highest save the child reported as finished before it died. */
-  readonly lastAck: number;
+/** The `x_save_seq` of a state file's bytes (they must decode). */
+function saveSeqOf(bytes: Buffer, what: string): number {
+  const decoded = decodeStateBytes(bytes);
+  if (E.isLeft(decoded)) throw new Error(`${what} does not decode: ${decoded.left}`);
+  return Number((decoded.right as Record<string, unknown>).x_save_seq);
 }
 
-/** Starts the saver, waits for its first finished save, lets it run `delayMs` more, then SIGKILLs it. */
-async function saveThenKill(dir: string, delayMs: number): Promise<KillResult> {
-  const child = spawn(process.execPath, ['-r', 'tsx/cjs', SAVER, dir, FEATURE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let lastAck = 0;
-  let pending = '';
-  let stderr = '';
-  let firstAck: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => {
-    firstAck = resolve;
-  });
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) lastAck = Math.max(lastAck, Number(line));
-    if (lastAck > 0) firstAck();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(child, 'close');
-  const outcome = await Promise.race([started.then(() => 'saving' as const), exited.then(() => 'exited' as const)]);
-  if (outcome === 'exited') throw new Error(`saver exited before its first save: ${stderr}`);
-  await new Promise((resolve) => setTimeout(resolve, delayMs));
-  child.kill('SIGKILL');
-  await exited;
-  return { lastAck };
-}
+/** Saves the saver finished (printed) before it was killed: 1, 2, ... */
+const acked = (stdout: string): number[] => stdout.split('\n').filter(Boolean).map(Number);
 
-kill(`the file parses and decodes after each of ${KILLS} kills, and no temp file survives the next start`, async ({ dir }) => {
-  const rand = mulberry32(0x5eed);
-  const file = stateFile(dir);
-  let tempsLeftByKills = 0;
-  for (let i = 0; i < KILLS; i++) {
-    const { lastAck } = await saveThenKill(dir, Math.floor(rand() * 40));
-    const bytes = fs.readFileSync(file);
-    assert.ok(bytes.length > 900_000, `kill ${i}: a ~1 MB state (${bytes.length} bytes)`);
-    const decoded = decodeStateBytes(bytes);
-    assert.ok(E.isRight(decoded), `kill ${i}: ${E.isLeft(decoded) ? decoded.left : ''}`);
-    // Every save the child finished is on disk (or a later one is).
-    const seq = E.isRight(decoded) ? Number((decoded.right as Record<string, unknown>).x_save_seq) : 0;
-    assert.ok(seq >= lastAck, `kill ${i}: file has save ${seq}, child had finished ${lastAck}`);
-    tempsLeftByKills += listTemps(dir, `${FEATURE}.json`).length;
+/** Odd saves are `saveSync()`, even ones `save()`: 1 is the first save (no file yet). */
+const KILLS: ReadonlyArray<readonly [PausePoint, number, string]> = [
+  ['before-rename', 1, 'the first save (no file yet)'],
+  ['before-rename', 3, 'a saveSync()'],
+  ['before-rename', 4, 'a save()'],
+  ['after-rename', 1, 'the first save'],
+  ['after-rename', 3, 'a saveSync()'],
+  ['after-rename', 4, 'a save()'],
+];
+
+for (const [point, nth, what] of KILLS) {
+  kill(`killed ${point} in ${what}: the file holds the last whole save, and the next start leaves nothing else`, async ({ dir }) => {
+    const { stdout } = await killAt([SAVER, dir, FEATURE], { point, nth });
+    assert.equal(acked(stdout), Array.from({ length: nth - 1 }, (_, i) => i + 1), 'the saves before it finished, this one did not');
+    const file = stateFile(dir);
+    const temps = listTemps(dir, `${FEATURE}.json`);
+    if (point === 'before-rename') {
+      // The new save is whole in its temp file; the target is still the previous save, or absent.
+      assert.is(temps.length, 1, 'the temp file of the save cut short');
+      assert.is(saveSeqOf(fs.readFileSync(temps[0] as string), 'the temp file'), nth);
+      if (nth === 1) assert.not.ok(fs.existsSync(file), 'no state file before the first save lands');
+      else assert.is(saveSeqOf(fs.readFileSync(file), 'the state file'), nth - 1);
+    } else {
+      assert.equal(temps, [], 'the rename took the temp file');
+      assert.is(saveSeqOf(fs.readFileSync(file), 'the state file'), nth);
+    }
     const next = new StateManager({ stateDir: dir, feature: FEATURE });
-    next.load();
-    assert.equal(
-      fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')),
-      [],
-      `kill ${i}: temp files after restart`,
-    );
-    assert.equal(fs.readdirSync(dir), [`${FEATURE}.json`], `kill ${i}: nothing but the state file`);
-  }
-  // The kills did land mid-write: otherwise this test would prove nothing about cleanup.
-  assert.ok(tempsLeftByKills > 0, 'no kill interrupted a write');
-});
+    const state = next.load() as Record<string, unknown>;
+    const landed = point === 'before-rename' ? nth - 1 : nth;
+    assert.is(state.x_save_seq, landed === 0 ? undefined : landed, 'the next start reads the last save that landed');
+    assert.equal(fs.readdirSync(dir), landed === 0 ? [] : [`${FEATURE}.json`], 'nothing but the state file after the next start');
+  });
+}
 
 kill.run();

@@ -52,6 +52,19 @@ export interface FakeTty {
   readonly press: (keys: string) => void;
 }
 
+/** The options every dashboard test opens with: the fixtures' clock, colour, a fast tick, `tty` as the terminal. */
+export const dashboardOptions = (tty: FakeTty) =>
+  ({
+    now: () => T0 + 7_000,
+    stallAfterMs: 120_000,
+    color: true,
+    intervalMs: 10,
+    input: tty.input,
+    output: tty.output,
+    terminal: 'xterm-256color',
+    timeZone: 'UTC',
+  }) as const;
+
 export function fakeTty(columns: number, rows: number): FakeTty {
   const chunks: string[] = [];
   const output = Object.assign(

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { openDashboard, type DashboardFrame, type OpenDashboardOptions } from '../../../src/views/dashboard';
-import { complete, fakeTty, midway, T0, type FakeTty } from './helpers';
+import { complete, dashboardOptions, fakeTty, midway, T0, type FakeTty } from './helpers';
 
 const ENTER_ALT = '\u001b[?1049h';
 const LEAVE_ALT = '\u001b[?1049l';
@@ -26,14 +26,7 @@ function start(snapshot$: Observable<RunSnapshot>, size: readonly [number, numbe
   let cursor = 0;
   const closed = openDashboard({
     snapshot$,
-    now: () => T0 + 7_000,
-    stallAfterMs: 120_000,
-    color: true,
-    intervalMs: 10,
-    input: tty.input,
-    output: tty.output,
-    terminal: 'xterm-256color',
-    timeZone: 'UTC',
+    ...dashboardOptions(tty),
     onFrame: (f) => {
       frames.push(f);
       for (const w of [...waiters]) {

@@ -1,17 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../../src/events/codecs';
-import { createRunState, reduce, snapshotOf } from '../../../src/metrics/reducer';
 import { timelineOf } from '../../../src/views/dashboard/timeline';
+import { ev, snapshotAt, T0 } from '../../helpers/events';
 
-const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
-const ev = <K extends LifecycleEvent['type']>(type: K, dt: number, data: Extract<LifecycleEvent, { type: K }>['data']): LifecycleEvent =>
-  ({ type, ts: T0 + dt, data }) as LifecycleEvent;
-const snapshot = (events: readonly LifecycleEvent[], now: number) =>
-  snapshotOf(
-    events.reduce((s, event) => reduce(s, { kind: 'event', event }), createRunState('f')),
-    now,
-  );
+const snapshot = snapshotAt;
 const text = (row: { segments: readonly { text: string }[] } | undefined): string => (row?.segments ?? []).map((s) => s.text).join('');
 
 /** 0–10 s: worker 1 runs A 0–5 s, then B fails 5–5.1 s; worker 2 runs C from 2 s, still running at 10 s. */
