@@ -67,133 +67,158 @@ interface Slot {
 export const defaultHeartbeatMs = (claimTimeoutMs: number): number => Math.max(100, Math.min(5000, Math.floor(claimTimeoutMs / 3)));
 
 export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
-  const keys = runKeys(options.feature);
-  const conn = connectBroker(options.url, { onStatus: options.say });
-  const redis = conn.redis;
-  const publisher = new Publisher(conn, { onProblem: options.say });
-  const producer = `worker-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  let seq = 0;
-  let leaving = false;
-  const slots: Slot[] = [];
+  const worker = new JoinedWorker(options);
+  return { done: worker.done, stop: () => worker.stop() };
+}
 
-  const record = <K extends EventType>(type: K, data: EventOf<K>['data'], at = Date.now()): void => {
-    seq += 1;
-    const event = { type, ts: Math.floor(at), feature: options.feature, producer, seq, data } as unknown as LifecycleEvent;
-    publisher.add(keys.events, eventFields(event));
-  };
+/** One worker process's part in a run: its slots, what it records, and when it leaves. */
+class JoinedWorker {
+  readonly done: Promise<{ error: string | null }>;
+  private readonly keys: RunKeys;
+  private readonly conn: BrokerConnection;
+  private readonly redis: BrokerConnection['redis'];
+  private readonly publisher: Publisher;
+  private readonly producer = `worker-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly heartbeatMs: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly slots: Slot[] = [];
+  private seq = 0;
+  private leaving = false;
 
-  const heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs(options.claimTimeoutMs);
-  const heartbeat = setInterval(() => {
-    for (const slot of slots) {
-      if (slot.stopped) continue;
-      record('worker_heartbeat', slot.busy ? { workerId: slot.workerId, taskId: slot.busy.taskId } : { workerId: slot.workerId });
-      // A claim held by a live worker must not look idle: re-claiming it resets its idle time.
-      if (slot.busy) void redis.xclaim(keys.tasks, TASKS_GROUP, slot.consumer, 0, slot.busy.entryId, 'JUSTID').catch(() => undefined);
-    }
-  }, heartbeatMs);
+  constructor(private readonly options: WorkerOptions) {
+    this.keys = runKeys(options.feature);
+    this.conn = connectBroker(options.url, { onStatus: options.say });
+    this.redis = this.conn.redis;
+    this.publisher = new Publisher(this.conn, { onProblem: options.say });
+    this.heartbeatMs = options.heartbeatMs ?? defaultHeartbeatMs(options.claimTimeoutMs);
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.done = this.work()
+      .catch((err: unknown) => ({ error: (err as Error).message }))
+      .finally(async () => {
+        clearInterval(this.heartbeat);
+        await this.publisher.drained();
+        await this.conn.close();
+      });
+  }
 
-  const stop = (): void => {
-    if (leaving) return;
-    leaving = true;
-    for (const slot of slots) {
+  stop(): void {
+    if (this.leaving) return;
+    this.leaving = true;
+    for (const slot of this.slots) {
       slot.busy?.command?.kill('SIGKILL');
       // A blocked read (or one held until Redis is back) is abandoned, not waited for: an entry it
       // may have been handed stays pending, for another worker to take over.
       slot.conn.disconnect();
     }
-  };
+  }
 
-  const done = (async (): Promise<{ error: string | null }> => {
-    await reachable(conn, options.url);
-    const runId = await waitForRun(redis, keys, () => leaving);
+  private record<K extends EventType>(type: K, data: EventOf<K>['data'], at = Date.now()): void {
+    this.seq += 1;
+    const event = { type, ts: Math.floor(at), feature: this.options.feature, producer: this.producer, seq: this.seq, data } as unknown as LifecycleEvent;
+    this.publisher.add(this.keys.events, eventFields(event));
+  }
+
+  private beat(): void {
+    for (const slot of this.slots) {
+      if (slot.stopped) continue;
+      this.record('worker_heartbeat', slot.busy ? { workerId: slot.workerId, taskId: slot.busy.taskId } : { workerId: slot.workerId });
+      // A claim held by a live worker must not look idle: re-claiming it resets its idle time.
+      if (slot.busy) void this.redis.xclaim(this.keys.tasks, TASKS_GROUP, slot.consumer, 0, slot.busy.entryId, 'JUSTID').catch(() => undefined);
+    }
+  }
+
+  private async work(): Promise<{ error: string | null }> {
+    const { options } = this;
+    await reachable(this.conn, options.url);
+    const runId = await waitForRun(this.redis, this.keys, () => this.leaving);
     if (runId === null) return { error: null };
-    await ensureGroup(redis, keys);
+    await ensureGroup(this.redis, this.keys);
     options.say(`worker joined run ${runId} of ${options.feature} with ${options.slots} slot${options.slots === 1 ? '' : 's'} (tasks run in ${options.cwd})`);
-    /** Whether to leave: asked to, or the run is over (then running tasks are cut short, recorded as interrupted). */
-    const ended = async (): Promise<boolean> => {
-      if (leaving) return true;
-      const marks = await readRunMarks(redis, keys);
-      if (!runIsOver(runId, marks)) return false;
-      if (marks.end !== runId && !leaving) options.say(`run ${runId} of ${options.feature} is over: ${marks.run === null ? 'it is no longer in the broker' : `run ${marks.run} took its place`}; leaving`);
-      stop();
-      return true;
-    };
     // The end is watched apart from the slots, which look only between tasks and reads. One look
     // at a time: while Redis is away, looks would pile up in the offline queue.
     let looking = false;
     const endWatch = setInterval(() => {
       if (looking) return;
       looking = true;
-      void ended()
+      void this.ended(runId)
         .catch(() => undefined)
         .finally(() => (looking = false));
-    }, Math.min(500, heartbeatMs));
-    let failure: string | null = null;
+    }, Math.min(500, this.heartbeatMs));
+    const failures: string[] = [];
     try {
-      await Promise.all(
-        Array.from({ length: options.slots }, async () => {
-          let slot: Slot | null = null;
-          try {
-            const workerId = await redis.incr(keys.workerIds);
-            slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(options.url), busy: null, stopped: false };
-            slots.push(slot);
-            record('worker_started', { workerId });
-            record('worker_ready', { workerId });
-            while (!(await ended())) {
-              const claim = (await reclaim(slot)) ?? (await claimNext(slot));
-              if (claim !== null) await runClaim(slot, claim);
-            }
-          } catch (err) {
-            // It ends the whole worker: the other slots leave too, none is left running alone.
-            failure ??= (err as Error).message;
-            stop();
-          } finally {
-            if (slot !== null) {
-              slot.stopped = true;
-              record('worker_stopped', { workerId: slot.workerId });
-              await slot.conn.close();
-            }
-          }
-        }),
-      );
+      const slotFailed = (err: unknown): void => {
+        // It ends the whole worker: the other slots leave too, none is left running alone.
+        failures.push((err as Error).message);
+        this.stop();
+      };
+      await Promise.all(Array.from({ length: options.slots }, () => this.runSlot(runId).catch(slotFailed)));
     } finally {
       clearInterval(endWatch);
     }
-    return { error: failure };
-  })()
-    .catch((err: unknown) => ({ error: (err as Error).message }))
-    .finally(async () => {
-      clearInterval(heartbeat);
-      await publisher.drained();
-      await conn.close();
-    });
+    return { error: failures[0] ?? null };
+  }
+
+  /** Whether to leave: asked to, or the run is over (then running tasks are cut short, recorded as interrupted). */
+  private async ended(runId: string): Promise<boolean> {
+    if (this.leaving) return true;
+    const marks = await readRunMarks(this.redis, this.keys);
+    if (!runIsOver(runId, marks)) return false;
+    if (marks.end !== runId && !this.leaving) {
+      this.options.say(`run ${runId} of ${this.options.feature} is over: ${marks.run === null ? 'it is no longer in the broker' : `run ${marks.run} took its place`}; leaving`);
+    }
+    this.stop();
+    return true;
+  }
+
+  /** One slot: a worker id of its own, claiming and running tasks until the worker leaves. */
+  private async runSlot(runId: string): Promise<void> {
+    let slot: Slot | null = null;
+    try {
+      const workerId = await this.redis.incr(this.keys.workerIds);
+      slot = { workerId, consumer: `worker-${workerId}`, conn: connectBroker(this.options.url), busy: null, stopped: false };
+      this.slots.push(slot);
+      this.record('worker_started', { workerId });
+      this.record('worker_ready', { workerId });
+      while (!(await this.ended(runId))) {
+        const claim = (await this.reclaim(slot)) ?? (await this.claimNext(slot));
+        if (claim !== null) await this.runClaim(slot, claim);
+      }
+    } finally {
+      if (slot !== null) {
+        slot.stopped = true;
+        this.record('worker_stopped', { workerId: slot.workerId });
+        await slot.conn.close();
+      }
+    }
+  }
 
   /** A task whose holder has been silent for the claim timeout, taken over. */
-  async function reclaim(slot: Slot): Promise<Claim | null> {
-    const reply = (await redis.xautoclaim(keys.tasks, TASKS_GROUP, slot.consumer, options.claimTimeoutMs, '0-0', 'COUNT', 1)) as [string, ([string, string[]] | null)[]];
+  private async reclaim(slot: Slot): Promise<Claim | null> {
+    const reply = (await this.redis.xautoclaim(this.keys.tasks, TASKS_GROUP, slot.consumer, this.options.claimTimeoutMs, '0-0', 'COUNT', 1)) as [string, ([string, string[]] | null)[]];
     const entry = reply[1]?.[0];
     if (entry === undefined || entry === null) return null;
     return { entryId: entry[0], fields: entry[1], reclaimed: true };
   }
 
-  async function claimNext(slot: Slot): Promise<Claim | null> {
+  private async claimNext(slot: Slot): Promise<Claim | null> {
     let reply: [string, [string, string[]][]][] | null;
     try {
-      reply = (await slot.conn.redis.xreadgroup('GROUP', TASKS_GROUP, slot.consumer, 'COUNT', 1, 'BLOCK', Math.min(1000, heartbeatMs), 'STREAMS', keys.tasks, '>')) as typeof reply;
+      reply = (await slot.conn.redis.xreadgroup('GROUP', TASKS_GROUP, slot.consumer, 'COUNT', 1, 'BLOCK', Math.min(1000, this.heartbeatMs), 'STREAMS', this.keys.tasks, '>')) as typeof reply;
     } catch (err) {
       // A read cut short by leaving (its connection dropped) is the leaving itself.
-      if (leaving) return null;
+      if (this.leaving) return null;
       throw err;
     }
     const entry = reply?.[0]?.[1]?.[0];
     return entry === undefined ? null : { entryId: entry[0], fields: entry[1], reclaimed: false };
   }
 
-  async function runClaim(slot: Slot, claim: Claim): Promise<void> {
+  private async runClaim(slot: Slot, claim: Claim): Promise<void> {
+    const { keys, redis } = this;
     const { workerId } = slot;
     const task = decodeTask(claim.fields);
     if (E.isLeft(task)) {
-      options.say(`skipped a malformed task entry ${claim.entryId}: ${task.left}`);
+      this.options.say(`skipped a malformed task entry ${claim.entryId}: ${task.left}`);
       await redis.xack(keys.tasks, TASKS_GROUP, claim.entryId);
       return;
     }
@@ -208,59 +233,60 @@ export function startBrokerWorker(options: WorkerOptions): BrokerWorker {
       await redis.xack(keys.tasks, TASKS_GROUP, claim.entryId);
       return;
     }
-    if (claim.reclaimed) {
-      const holder = await redis.hget(keys.claims, claim.entryId);
-      const previous = holder !== null && /^\d+$/.test(holder) ? Number(holder) : null;
-      if (previous !== null) {
-        const why = `worker ${previous} silent for ${Math.round(options.claimTimeoutMs / 1000)}s; ${taskId} taken over by worker ${workerId}`;
-        record('task_interrupted', { taskId, workerId: previous, reason: why });
-        record('worker_crashed', { workerId: previous, error: why });
-        options.say(why);
-      }
-    }
+    if (claim.reclaimed) await this.takeOver(claim.entryId, taskId, workerId);
     await redis.hset(keys.claims, claim.entryId, String(workerId));
     slot.busy = { entryId: claim.entryId, taskId, command: null };
-    record('task_claimed', { taskId, workerId });
-    await runTask(slot, task.right);
+    this.record('task_claimed', { taskId, workerId });
+    await this.runTask(slot, task.right);
     slot.busy = null;
   }
 
-  async function runTask(slot: Slot, task: QueuedTask): Promise<void> {
+  /** A task taken over from a silent holder: the holder's attempt is recorded as interrupted. */
+  private async takeOver(entryId: string, taskId: string, workerId: number): Promise<void> {
+    const holder = await this.redis.hget(this.keys.claims, entryId);
+    const previous = holder !== null && /^\d+$/.test(holder) ? Number(holder) : null;
+    if (previous === null) return;
+    const why = `worker ${previous} silent for ${Math.round(this.options.claimTimeoutMs / 1000)}s; ${taskId} taken over by worker ${workerId}`;
+    this.record('task_interrupted', { taskId, workerId: previous, reason: why });
+    this.record('worker_crashed', { workerId: previous, error: why });
+    this.options.say(why);
+  }
+
+  private async runTask(slot: Slot, task: QueuedTask): Promise<void> {
+    const { keys, redis } = this;
     const { workerId } = slot;
     const { taskId } = task;
     const busy = slot.busy;
     if (busy === null) return;
     const startedAt = preciseNow();
     const command = runCommand(task.command, {
-      cwd: options.cwd,
+      cwd: this.options.cwd,
       timeoutMs: task.timeoutMs,
       env: { MAHABHARATHA_TASK_ID: taskId, MAHABHARATHA_WORKER_ID: String(workerId), MAHABHARATHA_ATTEMPT: String(task.attempt) },
     });
     busy.command = command;
-    record('task_started', { taskId, workerId }, startedAt);
-    if (leaving) command.kill('SIGKILL');
+    this.record('task_started', { taskId, workerId }, startedAt);
+    if (this.leaving) command.kill('SIGKILL');
     const result = await command.result;
     const at = preciseNow();
-    if (leaving) {
+    if (this.leaving) {
       // Cut short by a stop: not a failure. Left pending, for another worker to take over.
-      record('task_interrupted', { taskId, workerId, reason: 'stopped' }, at);
+      this.record('task_interrupted', { taskId, workerId, reason: 'stopped' }, at);
       await redis.hset(keys.claims, busy.entryId, RELEASED);
       return;
     }
     if (result.ok) {
-      record('verification_passed', { taskId, workerId, durationMs: Math.round(result.durationMs) }, at);
-      record('task_complete', { taskId, workerId, durationMs: Math.round(at - startedAt) }, at);
+      this.record('verification_passed', { taskId, workerId, durationMs: Math.round(result.durationMs) }, at);
+      this.record('task_complete', { taskId, workerId, durationMs: Math.round(at - startedAt) }, at);
     } else {
-      record('verification_failed', { taskId, workerId, durationMs: Math.round(result.durationMs) }, at);
-      record('task_failed', { taskId, workerId, error: result.error ?? 'failed' }, at);
+      this.record('verification_failed', { taskId, workerId, durationMs: Math.round(result.durationMs) }, at);
+      this.record('task_failed', { taskId, workerId, error: result.error ?? 'failed' }, at);
     }
     // Acknowledged once its outcome is on the stream: a worker dying in between leaves it to be taken over.
-    await publisher.drained();
+    await this.publisher.drained();
     await redis.xack(keys.tasks, TASKS_GROUP, busy.entryId);
     await redis.hdel(keys.claims, busy.entryId);
   }
-
-  return { done, stop };
 }
 
 /** The id of the run to join, once an orchestrator has started one (null: asked to leave first). */
