@@ -4,7 +4,7 @@
  * `status` and `stalled_workers` carry the same verdict). Reads like `status`, writes nothing.
  */
 import { printableLine } from '../events/printable';
-import { createRunState, snapshotOf } from '../metrics/reducer';
+import { emptySnapshot } from '../metrics/snapshotOf';
 import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import { checkOutcome, type CheckOutcome } from '../views/checkOutcome';
 import { plural } from '../views/format';
@@ -20,7 +20,7 @@ export async function statusCheckCommand(opts: StatusOptions, io: JsonCommandIo 
   const now = io.now();
   const stallAfterMs = opts.stallAfter === undefined ? DEFAULT_STALL_AFTER_MS : opts.stallAfter * 1000;
   const loaded = resolved.kind === 'graph-only' ? null : await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker, stallAfterMs);
-  const snapshot = loaded?.snapshot ?? snapshotOf(createRunState(resolved.feature), now);
+  const snapshot = loaded?.snapshot ?? emptySnapshot(resolved.feature, now);
   const graph = resolved.kind === 'graph-only' ? resolved.graph : (loaded?.graph ?? null);
   const orchestratorGone = loaded?.orchestratorGone ?? false;
   // The run's status as its facts give it: `abandoned` when its orchestrator is gone.

@@ -4,7 +4,7 @@
  * (UsageError) for a bad flag value.
  */
 import { printable } from '../events/printable';
-import { createRunState, snapshotOf } from '../metrics/reducer';
+import { emptySnapshot } from '../metrics/snapshotOf';
 import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
 import { UnknownLevelError } from '../views/statusModel';
@@ -29,7 +29,7 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
   const level = opts.level !== undefined ? { level: opts.level } : {};
   if (resolved.kind === 'graph-only') {
     // Planned but not run: the graph's tasks, all pending.
-    const document = asDocument(resolved.feature, () => renderStatusJson(snapshotOf(createRunState(resolved.feature), now), { feature: resolved.feature, graph: resolved.graph, now, ...level }));
+    const document = asDocument(resolved.feature, () => renderStatusJson(emptySnapshot(resolved.feature, now), { feature: resolved.feature, graph: resolved.graph, now, ...level }));
     io.stdout.write(document);
     return EXIT.ok;
   }

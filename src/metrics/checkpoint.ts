@@ -11,11 +11,11 @@ import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
 import { inDurationRange, inTimestampRange, MAX_ID, MAX_TASKS } from '../events/range';
-import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './reducer';
+import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './runState';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
-import { restoreAttemptLog } from './attempts';
+import { AttemptLog, NO_ATTEMPT } from './attempts';
 import { Series } from './series';
 
 const S = t.union([t.string, t.null]);
@@ -155,7 +155,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     endReason: state.endReason,
     pauses: state.pauses.map(([a, b]) => [a, b]),
     declaredTasks: state.declaredTasks,
-    tasks: [...state.tasks.values()].map((task) => ({ ...task })),
+    tasks: [...state.tasks.values()].map(({ openAttempt: _open, lastAttempt: _last, ...task }) => task),
     workers: [...state.workers.values()].map((w) => ({ ...w, pastLifetimes: w.pastLifetimes.map(([a, b]): [number, number] => [a, b]) })),
     levels: [...state.levels.values()].map((l) => ({ ...l, durations: l.durations.toJSON() })),
     durations: state.durations.toJSON(),
@@ -166,7 +166,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     seqRanges: state.seenSeqs.toRecord(),
     recentLines: state.recentLines.toJSON(),
     streamId: state.streamId,
-    attempts: state.attempts.list.map((a) => ({ ...a })),
+    attempts: state.attempts.records(),
     attemptsDropped: state.attempts.dropped,
   };
 }
@@ -203,7 +203,10 @@ function build(cp: RunCheckpoint): RunState {
   state.endReason = cp.endReason ?? null;
   if (cp.pauses) state.pauses.push(...cp.pauses);
   state.declaredTasks = cp.declaredTasks;
-  for (const task of cp.tasks) state.tasks.set(task.id, { ...task, lastOutcome: task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task) });
+  for (const task of cp.tasks) {
+    const lastOutcome = task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task);
+    state.tasks.set(task.id, { ...task, lastOutcome, openAttempt: NO_ATTEMPT, lastAttempt: NO_ATTEMPT });
+  }
   for (const w of cp.workers) {
     state.workers.set(w.id, {
       ...w,
@@ -227,8 +230,19 @@ function build(cp: RunCheckpoint): RunState {
   state.recentLines = new RecentLines(undefined, cp.recentLines ?? []);
   state.seenSeqs = cp.seqRanges ? new SeenSeqs(cp.seqRanges) : SeenSeqs.fromHighWaterMarks(cp.seqHwm ?? {});
   state.streamId = cp.streamId ?? null;
-  state.attempts = restoreAttemptLog(cp.attempts ?? [], cp.attemptsDropped ?? 0);
+  restoreAttempts(state, cp.attempts ?? [], cp.attemptsDropped ?? 0);
   return state;
+}
+
+/** The attempt log, and each task's index of its attempt in flight and of its latest one. */
+function restoreAttempts(state: RunState, records: RunCheckpoint['attempts'] & object, dropped: number): void {
+  state.attempts = AttemptLog.restore(records, dropped);
+  for (let i = 0; i < state.attempts.length; i++) {
+    const task = state.tasks.get(records[i]!.taskId);
+    if (task === undefined) continue;
+    task.lastAttempt = i;
+    task.openAttempt = state.attempts.isRunning(i) ? i : NO_ATTEMPT;
+  }
 }
 
 /** A version-1 task's last outcome: it knew no interruptions, and counted a task failed once it had failed. */

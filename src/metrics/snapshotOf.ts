@@ -5,9 +5,7 @@
  */
 import type { LifecycleEvent } from '../events/codecs';
 import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
-import type { LevelAcc, RunState, TaskAcc, WorkerAcc } from './reducer';
-import { recentEvents } from './reducer';
-import { attemptRecords } from './attempts';
+import { createRunState, recentEvents, type LevelAcc, type RunState, type TaskAcc, type WorkerAcc } from './runState';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus, WorkerLifetimes } from './snapshot';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
@@ -51,11 +49,14 @@ export function snapshotOf(state: RunState, now: number): RunSnapshot {
       const task = state.tasks.get(f.taskId);
       return { ...f, level: task?.level ?? null, recovered: task?.status === 'complete' };
     }),
-    attempts: attemptRecords(state.attempts),
+    attempts: state.attempts.records(),
     attemptsDropped: state.attempts.dropped,
     ingest: ingestOf(state),
   };
 }
+
+/** The snapshot of a run no event was folded into yet (a feature that has not started, or an empty log). */
+export const emptySnapshot = (feature: string | null, now: number): RunSnapshot => snapshotOf(createRunState(feature), now);
 
 /** Per level: its tasks, how many completed, failed (for good), and whether any was attempted. */
 interface LevelTally {

@@ -7,7 +7,8 @@
  */
 import { defer, type Observable, type OperatorFunction } from 'rxjs';
 import { scan, startWith } from 'rxjs/operators';
-import { reduce, type RunState } from '../metrics/reducer';
+import { reduce } from '../metrics/reducer';
+import type { RunState } from '../metrics/runState';
 import type { FoldInput } from '../sources/inputs';
 
 export interface RunCursor {

@@ -11,7 +11,7 @@
  * - `publicStreams`: snapshots, the metric streams, the events folded.
  */
 import { concat, from, type Observable, ReplaySubject, shareReplay, tap } from 'rxjs';
-import { createRunState } from '../metrics/reducer';
+import { createRunState } from '../metrics/runState';
 import { snapshotOf } from '../metrics/snapshotOf';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
 import { quarantineOf, reportBadInput } from './badInputReport';

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either';
 import * as fs from 'node:fs';
 import { restoreRunState } from '../metrics/checkpoint';
-import { createRunState, type RunState } from '../metrics/reducer';
+import { createRunState, type RunState } from '../metrics/runState';
 import type { SourceInput } from '../sources/inputs';
 import type { StateFile } from '../state/codecs';
 import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage } from '../state/layout';

@@ -1,6 +1,8 @@
 /** The batch fold: a state file → the snapshot of the run it records, through the one reducer. */
 import type { StateFile } from './codecs';
-import { createRunState, reduce, snapshotOf } from '../metrics/reducer';
+import { reduce } from '../metrics/reducer';
+import { createRunState } from '../metrics/runState';
+import { snapshotOf } from '../metrics/snapshotOf';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { eventsFromState, type StateEventsOptions } from './stateEvents';
 

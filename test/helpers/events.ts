@@ -3,7 +3,8 @@
  * { taskId: 'A', workerId: 1 })` is that event 100 ms after `T0`.
  */
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { createRunState, reduce, type RunState } from '../../src/metrics/reducer';
+import { reduce } from '../../src/metrics/reducer';
+import { createRunState, type RunState } from '../../src/metrics/runState';
 import type { RunSnapshot } from '../../src/metrics/snapshot';
 import { snapshotOf } from '../../src/metrics/snapshotOf';
 

@@ -3,7 +3,7 @@ import { map } from 'rxjs/operators';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { createRunState } from '../../src/metrics/reducer';
+import { createRunState } from '../../src/metrics/runState';
 import { accumulateMetrics, foldBatch, foldInput } from '../../src/pipeline/accumulateMetrics';
 import type { FoldInput } from '../../src/sources/inputs';
 

@@ -1,7 +1,7 @@
 import { firstValueFrom, Subject, throwError, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRunState } from '../../src/metrics/reducer';
+import { createRunState } from '../../src/metrics/runState';
 import type { RunCursor } from '../../src/pipeline/accumulateMetrics';
 import { driveFold } from '../../src/pipeline/foldDriver';
 import { FoldedEvents } from '../../src/pipeline/publicStreams';

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { createRunState } from '../../src/metrics/reducer';
+import { createRunState } from '../../src/metrics/runState';
 import { snapshotOf } from '../../src/metrics/snapshotOf';
 import type { RunCursor } from '../../src/pipeline/accumulateMetrics';
 import { FoldedEvents, metricStreams } from '../../src/pipeline/publicStreams';

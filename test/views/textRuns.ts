@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import type { LifecycleEvent } from '../../src/events/codecs';
 import { decodeLine, type RejectionReason } from '../../src/events/decode';
-import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
+import { reduce } from '../../src/metrics/reducer';
+import { createRunState } from '../../src/metrics/runState';
+import { snapshotOf } from '../../src/metrics/snapshotOf';
 import type { RunSnapshot } from '../../src/metrics/snapshot';
 
 export const GOLDEN_DIR = path.join(__dirname, '..', 'fixtures', 'golden');

@@ -6,7 +6,7 @@
  */
 import blessed from 'blessed';
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { createRunState, snapshotOf } from '../../metrics/reducer';
+import { emptySnapshot } from '../../metrics/snapshotOf';
 import type { RunSnapshot } from '../../metrics/snapshot';
 import type { TaskGraph } from '../../graph/taskGraph';
 import { frameTicks } from './frames';
@@ -95,7 +95,7 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     let noticeFeed: Subscription | undefined;
     let notices: readonly Notice[] = [];
 
-    const waiting = snapshotOf(createRunState(options.feature ?? null), options.now());
+    const waiting = emptySnapshot(options.feature ?? null, options.now());
 
     const close = (error?: unknown): void => {
       if (closed) return;

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import * as E from 'fp-ts/Either';
 import { decodeLine } from '../../../src/events/decode';
-import { createRunState, reduce, snapshotOf, type ReducerInput } from '../../../src/metrics/reducer';
+import { reduce, type ReducerInput } from '../../../src/metrics/reducer';
+import { createRunState } from '../../../src/metrics/runState';
+import { snapshotOf } from '../../../src/metrics/snapshotOf';
 import type { RunSnapshot } from '../../../src/metrics/snapshot';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'dashboard');

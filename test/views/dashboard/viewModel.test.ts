@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRunState, snapshotOf, type ReducerInput } from '../../../src/metrics/reducer';
+import type { ReducerInput } from '../../../src/metrics/reducer';
+import { createRunState } from '../../../src/metrics/runState';
+import { snapshotOf } from '../../../src/metrics/snapshotOf';
 import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, dashboardModel, levelWords, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
