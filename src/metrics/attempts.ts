@@ -3,10 +3,11 @@
  * it ended. The task's own record keeps only its latest attempt; the trace and CSV exports,
  * `status --task` and the dashboard's timeline need them all.
  *
- * Kept as columns (one array per field, NaN for an unknown number), not as one object per attempt:
- * the reducer writes them on every claim, start and end, and objects that all live as long as the
- * run cost the fold about 40% of its speed in allocation and garbage collection. The task holds
- * the index of its attempt in flight (`openAttempt`), so no lookup by task id is needed either.
+ * Kept as numbers, not as one object per attempt: the reducer writes an attempt on every claim,
+ * start and end, and objects that all live as long as the run cost the fold about 40% of its speed
+ * (allocation, garbage collection). An attempt is a row of numbers (NaN for unknown) in blocks of
+ * plain arrays added as the log grows (never copied), plus its task id and error. The task holds
+ * the index of its attempt in flight (`TaskAcc.openAttempt`), so no lookup by task id is needed.
  * Records are made only when a snapshot or a checkpoint asks for them; a closed one is made once
  * and kept, so a snapshot does not rebuild them all. Pure and clock-free like the reducer.
  */
@@ -54,14 +55,14 @@ const EXIT_CODE = 5;
 const OUTCOME = 6;
 const WIDTH = 7;
 
-/** Rows per block: the rows are kept in blocks of 1,024 attempts, added as needed (never copied). */
+/** Rows per block (1,024): blocks are added as needed, never copied. */
 const BLOCK_BITS = 10;
 const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
 /** Where the row of attempt `i` begins in its block. */
 const rowOf = (i: number): number => (i & BLOCK_MASK) * WIDTH;
 
-/** `list[i] = value`, the indices before it filled with `none` first (so the array never turns sparse). */
+/** `list[i] = value`, the indices before it filled with `none` first (so that the array never turns sparse). */
 function setAt<T>(list: T[], i: number, value: T, none: T): void {
   while (list.length < i) list.push(none);
   list[i] = value;
@@ -74,14 +75,13 @@ export class AttemptLog {
   /** Attempts recorded. */
   private n = 0;
   /** The numbers of attempt `i`, side by side in its row: `blockOf(i)[rowOf(i) + OFFSET]`. */
-  private readonly blocks: Float64Array[] = [];
-  private readonly taskIds: string[] = [];
+  private readonly blocks: number[][] = [];
+  /** The texts of attempt `i`: its task id at `2i`, its error (or null) at `2i + 1`. */
+  private readonly texts: (string | null)[] = [];
   /**
-   * Errors by attempt, and records of closed attempts made when first asked for (an open one is
-   * made afresh each time). Both are filled up to an index only when one is set there: an attempt
-   * costs them nothing until then, and they stay plain arrays (holes only from `setAt`).
+   * Records of closed attempts, made when first asked for (an open one is made afresh each time);
+   * filled up to an index only when a record is kept there, so opening an attempt costs it nothing.
    */
-  private readonly errors: (string | null)[] = [];
   private readonly made: (AttemptRecord | undefined)[] = [];
   /** Attempts not recorded because the log was full. */
   dropped = 0;
@@ -100,7 +100,7 @@ export class AttemptLog {
       this.dropped += 1;
       return NO_ATTEMPT;
     }
-    if ((i & BLOCK_MASK) === 0) this.blocks.push(new Float64Array((BLOCK_MASK + 1) * WIDTH));
+    if ((i & BLOCK_MASK) === 0) this.blocks.push(new Array<number>((BLOCK_MASK + 1) * WIDTH).fill(Number.NaN));
     const rows = this.blockOf(i);
     const at = rowOf(i);
     rows[at + ATTEMPT] = attempt;
@@ -110,7 +110,7 @@ export class AttemptLog {
     rows[at + ENDED] = Number.NaN;
     rows[at + EXIT_CODE] = Number.NaN;
     rows[at + OUTCOME] = RUNNING;
-    this.taskIds.push(taskId);
+    this.texts.push(taskId, null);
     this.n = i + 1;
     return i;
   }
@@ -129,7 +129,7 @@ export class AttemptLog {
     rows[at + ENDED] = ts;
     rows[at + OUTCOME] = codeOf(outcome);
     rows[at + EXIT_CODE] = orNaN(exitCode);
-    if (error !== null) setAt(this.errors, i, error, null);
+    if (error !== null) this.texts[2 * i + 1] = error;
   }
 
   /**
@@ -140,7 +140,7 @@ export class AttemptLog {
     const rows = this.blockOf(i);
     if (rows[rowOf(i) + OUTCOME] !== ABANDONED) return;
     rows[rowOf(i) + OUTCOME] = INTERRUPTED;
-    setAt(this.errors, i, reason, null);
+    this.texts[2 * i + 1] = reason;
     if (i < this.made.length) this.made[i] = undefined;
   }
 
@@ -168,8 +168,8 @@ export class AttemptLog {
     return log;
   }
 
-  private blockOf(i: number): Float64Array {
-    return this.blocks[i >> BLOCK_BITS] as Float64Array;
+  private blockOf(i: number): number[] {
+    return this.blocks[i >> BLOCK_BITS] as number[];
   }
 
   private record(i: number): AttemptRecord {
@@ -177,14 +177,14 @@ export class AttemptLog {
     const at = rowOf(i);
     const outcome = rows[at + OUTCOME] as number;
     const record: AttemptRecord = {
-      taskId: this.taskIds[i] as string,
+      taskId: this.texts[2 * i] as string,
       attempt: rows[at + ATTEMPT] as number,
       workerId: orNull(rows[at + WORKER] as number),
       claimedAt: orNull(rows[at + CLAIMED] as number),
       startedAt: orNull(rows[at + STARTED] as number),
       endedAt: orNull(rows[at + ENDED] as number),
       outcome: OUTCOMES[outcome] as AttemptOutcome,
-      error: this.errors[i] ?? null,
+      error: this.texts[2 * i + 1] ?? null,
       exitCode: orNull(rows[at + EXIT_CODE] as number),
     };
     // A closed record no longer changes (but for `interruptAbandoned`, which makes it anew).

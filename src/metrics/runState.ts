@@ -133,6 +133,11 @@ export interface RunState {
   recentLines: RecentLines;
   /** Every attempt of every task (exports, `status --task`, the timeline). */
   attempts: AttemptLog;
+  /**
+   * The task named last. The next event often names it again (a claim and its start, a failure
+   * and its retry, a verification and the completion): comparing ids is cheaper than a lookup.
+   */
+  lastTask: TaskAcc | null;
 }
 
 /** Latest events kept for the recent-events log. */
@@ -163,6 +168,7 @@ export function createRunState(feature: string | null = null): RunState {
     seenSeqs: new SeenSeqs(),
     recentLines: new RecentLines(),
     attempts: new AttemptLog(),
+    lastTask: null,
   };
 }
 
@@ -213,6 +219,8 @@ export function ensureWorker(state: RunState, id: number, ts: number): WorkerAcc
 
 /** The task `id`, made (pending) when first named. */
 export function ensureTask(state: RunState, id: string): TaskAcc {
+  const last = state.lastTask;
+  if (last !== null && last.id === id) return last;
   let task = state.tasks.get(id);
   if (task === undefined) {
     task = {
@@ -237,6 +245,7 @@ export function ensureTask(state: RunState, id: string): TaskAcc {
     };
     state.tasks.set(id, task);
   }
+  state.lastTask = task;
   return task;
 }
 
