@@ -6,7 +6,7 @@
  * Kept as numbers, not as one object per attempt: the reducer writes an attempt on every claim,
  * start and end, and objects that all live as long as the run cost the fold about 40% of its speed
  * (allocation, garbage collection). An attempt is a row of numbers (NaN for unknown) in blocks of
- * plain arrays added as the log grows (never copied), plus its task id and error. The task holds
+ * plain arrays added as the log grows (never copied), its task id and error alike. The task holds
  * the index of its attempt in flight (`TaskAcc.openAttempt`), so no lookup by task id is needed.
  * Records are made only when a snapshot or a checkpoint asks for them; a closed one is made once
  * and kept, so a snapshot does not rebuild them all. Pure and clock-free like the reducer.
@@ -61,6 +61,8 @@ const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
 
 /** Where the row of attempt `i` begins in its block. */
 const rowOf = (i: number): number => (i & BLOCK_MASK) * WIDTH;
+/** Where the texts of attempt `i` begin in their block. */
+const textOf = (i: number): number => (i & BLOCK_MASK) * 2;
 
 /** `list[i] = value`, the indices before it filled with `none` first (so that the array never turns sparse). */
 function setAt<T>(list: T[], i: number, value: T, none: T): void {
@@ -76,8 +78,12 @@ export class AttemptLog {
   private n = 0;
   /** The numbers of attempt `i`, side by side in its row: `blockOf(i)[rowOf(i) + OFFSET]`. */
   private readonly blocks: number[][] = [];
-  /** The texts of attempt `i`: its task id at `2i`, its error (or null) at `2i + 1`. */
-  private readonly texts: (string | null)[] = [];
+  /**
+   * The texts of attempt `i`, in blocks alike: its task id at `textOf(i)`, its error (or null)
+   * after it. (Pushed onto one growing array instead, they cost the fold more than all the rest of
+   * an attempt: a large array of references is slow to grow and to write into.)
+   */
+  private readonly textBlocks: (string | null)[][] = [];
   /**
    * Records of closed attempts, made when first asked for (an open one is made afresh each time);
    * filled up to an index only when a record is kept there, so opening an attempt costs it nothing.
@@ -100,7 +106,10 @@ export class AttemptLog {
       this.dropped += 1;
       return NO_ATTEMPT;
     }
-    if ((i & BLOCK_MASK) === 0) this.blocks.push(new Array<number>((BLOCK_MASK + 1) * WIDTH).fill(Number.NaN));
+    if ((i & BLOCK_MASK) === 0) {
+      this.blocks.push(new Array<number>((BLOCK_MASK + 1) * WIDTH).fill(Number.NaN));
+      this.textBlocks.push(new Array<string | null>((BLOCK_MASK + 1) * 2).fill(null));
+    }
     const rows = this.blockOf(i);
     const at = rowOf(i);
     rows[at + ATTEMPT] = attempt;
@@ -110,7 +119,7 @@ export class AttemptLog {
     rows[at + ENDED] = Number.NaN;
     rows[at + EXIT_CODE] = Number.NaN;
     rows[at + OUTCOME] = RUNNING;
-    this.texts.push(taskId, null);
+    this.textsOf(i)[textOf(i)] = taskId;
     this.n = i + 1;
     return i;
   }
@@ -129,7 +138,7 @@ export class AttemptLog {
     rows[at + ENDED] = ts;
     rows[at + OUTCOME] = codeOf(outcome);
     rows[at + EXIT_CODE] = orNaN(exitCode);
-    if (error !== null) this.texts[2 * i + 1] = error;
+    if (error !== null) this.textsOf(i)[textOf(i) + 1] = error;
   }
 
   /**
@@ -140,7 +149,7 @@ export class AttemptLog {
     const rows = this.blockOf(i);
     if (rows[rowOf(i) + OUTCOME] !== ABANDONED) return;
     rows[rowOf(i) + OUTCOME] = INTERRUPTED;
-    this.texts[2 * i + 1] = reason;
+    this.textsOf(i)[textOf(i) + 1] = reason;
     if (i < this.made.length) this.made[i] = undefined;
   }
 
@@ -172,19 +181,23 @@ export class AttemptLog {
     return this.blocks[i >> BLOCK_BITS] as number[];
   }
 
+  private textsOf(i: number): (string | null)[] {
+    return this.textBlocks[i >> BLOCK_BITS] as (string | null)[];
+  }
+
   private record(i: number): AttemptRecord {
     const rows = this.blockOf(i);
     const at = rowOf(i);
     const outcome = rows[at + OUTCOME] as number;
     const record: AttemptRecord = {
-      taskId: this.texts[2 * i] as string,
+      taskId: this.textsOf(i)[textOf(i)] as string,
       attempt: rows[at + ATTEMPT] as number,
       workerId: orNull(rows[at + WORKER] as number),
       claimedAt: orNull(rows[at + CLAIMED] as number),
       startedAt: orNull(rows[at + STARTED] as number),
       endedAt: orNull(rows[at + ENDED] as number),
       outcome: OUTCOMES[outcome] as AttemptOutcome,
-      error: this.texts[2 * i + 1] ?? null,
+      error: this.textsOf(i)[textOf(i) + 1] ?? null,
       exitCode: orNull(rows[at + EXIT_CODE] as number),
     };
     // A closed record no longer changes (but for `interruptAbandoned`, which makes it anew).
