@@ -138,6 +138,8 @@ export interface RunState {
    * and its retry, a verification and the completion): comparing ids is cheaper than a lookup.
    */
   lastTask: TaskAcc | null;
+  /** The level named last (a level's events come together: its claims, completions). */
+  lastLevel: LevelAcc | null;
 }
 
 /** Latest events kept for the recent-events log. */
@@ -169,6 +171,7 @@ export function createRunState(feature: string | null = null): RunState {
     recentLines: new RecentLines(),
     attempts: new AttemptLog(),
     lastTask: null,
+    lastLevel: null,
   };
 }
 
@@ -251,11 +254,21 @@ export function ensureTask(state: RunState, id: string): TaskAcc {
 
 /** Level `n`, made when first named. */
 export function ensureLevel(state: RunState, n: number): LevelAcc {
-  let level = state.levels.get(n);
+  let level = findLevel(state, n);
   if (level === undefined) {
     level = { level: n, startedAt: null, completedAt: null, declaredTasks: 0, running: 0, maxParallel: 0, durations: new Series() };
     state.levels.set(n, level);
+    state.lastLevel = level;
   }
+  return level;
+}
+
+/** Level `n`, if any event named it. */
+export function findLevel(state: RunState, n: number): LevelAcc | undefined {
+  const last = state.lastLevel;
+  if (last !== null && last.level === n) return last;
+  const level = state.levels.get(n);
+  if (level !== undefined) state.lastLevel = level;
   return level;
 }
 

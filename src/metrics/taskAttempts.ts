@@ -7,7 +7,7 @@
 import type { EventOf } from '../events/codecs';
 import type { AttemptOutcome } from './attempts';
 import { NO_ATTEMPT } from './attempts';
-import { ensureLevel, ensureTask, ensureWorker, type RunState, type TaskAcc } from './runState';
+import { ensureLevel, ensureTask, ensureWorker, findLevel, type RunState, type TaskAcc } from './runState';
 
 /** Failures kept for the failures section; older ones are still counted in the metrics. */
 const MAX_FAILURES = 1000;
@@ -80,7 +80,7 @@ export function endAttempt(state: RunState, task: TaskAcc, ts: number): void {
   task.running = false;
   recordEnd(state, task, ts, 'abandoned');
   if (task.level !== null) {
-    const level = state.levels.get(task.level);
+    const level = findLevel(state, task.level);
     if (level && level.running > 0) level.running -= 1;
   }
   const w = task.workerId === null ? undefined : state.workers.get(task.workerId);
