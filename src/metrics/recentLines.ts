@@ -22,6 +22,25 @@ export function lineHash(line: string): number {
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
+/**
+ * `lineHash` of the line in the bytes `bytes[start, end)` when they are ASCII (each byte is then
+ * one character of the line), else undefined: the log reader hashes a line it read in place
+ * without making its string.
+ */
+export function lineHashIn(bytes: Uint8Array, start: number, end: number): number | undefined {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  let any = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    any |= c;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  if (any >= 0x80) return undefined;
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
 export class RecentLines {
   private readonly ring: (number | undefined)[];
   private readonly seen = new Map<number, number>();
@@ -38,7 +57,11 @@ export class RecentLines {
 
   /** True if `line` is in the window; otherwise remembers it. */
   has(line: string): boolean {
-    const h = lineHash(line);
+    return this.hasHash(lineHash(line));
+  }
+
+  /** `has`, for the line of hash `h` (`lineHash`, `lineHashIn`). */
+  hasHash(h: number): boolean {
     if (this.seen.has(h)) return true;
     this.remember(h);
     return false;
@@ -46,7 +69,11 @@ export class RecentLines {
 
   /** Remembers `line` (seen or not). */
   note(line: string): void {
-    const h = lineHash(line);
+    this.noteHash(lineHash(line));
+  }
+
+  /** `note`, for the line of hash `h`. */
+  noteHash(h: number): void {
     if (!this.seen.has(h)) this.remember(h);
   }
 

@@ -17,7 +17,7 @@ import { claimTask, completeTask, endAttempt, failTask, interruptTask, startTask
  * it came from the broker, the id of its stream entry.
  */
 export type ReducerInput =
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number; readonly line?: string; readonly streamId?: string }
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset?: number; readonly line?: string; readonly lineHash?: number; readonly streamId?: string }
   | { readonly kind: 'rejected'; readonly reason: RejectionReason; readonly offset?: number }
   | { readonly kind: 'count'; readonly counter: IngestCounter; readonly by?: number; readonly offset?: number };
 
@@ -31,7 +31,10 @@ export function reduce(state: RunState, input: ReducerInput): RunState {
   switch (input.kind) {
     case 'event':
       // What the dedupe remembers of an event without producer+seq, kept so that a restart does too.
-      if (input.line !== undefined && (input.event.producer === undefined || input.event.seq === undefined)) state.recentLines.note(input.line);
+      if (input.event.producer === undefined || input.event.seq === undefined) {
+        if (input.lineHash !== undefined) state.recentLines.noteHash(input.lineHash);
+        else if (input.line !== undefined) state.recentLines.note(input.line);
+      }
       // Ranges were checked where the event entered: by the decoders, or by the source that made it (`madeEvent`).
       applyEvent(state, input.event);
       return state;

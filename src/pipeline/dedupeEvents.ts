@@ -40,6 +40,7 @@ class Deduper {
     if (input.kind !== 'event') return false;
     const { producer, seq } = input.event;
     if (producer !== undefined && seq !== undefined) return !this.seen.note(producer, seq);
+    if (input.lineHash !== undefined) return this.recent.hasHash(input.lineHash);
     return input.line !== undefined && this.recent.has(input.line);
   }
 }

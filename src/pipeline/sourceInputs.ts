@@ -54,7 +54,7 @@ export interface SourceInputs {
 /**
  * Lines as we and upstream write them are read in place, in the tailer, and become events without
  * `JSON.parse` (`readLine`); with `producer`+`seq`, without a string of the line ever made. An
- * event without them keeps its line's text (`keepLine`): the dedupe recognises such an event by its line.
+ * event without them keeps its line's hash (`keepLine`): the dedupe recognises such an event by its line.
  */
 const keepLine = (event: LifecycleEvent): boolean => event.producer === undefined || event.seq === undefined;
 

@@ -24,6 +24,8 @@ export interface EventInput {
   readonly offset?: number;
   /** The log line it was decoded from (for the identical-line dedupe). */
   readonly line?: string;
+  /** `lineHash` of that line, when the line was read in place and no string of it was made (the dedupe needs no more). */
+  readonly lineHash?: number;
   /** The broker stream entry it came from (the checkpoint keeps the last one). */
   readonly streamId?: string;
 }

@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import { mergeMap, Observable, Subscription } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { MAX_LINE_BYTES } from '../events/decode';
+import { lineHash, lineHashIn } from '../metrics/recentLines';
 import { UnsafeFileError } from '../state/safeFiles';
 import { fileChanges } from './fileChanges';
 
@@ -26,9 +27,10 @@ export type TailItem =
   | { readonly kind: 'line'; readonly line: string; readonly offset: number }
   /**
    * A complete line read in place by the `decode` option: its event instead of its text (the
-   * pipeline's own input), with the text only when the `keepLine` option asks for it.
+   * pipeline's own input), with the hash of its text (`lineHashIn`) when the `keepLine` option
+   * asks for it — what the identical-line dedupe needs, without a string of the line.
    */
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number; readonly line?: string }
+  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number; readonly lineHash?: number }
   /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
   | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
   /** The file shrank below our position: reading restarts at offset 0. */
@@ -62,7 +64,7 @@ export interface TailOptions {
    * text is sent.
    */
   readonly decode?: LineDecoder;
-  /** Whether an event read in place is sent with its line's text too (which is otherwise never made). */
+  /** Whether an event read in place is sent with its line's hash (`lineHashIn`; the decoder reads only ASCII lines in place). */
   readonly keepLine?: (event: LifecycleEvent) => boolean;
 }
 
@@ -208,7 +210,7 @@ class LineReader {
       } else if (!isBlank(buf, lineStart, nl)) {
         const event = this.decode?.(buf, lineStart, nl);
         if (event === undefined) emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
-        else if (this.keepLine?.(event) === true) emit({ kind: 'event', event, offset, line: buf.toString('utf8', lineStart, nl) });
+        else if (this.keepLine?.(event) === true) emit({ kind: 'event', event, offset, lineHash: lineHashIn(buf, lineStart, nl) ?? lineHash(buf.toString('utf8', lineStart, nl)) });
         else emit({ kind: 'event', event, offset });
       }
       lineStart = nl + 1;

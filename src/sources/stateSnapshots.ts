@@ -52,7 +52,8 @@ const versionOf = (st: fs.Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`
  * the current file version that are new (nothing when the file did not change).
  */
 export class StateFileDiffer {
-  private readonly sent = new Set<string>();
+  /** The facts sent, when a later snapshot is to be read (null for a reader that reads once). */
+  private readonly sent: Set<string> | null;
   private version: string | null = null;
   private announced = false;
   /** Out-of-range values reported so far: a later snapshot reports only new ones. */
@@ -64,7 +65,13 @@ export class StateFileDiffer {
     private readonly file: string,
     private readonly options: StateEventsOptions = {},
     private firstRead: StateFile | undefined = undefined,
+    /**
+     * Whether later snapshots will be read (default true). A reader that reads once keeps no record
+     * of the facts sent: on a large file that record costs more than the rest of the read.
+     */
+    readsAgain = true,
   ) {
+    this.sent = readsAgain ? new Set<string>() : null;
     this.heartbeats = new HeartbeatFiles(path.dirname(file), options);
   }
 
@@ -92,10 +99,13 @@ export class StateFileDiffer {
     const items: StateSnapshotItem[] = [];
     const derived = eventsFromState(read.right, this.options);
     for (; this.outOfRange < derived.outOfRange; this.outOfRange += 1) items.push({ kind: 'out_of_range', detail: 'a timestamp past the year 9999' });
+    const sent = this.sent;
     for (const event of derived.events) {
-      const key = factKey(event);
-      if (this.sent.has(key)) continue;
-      this.sent.add(key);
+      if (sent !== null) {
+        const key = factKey(event);
+        if (sent.has(key)) continue;
+        sent.add(key);
+      }
       items.push({ kind: 'event', event });
     }
     return items;
@@ -119,7 +129,7 @@ export function stateSnapshots(file: string, options: StateSnapshotsOptions = {}
 export function stateSnapshotBatches(file: string, options: StateSnapshotsOptions = {}): Observable<readonly StateSnapshotItem[]> {
   const { follow = true, pollIntervalMs, stop, firstRead, ...eventOptions } = options;
   return new Observable<readonly StateSnapshotItem[]>((subscriber) => {
-    const differ = new StateFileDiffer(file, eventOptions, firstRead);
+    const differ = new StateFileDiffer(file, eventOptions, firstRead, follow);
     const changes$ = follow ? fileChanges(file, pollIntervalMs === undefined ? {} : { pollIntervalMs }) : EMPTY;
     // Reads are synchronous, so a change notice never interleaves with a read in progress.
     return merge(of(undefined), changes$)

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lineHash, RecentLines } from '../../src/metrics/recentLines';
+import { lineHash, lineHashIn, RecentLines } from '../../src/metrics/recentLines';
 
 const Recent = suite('RecentLines');
 
@@ -28,6 +28,21 @@ Recent('hashes are whole numbers within 53 bits, and differ for lines one charac
   const hashes = new Set(lines.map(lineHash));
   assert.is(hashes.size, lines.length);
   for (const h of hashes) assert.ok(Number.isSafeInteger(h) && h >= 0);
+});
+
+Recent('the hash of an ASCII line read in its bytes is the hash of its text; a line with other bytes has none there', () => {
+  const ascii = ' {"timestamp": "2026-01-27T08:00:00.000000+00:00", "type": "task_claimed"}\t';
+  const bytes = Buffer.from(`xx${ascii}\n`, 'latin1');
+  assert.is(lineHashIn(bytes, 2, 2 + ascii.length), lineHash(ascii));
+  assert.is(lineHashIn(Buffer.from('{"task_id":"T-é"}', 'utf8'), 0, 18), undefined);
+});
+
+Recent('a line noted by its hash is recognised by its text, and the other way round', () => {
+  const recent = new RecentLines(4);
+  recent.noteHash(lineHash('a'));
+  assert.ok(recent.has('a'));
+  assert.not.ok(recent.hasHash(lineHash('b')));
+  assert.ok(recent.has('b'));
 });
 
 Recent.run();

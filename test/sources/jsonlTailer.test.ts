@@ -4,6 +4,7 @@ import { firstValueFrom, Observable, Subject, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TailItem, tailJsonl, tailJsonlBatches } from '../../src/sources/jsonlTailer';
+import { lineHash } from '../../src/metrics/recentLines';
 import { withTempDir } from '../helpers/tempDir';
 
 /** Runs `body` on `e.jsonl` holding `content`, in a fresh temp dir. */
@@ -87,6 +88,20 @@ Reading('sends the event of a line its decoder reads in place, with the line\'s 
       { kind: 'caught_up', offset: 25 },
     ]);
     assert.equal(seen, ['{"a":1}', '{"b":22}', '{"a":3}']);
+  }),
+);
+
+Reading('an event read in place is sent with the hash of its line when asked (non-ASCII lines too), never with its text', () =>
+  withLog('{"a":1}\n{"a":2,"é":0}\n', async (file) => {
+    const decode = (b: Buffer, start: number, end: number) => ({ type: 'rush_completed', ts: b[end - 1] === 0x7d ? end - start : 0, data: {} }) as const;
+    const items = await readAll(file, { decode, keepLine: (e) => e.ts === 7 });
+    assert.equal(items, [
+      { kind: 'event', event: { type: 'rush_completed', ts: 7, data: {} }, offset: 8, lineHash: lineHash('{"a":1}') },
+      { kind: 'event', event: { type: 'rush_completed', ts: 14, data: {} }, offset: 23 },
+      { kind: 'caught_up', offset: 23 },
+    ]);
+    const both = await readAll(file, { decode, keepLine: () => true });
+    assert.equal(both.flatMap((i) => (i.kind === 'event' ? [i.lineHash] : [])), [lineHash('{"a":1}'), lineHash('{"a":2,"é":0}')]);
   }),
 );
 
