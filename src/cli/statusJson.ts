@@ -6,7 +6,7 @@
 import { printable } from '../events/printable';
 import { emptySnapshot } from '../metrics/snapshotOf';
 import { plural } from '../views/format';
-import { renderStatusJson } from '../views/json';
+import { renderStatusJson, statusJsonWriter } from '../views/json';
 import { UnknownLevelError } from '../views/statusModel';
 import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './options';
@@ -34,15 +34,16 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
     return EXIT.ok;
   }
   const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
-  const document = asDocument(resolved.feature, () => renderStatusJson(snapshot, { feature: resolved.feature, graph, now, orchestratorGone, ...level }));
+  // Printed in pieces: a large run's document is not held whole.
+  const writeDocument = asDocument(resolved.feature, () => statusJsonWriter(snapshot, { feature: resolved.feature, graph, now, orchestratorGone, ...level }));
   for (const w of warnings) io.stderr.write(`mahabharatha: ${printable(w)}\n`);
   if (moreWarnings > 0) io.stderr.write(`mahabharatha: … ${plural(moreWarnings, 'more warning')}\n`);
-  io.stdout.write(document);
+  writeDocument((text) => io.stdout.write(text));
   return EXIT.ok;
 }
 
 /** The document, or the one-line error (exit 1) of a `--level` the run does not have, as `status --level` says it. */
-function asDocument(feature: string, render: () => string): string {
+function asDocument<T>(feature: string, render: () => T): T {
   try {
     return render();
   } catch (err) {

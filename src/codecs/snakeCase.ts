@@ -14,8 +14,25 @@ type CamelToSnake<S extends string> = S extends `${infer H}${infer T}`
 
 export type Snaked<O> = { [K in keyof O as K extends string ? CamelToSnake<K> : K]: O[K] };
 
-export const toSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-export const toCamel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/**
+ * Keys renamed lately, each way: every task of a `--json` document has the same fifteen keys, and
+ * a regular expression per key of each would cost more than the rest of its encoding. Bounded:
+ * keys read from input may be anything.
+ */
+function remembered(rename: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let out = known.get(key);
+    if (out === undefined) {
+      out = rename(key);
+      if (known.size < 1024) known.set(key, out);
+    }
+    return out;
+  };
+}
+
+export const toSnake = remembered((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+export const toCamel = remembered((key) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
 
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);

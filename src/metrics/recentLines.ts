@@ -41,9 +41,21 @@ export function lineHashIn(bytes: Uint8Array, start: number, end: number): numbe
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
+/** What a hash is (`lineHash`): a whole number of 53 bits at most. Anything else in a checkpoint matches no line. */
+const isHash = (h: unknown): h is number => typeof h === 'number' && Number.isSafeInteger(h) && h >= 0;
+const EMPTY = -1;
+
+/**
+ * The window is a ring of hashes in arrival order plus a hash table of the same hashes (open
+ * addressing, at most half full), both in typed arrays: the dedupe and the reducer each look up
+ * and remember every line without a producer, and a `Map` of 53-bit numbers costs a boxed number
+ * per entry and a fifth of the whole read of such a log. Hashes in the window are distinct:
+ * one is remembered only when it is not there.
+ */
 export class RecentLines {
-  private readonly ring: (number | undefined)[];
-  private readonly seen = new Map<number, number>();
+  private readonly ring: Float64Array;
+  private readonly table: Float64Array;
+  private readonly mask: number;
   private next = 0;
 
   /** `initial`: hashes as `toJSON` gave them, oldest first. */
@@ -51,8 +63,12 @@ export class RecentLines {
     private readonly size: number = DEFAULT_WINDOW,
     initial: readonly number[] = [],
   ) {
-    this.ring = new Array<number | undefined>(size);
-    for (const h of initial.slice(-size)) this.remember(h);
+    this.ring = new Float64Array(size).fill(EMPTY);
+    let capacity = 8;
+    while (capacity < size * 2) capacity *= 2;
+    this.table = new Float64Array(capacity).fill(EMPTY);
+    this.mask = capacity - 1;
+    for (const h of initial.slice(-size)) if (isHash(h) && this.find(h) < 0) this.remember(h);
   }
 
   /** True if `line` is in the window; otherwise remembers it. */
@@ -62,7 +78,7 @@ export class RecentLines {
 
   /** `has`, for the line of hash `h` (`lineHash`, `lineHashIn`). */
   hasHash(h: number): boolean {
-    if (this.seen.has(h)) return true;
+    if (this.find(h) >= 0) return true;
     this.remember(h);
     return false;
   }
@@ -74,29 +90,59 @@ export class RecentLines {
 
   /** `note`, for the line of hash `h`. */
   noteHash(h: number): void {
-    if (!this.seen.has(h)) this.remember(h);
+    if (this.find(h) < 0) this.remember(h);
   }
 
   /** The hashes in the window, oldest first. */
   toJSON(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.size; i++) {
-      const h = this.ring[(this.next + i) % this.size];
-      if (h !== undefined) out.push(h);
+      const h = this.ring[(this.next + i) % this.size] as number;
+      if (h !== EMPTY) out.push(h);
     }
     return out;
   }
 
   private remember(h: number): void {
     if (this.size === 0) return;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) {
-      const count = (this.seen.get(evicted) ?? 1) - 1;
-      if (count === 0) this.seen.delete(evicted);
-      else this.seen.set(evicted, count);
-    }
+    const evicted = this.ring[this.next] as number;
+    if (evicted !== EMPTY) this.remove(evicted);
     this.ring[this.next] = h;
     this.next = (this.next + 1) % this.size;
-    this.seen.set(h, (this.seen.get(h) ?? 0) + 1);
+    let i = this.slotOf(h);
+    while (this.table[i] !== EMPTY) i = (i + 1) & this.mask;
+    this.table[i] = h;
+  }
+
+  /** The table slot a hash starts its search at (its low 32 bits, masked). */
+  private slotOf(h: number): number {
+    return (h >>> 0) & this.mask;
+  }
+
+  /** The slot holding `h`, or -1. */
+  private find(h: number): number {
+    for (let i = this.slotOf(h); ; i = (i + 1) & this.mask) {
+      const v = this.table[i];
+      if (v === h) return i;
+      if (v === EMPTY) return -1;
+    }
+  }
+
+  /** Removes `h`, moving back the entries after it that would no longer be found past the hole. */
+  private remove(h: number): void {
+    let hole = this.find(h);
+    if (hole < 0) return;
+    this.table[hole] = EMPTY;
+    for (let j = (hole + 1) & this.mask; ; j = (j + 1) & this.mask) {
+      const v = this.table[j] as number;
+      if (v === EMPTY) return;
+      const home = this.slotOf(v);
+      // `v` stays when its home is cyclically within (hole, j]: its search does not pass the hole.
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      this.table[hole] = v;
+      this.table[j] = EMPTY;
+      hole = j;
+    }
   }
 }

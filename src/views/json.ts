@@ -62,6 +62,16 @@ function encodeRecentEvent(e: RecentEvent): Record<string, unknown> {
 }
 
 export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): Record<string, unknown> {
+  const { document, tasks } = statusDocument(snapshot, options);
+  return { ...document, tasks: tasks.map((t) => TaskMetrics.encode(t)) };
+}
+
+/**
+ * The document with its tasks apart, not encoded yet: they are most of it (200k tasks print
+ * 100 MB), so `writeStatusJson` encodes and prints them a slice at a time. `document.tasks` holds
+ * its place in the key order.
+ */
+function statusDocument(snapshot: RunSnapshot, options: StatusJsonOptions): { readonly document: Record<string, unknown>; readonly tasks: readonly TaskMetrics[] } {
   const graph = options.graph ?? null;
   const facts = runFactsOf(snapshot, options);
   const { level } = options;
@@ -78,7 +88,7 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
   };
   const tasks = [...snapshot.tasks.filter(inLevel), ...unseenGraphTasks(snapshot.tasks, graph, level)];
   const outcome = checkOutcome(snapshot, { now: options.now, stallAfterMs: options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS, status: facts.status });
-  return {
+  const document = {
     schema_version: STATUS_JSON_SCHEMA_VERSION,
     feature: snapshot.feature ?? options.feature,
     ...(level !== undefined ? { level } : {}),
@@ -89,7 +99,7 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
     started_at: formatTimestampOrNull(snapshot.startedAt),
     last_event_at: formatTimestampOrNull(snapshot.lastEventAt),
     error: snapshot.error,
-    tasks: tasks.map((t) => TaskMetrics.encode(t)),
+    tasks: TASKS_PLACE,
     workers: metrics.workerMetrics.map((w) => WorkerMetrics.encode(w)),
     levels: metrics.levelMetrics.filter(inLevel).map((l) => LevelMetrics.encode(l)),
     events: snapshot.recentEvents.slice(-STATUS_JSON_EVENTS).map(encodeRecentEvent),
@@ -105,7 +115,49 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
     metrics: FeatureMetrics.encode(metrics),
     ingest: encodeIngest(snapshot.ingest),
   };
+  return { document, tasks };
+}
+
+/** The tasks' place in the document; in its text, the top-level key (a raw line break is in no JSON string) with this value. */
+const TASKS_PLACE = '\u0000tasks';
+const TASKS_PLACE_JSON = `\n  "tasks": ${JSON.stringify(TASKS_PLACE)}`;
+/** Tasks encoded and printed at a time: small enough to stay out of the old generation. */
+const TASKS_PER_WRITE = 2000;
+/** What `JSON.stringify({ tasks: [...] }, null, 2)` puts around the elements: they are then indented as in the document. */
+const TASKS_HEAD = '{\n  "tasks": [\n';
+const TASKS_TAIL = '\n  ]\n}';
+
+/**
+ * The document as printed — one JSON text, as `JSON.stringify(statusJson(…), null, 2)` gives it,
+ * made printable (`printableJson`), and a newline — handed to `write` in pieces, so that neither
+ * the whole text nor every encoded task is ever held at once. The document is made first (a
+ * `--level` the run does not have throws `UnknownLevelError` here), its text by the writer returned.
+ */
+export function statusJsonWriter(snapshot: RunSnapshot, options: StatusJsonOptions): (write: (text: string) => void) => void {
+  const { document, tasks } = statusDocument(snapshot, options);
+  return (write) => writeDocument(document, tasks, write);
+}
+
+function writeDocument(document: Record<string, unknown>, tasks: readonly TaskMetrics[], write: (text: string) => void): void {
+  const text = JSON.stringify(document, null, 2);
+  const at = text.indexOf(TASKS_PLACE_JSON);
+  write(`${printableJson(text.slice(0, at))}\n  "tasks": `);
+  if (tasks.length === 0) write('[]');
+  else {
+    write('[\n');
+    for (let from = 0; from < tasks.length; from += TASKS_PER_WRITE) {
+      const slice = tasks.slice(from, from + TASKS_PER_WRITE).map((t) => TaskMetrics.encode(t));
+      const json = JSON.stringify({ tasks: slice }, null, 2);
+      write(`${from > 0 ? ',\n' : ''}${printableJson(json.slice(TASKS_HEAD.length, json.length - TASKS_TAIL.length))}`);
+    }
+    write('\n  ]');
+  }
+  write(`${printableJson(text.slice(at + TASKS_PLACE_JSON.length))}\n`);
 }
 
 /** The document as printed: one JSON text and a newline. */
-export const renderStatusJson = (snapshot: RunSnapshot, options: StatusJsonOptions): string => `${printableJson(JSON.stringify(statusJson(snapshot, options), null, 2))}\n`;
+export function renderStatusJson(snapshot: RunSnapshot, options: StatusJsonOptions): string {
+  const parts: string[] = [];
+  statusJsonWriter(snapshot, options)((text) => parts.push(text));
+  return parts.join('');
+}

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lineHash, lineHashIn, RecentLines } from '../../src/metrics/recentLines';
+import { mulberry32 } from '../helpers/seededRandom';
 
 const Recent = suite('RecentLines');
 
@@ -43,6 +44,31 @@ Recent('a line noted by its hash is recognised by its text, and the other way ro
   assert.ok(recent.has('a'));
   assert.not.ok(recent.hasHash(lineHash('b')));
   assert.ok(recent.has('b'));
+});
+
+Recent('agrees with a plain list of the last lines over long random streams, colliding table slots included', () => {
+  const rand = mulberry32(11);
+  for (const size of [1, 5, 64]) {
+    const recent = new RecentLines(size);
+    const window: number[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      // Few distinct values, many sharing their low bits: long probe runs, removals inside them.
+      const h = Math.floor(rand() * 3 * size) * 2 ** 32 + Math.floor(rand() * 4) * 16;
+      const expected = window.includes(h);
+      assert.is(recent.hasHash(h), expected, `size ${size}, step ${k}`);
+      if (!expected) {
+        window.push(h);
+        if (window.length > size) window.shift();
+      }
+    }
+    assert.equal(recent.toJSON(), window);
+  }
+});
+
+Recent('a checkpoint whose hashes are not hashes, or repeat, restores the lines it can', () => {
+  const restored = new RecentLines(4, [lineHash('a'), -1, 1.5, lineHash('a'), lineHash('b')] as number[]);
+  assert.equal(restored.toJSON(), [lineHash('a'), lineHash('b')]);
+  assert.ok(restored.has('a'));
 });
 
 Recent.run();
