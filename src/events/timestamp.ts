@@ -7,6 +7,7 @@
  * difference, as upstream does, rather than the difference of two truncated stamps.
  */
 import * as E from 'fp-ts/Either';
+import { fastNaiveWall, fastUtcTimestamp } from './utcTimestamp';
 
 export interface TimestampOptions {
   /**
@@ -21,8 +22,25 @@ const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
 /** The shape of stamp `parseTimestamp` accepts (ranges are checked after), for the event schema. */
 export const TIMESTAMP_PATTERN = ISO.source;
 
-/** Parses an ISO-8601 stamp to epoch ms (with a fractional part for microseconds). */
+/**
+ * Parses an ISO-8601 stamp to epoch ms (with a fractional part for microseconds). The forms files
+ * hold by the million — UTC (`…Z`, `…+00:00`) and naive (`…T08:45:34.512733`) — are read by
+ * arithmetic (`utcTimestamp`), with the zone's offset remembered per minute; every other form
+ * through the pattern (`parseTimestampByPattern`), which gives the same result for these.
+ */
 export function parseTimestamp(s: string, options: TimestampOptions = {}): E.Either<string, number> {
+  const utc = fastUtcTimestamp(s);
+  if (utc !== undefined) return E.right(utc);
+  const wall = fastNaiveWall(s);
+  if (wall !== undefined) {
+    const epoch = naiveEpochFast(wall, options.naiveTz);
+    if (epoch !== undefined) return E.right(epoch);
+  }
+  return parseTimestampByPattern(s, options);
+}
+
+/** `parseTimestamp` through its regular expression and `Date` only (what the fast forms are held equal to). */
+export function parseTimestampByPattern(s: string, options: TimestampOptions = {}): E.Either<string, number> {
   const m = ISO.exec(s.trim());
   if (!m) return E.left(`not an ISO-8601 timestamp: ${JSON.stringify(s.slice(0, 40))}`);
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
@@ -72,6 +90,62 @@ function naiveToEpoch(wall: number, naiveTz: string | undefined): E.Either<strin
   const guess = wall - first * 60_000;
   const second = zoneOffsetMinutes(naiveTz, guess) ?? first;
   return E.right(wall - second * 60_000);
+}
+
+/**
+ * `naiveToEpoch`, with the zone's offset remembered per minute of wall time: a state file holds
+ * hundreds of thousands of naive stamps, and asking the zone (a `Date` in local time, or
+ * `Intl` for a named zone) costs more than all else done with a stamp. A minute is remembered
+ * only when its first and last millisecond have the same offset (no change of offset inside it);
+ * otherwise, or for an unknown zone, undefined (`naiveToEpoch` says why).
+ */
+function naiveEpochFast(wall: number, naiveTz: string | undefined): number | undefined {
+  if (naiveTz !== undefined && !isNamedZone(naiveTz)) {
+    const epoch = naiveToEpoch(wall, naiveTz);
+    return E.isRight(epoch) ? epoch.right : undefined;
+  }
+  const whole = Math.floor(wall);
+  const minute = Math.floor(whole / 60_000);
+  const zone = naiveTz ?? '';
+  const known = offsets.get(zone);
+  let offset = known?.get(minute);
+  if (offset === undefined) {
+    const first = naiveOffset(minute * 60_000, naiveTz);
+    const last = naiveOffset(minute * 60_000 + 59_999, naiveTz);
+    if (first === undefined || first !== last) return undefined;
+    offset = first;
+    if (known === undefined) offsets.set(zone, new Map([[minute, offset]]));
+    else {
+      if (known.size >= MAX_MINUTES) known.clear();
+      known.set(minute, offset);
+    }
+  }
+  // The arithmetic of `naiveToEpoch`: the local instant of the whole ms, plus the sub-ms fraction.
+  return naiveTz === undefined ? whole - offset + (wall - whole) : wall - offset;
+}
+
+/** Offsets per zone ('' for this machine's) and minute of wall time: ms to subtract (local), or the `wall -` term (named zones). */
+const offsets = new Map<string, Map<number, number>>();
+const MAX_MINUTES = 100_000;
+
+const isNamedZone = (naiveTz: string): boolean => {
+  const upper = naiveTz.toUpperCase();
+  return upper !== 'UTC' && upper !== 'Z' && !OFFSET.test(naiveTz);
+};
+
+/**
+ * For this machine's zone: `whole − naiveToEpoch(whole)`, the local offset at that whole ms. For a
+ * named zone: `second × 60 000` of `naiveToEpoch`, the term it subtracts. Undefined for an unknown zone.
+ */
+function naiveOffset(whole: number, naiveTz: string | undefined): number | undefined {
+  if (naiveTz === undefined) {
+    const epoch = naiveToEpoch(whole, undefined);
+    return E.isRight(epoch) ? whole - epoch.right : undefined;
+  }
+  const first = zoneOffsetMinutes(naiveTz, whole);
+  if (first === null) return undefined;
+  const second = zoneOffsetMinutes(naiveTz, whole - first * 60_000) ?? first;
+  return second * 60_000;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();

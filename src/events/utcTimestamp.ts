@@ -55,6 +55,31 @@ export const MAX_STAMP_LENGTH = 35;
  */
 export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | undefined {
   if (n < 20 || n > MAX_STAMP_LENGTH) return undefined;
+  const wall = wallIn(b, i, n);
+  if (wall === undefined) return undefined;
+  const j = wallEnd;
+  const end = i + n;
+  if (j === end - 1 && b[j] === Z) return wall;
+  // `±HH:MM`, its minutes subtracted as `parseTimestamp` does.
+  const sign = b[j];
+  if (j !== end - 6 || (sign !== PLUS && sign !== MINUS) || b[j + 3] !== COLON) return undefined;
+  const hours = digit(b, j + 1) * 10 + digit(b, j + 2);
+  const minutes = digit(b, j + 4) * 10 + digit(b, j + 5);
+  if (hours < 0 || minutes < 0) return undefined;
+  const offset = hours * 60 + minutes;
+  return wall - (sign === MINUS ? -offset : offset) * 60_000;
+}
+
+/** Where the last `wallIn` stopped reading (after the fraction, if any). */
+let wallEnd = 0;
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` and a fraction of 1 to 9 digits or none, from `b[i]` (at most `n` bytes):
+ * that wall time read as UTC, in ms, as `parseTimestamp` computes it; `wallEnd` is then where it
+ * stopped. Undefined for any other form, a year before 100, a date the calendar does not have.
+ */
+function wallIn(b: Uint8Array, i: number, n: number): number | undefined {
+  if (n < 19) return undefined;
   if (b[i + 4] !== MINUS || b[i + 7] !== MINUS || b[i + 10] !== T || b[i + 13] !== COLON || b[i + 16] !== COLON) return undefined;
   const year = digit(b, i) * 1000 + digit(b, i + 1) * 100 + digit(b, i + 2) * 10 + digit(b, i + 3);
   const month = digit(b, i + 5) * 10 + digit(b, i + 6);
@@ -67,36 +92,52 @@ export function utcTimestampIn(b: Uint8Array, i: number, n: number): number | un
   let wall = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000;
   let j = i + 19;
   const end = i + n;
-  if (b[j] === DOT) {
+  if (j < end && b[j] === DOT) {
     j += 1;
     let fraction = 0;
     let k = 0;
-    for (; isDigit(b[j]) && k < MAX_FRACTION_DIGITS; k++, j++) fraction = fraction * 10 + ((b[j] as number) - DIGIT_0);
+    for (; j < end && isDigit(b[j]) && k < MAX_FRACTION_DIGITS; k++, j++) fraction = fraction * 10 + ((b[j] as number) - DIGIT_0);
     if (k === 0) return undefined;
     wall += (fraction / (POW10[k] as number)) * 1000;
   }
-  if (j === end - 1 && b[j] === Z) return wall;
-  // `±HH:MM`, its minutes subtracted as `parseTimestamp` does.
-  const sign = b[j];
-  if (j !== end - 6 || (sign !== PLUS && sign !== MINUS) || b[j + 3] !== COLON) return undefined;
-  const hours = digit(b, j + 1) * 10 + digit(b, j + 2);
-  const minutes = digit(b, j + 4) * 10 + digit(b, j + 5);
-  if (hours < 0 || minutes < 0) return undefined;
-  const offset = hours * 60 + minutes;
-  return wall - (sign === MINUS ? -offset : offset) * 60_000;
+  wallEnd = j;
+  return wall;
 }
+
+/** A naive stamp's bytes `b[i, i + n)` (no zone: `…T08:45:34.512733`) → its wall time read as UTC (ms), or undefined for any other form. */
+export function naiveWallIn(b: Uint8Array, i: number, n: number): number | undefined {
+  if (n > MAX_NAIVE_LENGTH) return undefined;
+  const wall = wallIn(b, i, n);
+  return wall !== undefined && wallEnd === i + n ? wall : undefined;
+}
+
+/** Longest naive stamp this reads: 19 + 1 + 9 characters. */
+const MAX_NAIVE_LENGTH = 29;
 
 /** Where a stamp that is a string is copied to be read (one buffer, not one per stamp). */
 const scratch = new Uint8Array(MAX_STAMP_LENGTH);
+
+/** Copies `s` into `scratch` when it is ASCII and short enough to be a stamp: its length, else -1. */
+function toScratch(s: string): number {
+  const n = s.length;
+  if (n > MAX_STAMP_LENGTH) return -1;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 127) return -1;
+    scratch[k] = c;
+  }
+  return n;
+}
 
 /** `utcTimestampIn` of a whole string (a character that is not ASCII: not this form). */
 export function fastUtcTimestamp(s: string): number | undefined {
   const n = s.length;
   if (n < 20 || n > MAX_STAMP_LENGTH) return undefined;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(k);
-    if (c > 127) return undefined;
-    scratch[k] = c;
-  }
-  return utcTimestampIn(scratch, 0, n);
+  return toScratch(s) < 0 ? undefined : utcTimestampIn(scratch, 0, n);
+}
+
+/** `naiveWallIn` of a whole string. */
+export function fastNaiveWall(s: string): number | undefined {
+  const n = toScratch(s);
+  return n < 0 ? undefined : naiveWallIn(scratch, 0, n);
 }

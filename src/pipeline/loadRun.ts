@@ -94,7 +94,7 @@ export async function loadRun(options: LoadRunOptions): Promise<E.Either<LoadRun
   const processor = createMetricsProcessor({
     feature,
     stateDir,
-    sources: fromLog ? { eventsLog: { follow: false } } : { stateFile: true },
+    sources: fromLog ? { eventsLog: { follow: false } } : { stateFile: { follow: false } },
     persist: false,
     now: () => now,
     onWarning: warn,

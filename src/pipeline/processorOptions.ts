@@ -19,8 +19,8 @@ export interface MetricsProcessorOptions {
     readonly inProcess?: OrchestratorEvents;
     /** Read `{feature}-events.jsonl` (`follow`: keep tailing it). Default when no source is given: follow. */
     readonly eventsLog?: boolean | { readonly follow: boolean };
-    /** Derive events from snapshots of the state file (orchestrators that write only that). */
-    readonly stateFile?: boolean;
+    /** Derive events from snapshots of the state file (orchestrators that write only that); `follow` (default true): keep reading new ones. */
+    readonly stateFile?: boolean | { readonly follow: boolean };
     /**
      * The feature's events stream on a broker (`redis://HOST:PORT[/DB]`), read after the stored
      * checkpoint's stream id (from its start without one); `follow` (default true) keeps reading.
@@ -87,6 +87,8 @@ export interface Sources {
   readonly inProcess: OrchestratorEvents | undefined;
   readonly log: { readonly follow: boolean } | null;
   readonly stateFile: boolean;
+  /** Whether the state file is read again when it changes (else once). */
+  readonly stateFollow: boolean;
   readonly broker: { readonly url: BrokerUrl; readonly follow: boolean } | null;
 }
 
@@ -98,13 +100,15 @@ function brokerSource(broker: NonNullable<MetricsProcessorOptions['sources']>['b
 }
 
 /** What a processor with nothing to read reads. */
-export const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false, broker: null };
+export const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false, stateFollow: false, broker: null };
 
 /** The sources asked for; none asked for means following the events log. */
 export function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources {
-  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false, broker: null };
+  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false, stateFollow: false, broker: null };
   const log = sources.eventsLog === undefined || sources.eventsLog === false ? null : sources.eventsLog === true ? { follow: true } : sources.eventsLog;
-  return { inProcess: sources.inProcess, log, stateFile: sources.stateFile === true, broker: brokerSource(sources.broker) };
+  const stateFile = sources.stateFile !== undefined && sources.stateFile !== false;
+  const stateFollow = sources.stateFile === true || (typeof sources.stateFile === 'object' && sources.stateFile.follow);
+  return { inProcess: sources.inProcess, log, stateFile, stateFollow, broker: brokerSource(sources.broker) };
 }
 
 /** The sources `options` asks for; `persist` with the state file as a source is a caller's mistake (it would read what it writes). */

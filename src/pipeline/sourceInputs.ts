@@ -25,11 +25,12 @@ export interface SourcePlan {
   readonly inProcess: Sources['inProcess'];
   readonly log: Sources['log'];
   readonly stateFile: boolean;
+  readonly stateFollow: boolean;
   readonly broker: Sources['broker'];
 }
 
 export function planSources(sources: Sources, mode: InputMode): SourcePlan {
-  return { inProcess: sources.inProcess, log: mode === 'state' ? null : sources.log, stateFile: sources.stateFile && mode !== 'log', broker: sources.broker };
+  return { inProcess: sources.inProcess, log: mode === 'state' ? null : sources.log, stateFile: sources.stateFile && mode !== 'log', stateFollow: sources.stateFollow, broker: sources.broker };
 }
 
 /** How many sources replay what exists before the run is live. */
@@ -110,6 +111,7 @@ function stateFileInputs(plan: SourcePlan, { options, stop$, warner }: SourceCon
     ...(levelOf ? { levelOf } : {}),
     // Read by the caller already: decoded once.
     ...(options.stateFileRead ? { firstRead: options.stateFileRead } : {}),
+    follow: plan.stateFollow,
     stop: stop$,
   }).pipe(
     tap((items) => {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatTimestamp, isValidZone, parseTimestamp, TimestampOptions } from '../../src/events/timestamp';
+import fc from 'fast-check';
+import { formatTimestamp, isValidZone, parseTimestamp, parseTimestampByPattern, TimestampOptions } from '../../src/events/timestamp';
 
 const ok = (s: string, options: TimestampOptions = {}): number => {
   const r = parseTimestamp(s, options);
@@ -71,6 +72,48 @@ parse('reads naive stamps in an IANA zone, winter and summer time', () => {
   assert.is(ok('2026-07-01T14:00:00', { naiveTz: 'Europe/Berlin' }), Date.UTC(2026, 6, 1, 12));
   assert.is(ok('2026-01-27T03:45:34.512', { naiveTz: 'America/New_York' }), INSTANT);
   assert.is(ok('2026-01-27T14:15:34.512', { naiveTz: 'Asia/Kolkata' }), INSTANT);
+});
+
+/** Naive stamps by the minute around changes of offset (and a few that are no stamp), as a state file has them: in runs of one minute. */
+const naiveStamps = fc.array(
+  fc.tuple(
+    fc.constantFrom('2026-03-29T0', '2026-10-25T0', '2026-03-08T0', '2026-11-01T0', '2026-04-05T0', '2026-10-04T0', '2026-01-27T0', '1970-01-01T0', '0099-12-31T0', '2026-02-29T0'),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.integer({ min: 0, max: 61 }),
+    fc.constantFrom('', '.5', '.512', '.512733', '.999999999', '.1234567891', ','),
+  ),
+  { minLength: 1, maxLength: 40 },
+).map((list) => list.map(([day, h, m, s, f]) => `${day}${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}${f}`));
+
+parse('reads naive stamps as its pattern does, in named zones around their changes of offset', () => {
+  for (const naiveTz of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Europe/London', 'UTC', '+05:30', 'Nowhere/Else']) {
+    fc.assert(
+      fc.property(naiveStamps, (stamps) => {
+        for (const s of stamps) assert.equal(parseTimestamp(s, { naiveTz }), parseTimestampByPattern(s, { naiveTz }), `${s} in ${naiveTz}`);
+      }),
+      { numRuns: 150, seed: 5 },
+    );
+  }
+});
+
+parse('reads naive stamps as its pattern does in the local zone, around its changes of offset', () => {
+  const script = [
+    "const fc = require('fast-check');",
+    "const { parseTimestamp, parseTimestampByPattern } = require('./src/events/timestamp');",
+    `const stamps = fc.sample(fc.array(fc.tuple(fc.constantFrom('2026-03-29T0', '2026-10-25T0', '2026-03-08T0', '2026-11-01T0', '2026-04-05T0', '2026-10-04T0'), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom('00', '59.999', '30.512733'))).map((l) => l.map(([d, h, m, s]) => d + h + ':' + String(m).padStart(2, '0') + ':' + s)), { numRuns: 300, seed: 3 }).flat();`,
+    'let differ = 0;',
+    'for (const s of stamps) if (JSON.stringify(parseTimestamp(s)) !== JSON.stringify(parseTimestampByPattern(s))) differ += 1;',
+    "process.stdout.write(`${stamps.length} ${differ}`);",
+  ].join('\n');
+  const root = path.resolve(__dirname, '..', '..');
+  for (const TZ of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe']) {
+    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ }, encoding: 'utf8' });
+    assert.is(child.status, 0, child.stderr);
+    const [count, differ] = child.stdout.split(' ').map(Number);
+    assert.ok((count ?? 0) > 1000, `${TZ}: ${count} stamps`);
+    assert.is(differ, 0, `${TZ}: stamps read otherwise than by the pattern`);
+  }
 });
 
 parse('reads naive stamps with an offset as naiveTz', () => {

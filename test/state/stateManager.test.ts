@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
+import fc from 'fast-check';
 import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { killAt } from '../helpers/crashPoint';
@@ -241,6 +242,47 @@ decodeBytes('names why bytes are not a state file', () => {
   assert.match(reasonOf('"text"'), /got string/);
   assert.is(reasonOf('{"feature": "f"}'), 'decoded');
   assert.is(reasonOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"feature": "f"}')])), 'decoded', 'a UTF-8 byte-order mark is skipped');
+});
+
+decodeBytes('what the codec accepts decodes to itself, and what it rejects is named, whatever the values (the guard first, decoding for the reason)', () => {
+  const stamp = fc.oneof(fc.constant('2026-01-27T08:45:34.512733'), fc.constant(null), fc.anything());
+  const task = fc.record(
+    {
+      status: fc.oneof(fc.constantFrom('complete', 'failed', 'waiting_retry', 'todo'), fc.anything()),
+      worker_id: fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.anything()),
+      claimed_at: stamp,
+      duration_ms: fc.oneof(fc.double(), fc.constant(null), fc.anything()),
+      retry_count: fc.oneof(fc.nat(), fc.integer({ min: -3, max: -1 }), fc.double(), fc.anything()),
+      level: fc.oneof(fc.nat(), fc.constant(null), fc.constant(1.5)),
+      extra: fc.anything(),
+    },
+    { requiredKeys: [] },
+  );
+  const state = fc.record(
+    {
+      feature: fc.oneof(fc.string(), fc.anything()),
+      started_at: stamp,
+      tasks: fc.oneof(fc.dictionary(fc.string(), task, { maxKeys: 4 }), fc.anything()),
+      workers: fc.dictionary(fc.string(), fc.record({ status: fc.constantFrom('running', 'stopped', 'asleep'), lifetimes: fc.anything() }, { requiredKeys: ['status'] }), { maxKeys: 3 }),
+      execution_log: fc.oneof(fc.array(fc.record({ timestamp: fc.string(), event: fc.string(), data: fc.oneof(fc.constant(null), fc.dictionary(fc.string(), fc.anything())) })), fc.anything()),
+      metrics: fc.oneof(fc.constant(null), fc.dictionary(fc.string(), fc.integer()), fc.anything()),
+      paused: fc.oneof(fc.boolean(), fc.anything()),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(state, (value) => {
+      const text = JSON.stringify(value);
+      if (text === undefined) return;
+      const parsed: unknown = JSON.parse(text);
+      const read = decodeStateBytes(Buffer.from(text));
+      const decoded = StateFile.decode(parsed);
+      assert.is(E.isRight(read), E.isRight(decoded), text);
+      if (E.isRight(read) && E.isRight(decoded)) assert.equal(read.right, decoded.right);
+      if (E.isLeft(read)) assert.match(read.left, /^not a state file: /);
+    }),
+    { seed: 14, numRuns: 400 },
+  );
 });
 
 decodeBytes.run();
