@@ -14,7 +14,13 @@ export type InputMode = 'log' | 'state' | 'undecided';
 
 export const storedCheckpoint = (state: StateFile | null): unknown => (state?.metrics as { checkpoint?: unknown } | null | undefined)?.checkpoint ?? null;
 
-const isUpstreamState = (state: StateFile): boolean => Object.keys(state.tasks ?? {}).length > 0 || Object.keys(state.workers ?? {}).length > 0;
+/** Whether a record has a key (without listing a state file's 100k tasks to find out). */
+const hasKeys = (record: object | undefined): boolean => {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+};
+
+const isUpstreamState = (state: StateFile): boolean => hasKeys(state.tasks) || hasKeys(state.workers);
 
 export function preferredInput(logExists: boolean, state: StateFile | null): InputMode {
   if (storedCheckpoint(state) !== null) return 'log';
