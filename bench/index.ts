@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { benchBroker, formatBrokerFigures, redisAvailable } from './broker';
 import { benchDashboard, formatDashboardFigures } from './dashboard';
+import { benchLive, benchSnapshotCost, formatLiveFigures } from './live';
 import { benchPipeline, formatPipelineFigures } from './pipeline';
 import { benchProcesses, formatProcessFigures } from './process';
 import { benchSketch, formatSketchFigures } from './sketch';
@@ -12,6 +13,7 @@ import { benchSketch, formatSketchFigures } from './sketch';
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
   console.log(formatProcessFigures(benchProcesses()));
+  console.log(`\n${formatLiveFigures(await benchLive(), benchSnapshotCost())}`);
   console.log(`\n${formatPipelineFigures(await benchPipeline())}`);
   console.log(`\npercentile series\n${formatSketchFigures(benchSketch())}`);
   console.log(`\n${formatDashboardFigures(await benchDashboard())}`);
