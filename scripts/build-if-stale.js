@@ -45,6 +45,8 @@ const main = path.join(dist, 'cli', 'main.js');
 if (!fs.existsSync(main) || built < sources) {
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const bundle = spawnSync(process.execPath, [path.join(__dirname, 'bundle-cli.js')], { stdio: 'inherit' });
+  if (bundle.status !== 0) process.exit(bundle.status ?? 1);
   fs.writeFileSync(STAMPS[1], `${new Date().toISOString()}\n`);
 }
 

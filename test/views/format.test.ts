@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -110,6 +112,24 @@ clock('prints the date too when asked, in the given zone', () => {
   const ms = Date.UTC(2026, 0, 27, 22, 5, 9);
   assert.is(formatDateTime(ms, 'UTC'), '2026-01-27 22:05:09');
   assert.is(formatDateTime(ms, 'Asia/Tokyo'), '2026-01-28 07:05:09');
+});
+
+clock('in this machine’s zone, prints what the zone named prints, across changes of offset', () => {
+  const script = [
+    "const { formatDateTime } = require('./src/views/format');",
+    'const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;',
+    'let differ = 0;',
+    // Every 7 minutes and 13 seconds through 2026, and around 1970.
+    'for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 433_000) if (formatDateTime(ms) !== formatDateTime(ms, zone)) differ += 1;',
+    'for (let ms = -86_400_000; ms < 86_400_000; ms += 433_000) if (formatDateTime(ms) !== formatDateTime(ms, zone)) differ += 1;',
+    'process.stdout.write(`${zone} ${differ}`);',
+  ].join('\n');
+  const root = path.resolve(__dirname, '..', '..');
+  for (const TZ of ['Europe/Berlin', 'Australia/Lord_Howe', 'America/St_Johns', 'UTC']) {
+    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ }, encoding: 'utf8' });
+    assert.is(child.status, 0, child.stderr);
+    assert.is(child.stdout, `${TZ} 0`);
+  }
 });
 clock.run();
 
