@@ -88,7 +88,8 @@ export function fromTailItem(item: TailItem): SourceInput | null {
 export function fromStateItem(item: StateSnapshotItem): SourceInput | null {
   switch (item.kind) {
     case 'event':
-      return madeEvent(item.event, 'state');
+      // The item is an event input already: sent on as it is when in range (a state file implies millions).
+      return outOfRange(item.event) === null ? item : madeEvent(item.event, 'state');
     case 'caught_up':
       return { kind: 'caught_up', source: 'state' };
     case 'unreadable':

@@ -61,7 +61,11 @@ type Phase = (typeof PHASE)[keyof typeof PHASE];
 const endPhase = (ts: number, begun: number | null): Phase => (begun !== null && begun === ts ? PHASE.instantAttemptEnd : PHASE.attemptEnd);
 
 export function eventsFromState(state: StateFile, options: StateEventsOptions = {}): StateEvents {
-  const staged: { e: LifecycleEvent; phase: Phase }[] = [];
+  // The events as derived, with their stamps and phases beside them: what the sort reads, in
+  // arrays of numbers rather than an object per event (a state file implies millions).
+  const derived: LifecycleEvent[] = [];
+  const stamps: number[] = [];
+  const phases: Phase[] = [];
   let unreadable = 0;
   let outOfRange = 0;
   const at = (stamp: string | null | undefined): number | null => {
@@ -80,7 +84,9 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
     return E.isRight(decoded) ? decoded.right : null;
   };
   const push: Push = (phase, e) => {
-    staged.push({ e, phase });
+    derived.push(e);
+    stamps.push(e.ts);
+    phases.push(phase);
   };
 
   const log = state.execution_log ?? [];
@@ -175,8 +181,12 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
   if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: endData });
 
   // A stable sort: same-ms events of one phase keep the order they were derived in.
-  staged.sort((a, b) => a.e.ts - b.e.ts || a.phase - b.phase);
-  return { events: staged.map((s) => s.e), unreadable, outOfRange };
+  const order = new Array<number>(derived.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => (stamps[a] as number) - (stamps[b] as number) || (phases[a] as Phase) - (phases[b] as Phase));
+  const events = new Array<LifecycleEvent>(order.length);
+  for (let i = 0; i < order.length; i++) events[i] = derived[order[i] as number] as LifecycleEvent;
+  return { events, unreadable, outOfRange };
 }
 
 type Push = (phase: Phase, e: LifecycleEvent) => void;
