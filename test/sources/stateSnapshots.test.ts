@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StateFileDiffer, StateSnapshotItem, stateSnapshots } from '../../src/sources/stateSnapshots';
 import type { StateFile } from '../../src/state/codecs';
+import { eventsFromState } from '../../src/state/stateEvents';
 import { withTempDir } from '../helpers/tempDir';
 
 const T0 = Date.UTC(2026, 0, 27, 8, 0, 0);
@@ -98,6 +99,20 @@ Differ('never writes to the directory', () =>
     new StateFileDiffer(file).read();
     const after = fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mtimeMs]);
     assert.equal(after, before);
+  }),
+);
+
+Differ('a reader that reads once sends every event the file implies, as the batch collector folds them (it keeps no record to tell them apart)', () =>
+  withTempDir((dir) => {
+    const file = path.join(dir, 'f.json');
+    const state = stateAt('complete');
+    // Two worker entries naming the same worker: the same start twice, which a follower sends once.
+    state.workers = { ...state.workers, one: { worker_id: 1, status: 'running', started_at: iso(T0 + 100) } };
+    writeState(file, state);
+    const once = new StateFileDiffer(file, {}, undefined, false).read().flatMap((i) => (i.kind === 'event' ? [i.event] : []));
+    assert.equal(once, eventsFromState(state).events);
+    assert.is(eventTypes(new StateFileDiffer(file).read()).filter((t) => t === 'worker_started').length, 1);
+    assert.is(once.filter((e) => e.type === 'worker_started').length, 2);
   }),
 );
 
