@@ -30,10 +30,18 @@ async function bundleCli() {
     target: 'node20',
     external: LIBRARIES,
     logLevel: 'warning',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // fp-ts and io-ts as ES modules too: what is not used is left out.
+    mainFields: ['module', 'main'],
     plugins: [
       {
         name: 'own-files',
         setup(build) {
+          // rxjs as ES modules (its \`exports\` give Node the CommonJS build): only the operators used are bundled.
+          build.onResolve({ filter: /^rxjs(\/operators)?$/ }, (args) => ({
+            path: require.resolve(args.path, { paths: [root] }).replace(`${path.sep}dist${path.sep}cjs${path.sep}`, `${path.sep}dist${path.sep}esm${path.sep}`),
+          }));
           build.onResolve({ filter: /^\.\/[a-zA-Z]+$/ }, (args) => {
             const fromCli = path.dirname(args.importer) === path.join(root, 'src', 'cli');
             return fromCli && OWN_FILES.includes(args.path) ? { path: `${args.path}.js`, external: true } : undefined;
