@@ -68,7 +68,7 @@ export function statusJson(snapshot: RunSnapshot, options: StatusJsonOptions): R
 
 /**
  * The document with its tasks apart, not encoded yet: they are most of it (200k tasks print
- * 100 MB), so `writeStatusJson` encodes and prints them a slice at a time. `document.tasks` holds
+ * 100 MB), so `statusJsonWriter` encodes and prints them a slice at a time. `document.tasks` holds
  * its place in the key order.
  */
 function statusDocument(snapshot: RunSnapshot, options: StatusJsonOptions): { readonly document: Record<string, unknown>; readonly tasks: readonly TaskMetrics[] } {
