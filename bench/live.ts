@@ -21,7 +21,8 @@ import { writeLog } from './process';
 
 const DIST = path.join(__dirname, '..', 'dist');
 const lib = require(path.join(DIST, 'index.js')) as typeof import('../src/index');
-const { createMetricsProcessor, encodeEvent, eventsPath } = lib;
+const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
+const { createMetricsProcessor, encodeEvent } = lib;
 
 const FEATURE = 'bench';
 const ROOT = path.join(__dirname, '..');

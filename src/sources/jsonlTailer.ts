@@ -27,8 +27,7 @@ export type TailItem =
   | { readonly kind: 'line'; readonly line: string; readonly offset: number }
   /**
    * A complete line read in place by the `decode` option: its event instead of its text (the
-   * pipeline's own input), with the hash of its text (`lineHashIn`) when the `keepLine` option
-   * asks for it — what the identical-line dedupe needs, without a string of the line.
+   * pipeline's own input), with its text's hash (`lineHashIn`) when the `keepLine` option asks.
    */
   | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number; readonly lineHash?: number }
   /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */

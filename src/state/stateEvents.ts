@@ -180,16 +180,20 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
   const endData = typeof reason === 'string' ? { reason } : {};
   if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: endData });
 
-  // A stable sort: same-ms events of one phase keep the order they were derived in.
+  return { events: inLifecycleOrder(derived, stamps, phases), unreadable, outOfRange };
+}
+
+type Push = (phase: Phase, e: LifecycleEvent) => void;
+
+/** The events by stamp, then phase; a stable sort: same-ms events of one phase keep the order they were derived in. */
+function inLifecycleOrder(derived: readonly LifecycleEvent[], stamps: readonly number[], phases: readonly Phase[]): LifecycleEvent[] {
   const order = new Array<number>(derived.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   order.sort((a, b) => (stamps[a] as number) - (stamps[b] as number) || (phases[a] as Phase) - (phases[b] as Phase));
   const events = new Array<LifecycleEvent>(order.length);
   for (let i = 0; i < order.length; i++) events[i] = derived[order[i] as number] as LifecycleEvent;
-  return { events, unreadable, outOfRange };
+  return events;
 }
-
-type Push = (phase: Phase, e: LifecycleEvent) => void;
 
 const status = (task: TaskState): string => task.status;
 
