@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRunState, reduce, snapshotOf } from '../../src/metrics/reducer';
+import { reduce } from '../../src/metrics/reducer';
+import { createRunState } from '../../src/metrics/runState';
+import { snapshotOf } from '../../src/metrics/snapshotOf';
 import { renderStatusJson, statusJson, statusJsonWriter } from '../../src/views/json';
 import { UnknownLevelError } from '../../src/views/statusModel';
 import { DEFAULT_START, generateRun } from '../helpers/runGenerator';
