@@ -2,7 +2,6 @@
  * The JSONL tailer: `{feature}-events.jsonl` → an Observable of batches of its lines (or their
  * events, read in place by the `decode` option) with their byte positions, plus signals for what
  * happened to the file (truncated, rotated, a torn last line).
- *
  * - Reads from a byte offset in large chunks into a Buffer and splits on `\n` bytes, so a UTF-8
  *   character split across two chunks is never decoded in halves and there is no syscall per line.
  * - A partial last line stays in the carry buffer and is never parsed: it is completed by the next
@@ -59,14 +58,12 @@ export interface TailOptions {
   readonly stop?: Observable<unknown>;
   /**
    * Reads a line in place, while its bytes are at hand (`b[start, end)`, valid only during the
-   * call): its event, sent instead of the line's text, which is then never made; undefined: the
-   * text is sent.
+   * call): its event, sent instead of the line's text, which is then never made; undefined: the text is sent.
    */
   readonly decode?: LineDecoder;
   /** Whether an event read in place is sent with its line's hash (`lineHashIn`; the decoder reads only ASCII lines in place). */
   readonly keepLine?: (event: LifecycleEvent) => boolean;
 }
-
 export type LineDecoder = (b: Buffer, start: number, end: number) => LifecycleEvent | undefined;
 
 const NEWLINE = 0x0a;
@@ -248,9 +245,7 @@ async function statIfExists(file: string): Promise<fs.Stats | null> {
 }
 
 /** Tails a JSONL file, one item at a time (see `tailJsonlBatches`). */
-export function tailJsonl(file: string, options: TailOptions = {}): Observable<TailItem> {
-  return tailJsonlBatches(file, options).pipe(mergeMap((batch) => batch));
-}
+export const tailJsonl = (file: string, options: TailOptions = {}): Observable<TailItem> => tailJsonlBatches(file, options).pipe(mergeMap((batch) => batch));
 
 /**
  * Tails a JSONL file, in batches (the items of one read chunk, in order). Cold: each subscription
