@@ -23,8 +23,9 @@ import { withTempDir } from '../helpers/tempDir';
 
 const FEATURE = 'crash';
 const NOW = Date.UTC(2026, 5, 1);
-/** About 4 MB of log: the processor reads 256 kB at a time, and each save below covers a read or two. */
-const EVENTS = 30_000;
+/** About 12 MB of log (the processor reads 256 kB at a time): long enough that each killed life
+ * reaches its second save before the end, however fast the read is against the write's fsync. */
+const EVENTS = 90_000;
 /** Killed lives save after (about) every read of the log, so that each saves at least twice. */
 const LIFE_PERSIST_INTERVAL_MS = 1;
 /** Lives run to the end save now and then, and on close. */
