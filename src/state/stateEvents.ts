@@ -61,64 +61,90 @@ type Phase = (typeof PHASE)[keyof typeof PHASE];
 const endPhase = (ts: number, begun: number | null): Phase => (begun !== null && begun === ts ? PHASE.instantAttemptEnd : PHASE.attemptEnd);
 
 export function eventsFromState(state: StateFile, options: StateEventsOptions = {}): StateEvents {
-  // The events as derived, with their stamps and phases beside them: what the sort reads, in
-  // arrays of numbers rather than an object per event (a state file implies millions).
-  const derived: LifecycleEvent[] = [];
-  const stamps: number[] = [];
-  const phases: Phase[] = [];
-  let unreadable = 0;
-  let outOfRange = 0;
-  const at = (stamp: string | null | undefined): number | null => {
-    if (stamp === null || stamp === undefined) return null;
-    const parsed = parseTimestamp(stamp, options);
-    if (E.isLeft(parsed)) {
-      unreadable += 1;
-      if (BEYOND_YEAR_9999.test(stamp)) outOfRange += 1;
-    }
-    return E.isRight(parsed) ? parsed.right : null;
+  const d = new Derived(options);
+  const log = state.execution_log ?? [];
+  const startedAt = runStart(state, log, d);
+  for (const [key, w] of Object.entries(state.workers ?? {})) workerEvents(key, w, d);
+  taskEvents(state, log, startedAt, d);
+  for (const [key, l] of Object.entries(state.levels ?? {})) levelEvents(key, l, d);
+  runEnd(log, d);
+  return { events: inLifecycleOrder(d.events, d.stamps, d.phases), unreadable: d.unreadable, outOfRange: d.outOfRange };
+}
+
+type ExecutionLog = NonNullable<StateFile['execution_log']>;
+
+/**
+ * The events as derived, with their stamps and phases beside them: what the sort reads, in arrays
+ * of numbers rather than an object per event (a state file implies millions); and what could not be read.
+ */
+class Derived {
+  readonly events: LifecycleEvent[] = [];
+  readonly stamps: number[] = [];
+  readonly phases: Phase[] = [];
+  unreadable = 0;
+  outOfRange = 0;
+
+  constructor(readonly options: StateEventsOptions) {}
+
+  readonly push: Push = (phase, e) => {
+    this.events.push(e);
+    this.stamps.push(e.ts);
+    this.phases.push(phase);
   };
-  const workerOf = (id: unknown): number | null => {
+
+  /** A stamp as epoch ms, or null (absent, or counted as unreadable). */
+  readonly at = (stamp: string | null | undefined): number | null => {
+    if (stamp === null || stamp === undefined) return null;
+    const parsed = parseTimestamp(stamp, this.options);
+    if (E.isRight(parsed)) return parsed.right;
+    this.unreadable += 1;
+    if (BEYOND_YEAR_9999.test(stamp)) this.outOfRange += 1;
+    return null;
+  };
+
+  readonly workerOf = (id: unknown): number | null => {
     if (id === null || id === undefined) return null;
     const decoded = WorkerId.decode(id);
-    if (E.isLeft(decoded)) unreadable += 1;
-    return E.isRight(decoded) ? decoded.right : null;
+    if (E.isRight(decoded)) return decoded.right;
+    this.unreadable += 1;
+    return null;
   };
-  const push: Push = (phase, e) => {
-    derived.push(e);
-    stamps.push(e.ts);
-    phases.push(phase);
-  };
+}
 
-  const log = state.execution_log ?? [];
-  const first = (name: string) => log.find((entry) => entry.event === name);
-  const runStart = first('rush_started');
-  const startedAt = at(runStart?.timestamp ?? state.started_at);
+/** The run's start (from the log's `rush_started`, else the file's `started_at`); its stamp, or null. */
+function runStart(state: StateFile, log: ExecutionLog, d: Derived): number | null {
+  const entry = log.find((e) => e.event === 'rush_started');
+  const startedAt = d.at(entry?.timestamp ?? state.started_at);
   if (startedAt !== null) {
-    const total = runStart?.data?.total_tasks;
-    push(PHASE.runStart, { type: 'rush_started', ts: startedAt, data: typeof total === 'number' ? { totalTasks: total } : {} });
+    const total = entry?.data?.total_tasks;
+    d.push(PHASE.runStart, { type: 'rush_started', ts: startedAt, data: typeof total === 'number' ? { totalTasks: total } : {} });
   }
+  return startedAt;
+}
 
-  for (const [key, w] of Object.entries(state.workers ?? {})) {
-    const id = workerOf(w.worker_id ?? key);
-    if (id === null) continue;
-    const ready = at(w.ready_at);
-    const heartbeat = at(w.last_heartbeat_at);
-    const ended = w.status === 'stopped' || w.status === 'crashed';
-    // A worker started again in its slot lists its lifetimes; one that lived once, its start and stop.
-    const lives: [string | null | undefined, string | null | undefined][] = w.lifetimes?.length ? w.lifetimes : [[w.started_at, w.stopped_at]];
-    lives.forEach(([from, to], i) => {
-      const started = at(from);
-      const stopped = at(to);
-      const last = i === lives.length - 1;
-      if (started !== null) push(PHASE.workerStart, { type: 'worker_started', ts: started, data: { workerId: id } });
-      if (stopped !== null && (!last || ended)) {
-        push(PHASE.workerStop, { type: last && w.status === 'crashed' ? 'worker_crashed' : 'worker_stopped', ts: stopped, data: { workerId: id } });
-      }
-    });
-    if (ready !== null) push(PHASE.workerReady, { type: 'worker_ready', ts: ready, data: { workerId: id } });
-    if (heartbeat !== null) push(PHASE.workerReady, { type: 'worker_heartbeat', ts: heartbeat, data: { workerId: id } });
-  }
+function workerEvents(key: string, w: NonNullable<StateFile['workers']>[string], d: Derived): void {
+  const id = d.workerOf(w.worker_id ?? key);
+  if (id === null) return;
+  const ready = d.at(w.ready_at);
+  const heartbeat = d.at(w.last_heartbeat_at);
+  const ended = w.status === 'stopped' || w.status === 'crashed';
+  // A worker started again in its slot lists its lifetimes; one that lived once, its start and stop.
+  const lives: [string | null | undefined, string | null | undefined][] = w.lifetimes?.length ? w.lifetimes : [[w.started_at, w.stopped_at]];
+  lives.forEach(([from, to], i) => {
+    const started = d.at(from);
+    const stopped = d.at(to);
+    const last = i === lives.length - 1;
+    if (started !== null) d.push(PHASE.workerStart, { type: 'worker_started', ts: started, data: { workerId: id } });
+    if (stopped !== null && (!last || ended)) {
+      d.push(PHASE.workerStop, { type: last && w.status === 'crashed' ? 'worker_crashed' : 'worker_stopped', ts: stopped, data: { workerId: id } });
+    }
+  });
+  if (ready !== null) d.push(PHASE.workerReady, { type: 'worker_ready', ts: ready, data: { workerId: id } });
+  if (heartbeat !== null) d.push(PHASE.workerReady, { type: 'worker_heartbeat', ts: heartbeat, data: { workerId: id } });
+}
 
+/** Each task: its creation, the failed or interrupted attempts the log keeps, then the attempt its fields describe. */
+function taskEvents(state: StateFile, log: ExecutionLog, startedAt: number | null, d: Derived): void {
   const failuresByTask = new Map<string, Record<string, unknown>[]>();
   for (const entry of log) {
     if (entry.event !== 'task_failed' && entry.event !== 'task_interrupted') continue;
@@ -128,59 +154,60 @@ export function eventsFromState(state: StateFile, options: StateEventsOptions = 
     list.push({ ...entry.data, timestamp: entry.timestamp, event: entry.event });
     failuresByTask.set(taskId, list);
   }
-
   for (const [taskId, task] of Object.entries(state.tasks ?? {})) {
-    const level = task.level ?? options.levelOf?.(taskId) ?? levelFromId(taskId);
-    const stamps = stampsOf(task, at);
-    const created = at(task.created_at) ?? startedAt ?? firstStamp(stamps);
-    if (created !== null) push(PHASE.created, { type: 'task_created', ts: created, data: level === undefined ? { taskId } : { taskId, level } });
-
+    const level = task.level ?? d.options.levelOf?.(taskId) ?? levelFromId(taskId);
+    const stamps = stampsOf(task, d.at);
+    const created = d.at(task.created_at) ?? startedAt ?? firstStamp(stamps);
+    if (created !== null) d.push(PHASE.created, { type: 'task_created', ts: created, data: level === undefined ? { taskId } : { taskId, level } });
     const failures = failuresByTask.get(taskId) ?? [];
-    for (const f of failures) {
-      const workerId = workerOf(f.worker_id);
-      const failedAt = at(f.timestamp as string);
-      if (workerId === null || failedAt === null) continue;
-      const claimed = at(f.claimed_at as string | null);
-      const started = at(f.started_at as string | null);
-      if (claimed !== null) push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
-      if (started !== null) push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
-      const phase = endPhase(failedAt, started ?? claimed);
-      if (f.event === 'task_interrupted') push(phase, { type: 'task_interrupted', ts: failedAt, data: { taskId, workerId, reason: typeof f.reason === 'string' ? f.reason : 'stopped' } });
-      else push(phase, { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
-    }
-    const loggedClaims = new Set(failures.map((f) => at(f.claimed_at as string | null)));
+    for (const f of failures) loggedFailure(taskId, f, d);
+    const loggedClaims = new Set(failures.map((f) => d.at(f.claimed_at as string | null)));
     // A pending task whose last claim ended interrupted: that attempt was replayed from the log.
     if (!(status(task) === 'pending' && stamps.claimed !== null && loggedClaims.has(stamps.claimed))) {
-      pushLastAttempt(task, taskId, stamps, failures.some((f) => f.event === 'task_failed'), { workerOf, push });
+      pushLastAttempt(task, taskId, stamps, failures.some((f) => f.event === 'task_failed'), d);
     }
   }
+}
 
-  for (const [key, l] of Object.entries(state.levels ?? {})) {
-    const level = Number(key);
-    if (!Number.isInteger(level) || level < 0) continue;
-    const started = at(l.started_at);
-    const completed = at(l.completed_at);
-    if (started !== null) push(PHASE.levelStart, { type: 'level_started', ts: started, data: { level } });
-    if (completed !== null && l.status === 'complete') push(PHASE.levelComplete, { type: 'level_complete', ts: completed, data: { level } });
-  }
+/** A failed or interrupted attempt the log keeps: its claim, its start and its end. */
+function loggedFailure(taskId: string, f: Record<string, unknown>, d: Derived): void {
+  const workerId = d.workerOf(f.worker_id);
+  const failedAt = d.at(f.timestamp as string);
+  if (workerId === null || failedAt === null) return;
+  const claimed = d.at(f.claimed_at as string | null);
+  const started = d.at(f.started_at as string | null);
+  if (claimed !== null) d.push(PHASE.attemptBegin, { type: 'task_claimed', ts: claimed, data: { taskId, workerId } });
+  if (started !== null) d.push(PHASE.attemptBegin, { type: 'task_started', ts: started, data: { taskId, workerId } });
+  const phase = endPhase(failedAt, started ?? claimed);
+  if (f.event === 'task_interrupted') d.push(phase, { type: 'task_interrupted', ts: failedAt, data: { taskId, workerId, reason: typeof f.reason === 'string' ? f.reason : 'stopped' } });
+  else d.push(phase, { type: 'task_failed', ts: failedAt, data: { taskId, workerId, error: typeof f.error === 'string' ? f.error : null } });
+}
 
-  // A stop the run was resumed from (`resumed_at`) is a pause; the run's end is the last stop or completion after it.
+function levelEvents(key: string, l: NonNullable<StateFile['levels']>[string], d: Derived): void {
+  const level = Number(key);
+  if (!Number.isInteger(level) || level < 0) return;
+  const started = d.at(l.started_at);
+  const completed = d.at(l.completed_at);
+  if (started !== null) d.push(PHASE.levelStart, { type: 'level_started', ts: started, data: { level } });
+  if (completed !== null && l.status === 'complete') d.push(PHASE.levelComplete, { type: 'level_complete', ts: completed, data: { level } });
+}
+
+/** A stop the run was resumed from (`resumed_at`) is a pause; the run's end is the last stop or completion after it. */
+function runEnd(log: ExecutionLog, d: Derived): void {
   for (const entry of log) {
     const resumedAt = entry.event === 'rush_stopped' ? entry.data?.resumed_at : undefined;
     if (typeof resumedAt !== 'string') continue;
-    const stoppedAt = at(entry.timestamp);
-    const resumed = at(resumedAt);
+    const stoppedAt = d.at(entry.timestamp);
+    const resumed = d.at(resumedAt);
     if (stoppedAt === null || resumed === null) continue;
-    push(PHASE.runEnd, { type: 'rush_stopped', ts: stoppedAt, data: {} });
-    push(PHASE.runStart, { type: 'rush_started', ts: resumed, data: {} });
+    d.push(PHASE.runEnd, { type: 'rush_stopped', ts: stoppedAt, data: {} });
+    d.push(PHASE.runStart, { type: 'rush_started', ts: resumed, data: {} });
   }
   const end = [...log].reverse().find((e) => e.event === 'rush_completed' || (e.event === 'rush_stopped' && e.data?.resumed_at === undefined));
-  const endedAt = at(end?.timestamp);
+  const endedAt = d.at(end?.timestamp);
   const reason = end?.data?.reason;
   const endData = typeof reason === 'string' ? { reason } : {};
-  if (end && endedAt !== null) push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: endData });
-
-  return { events: inLifecycleOrder(derived, stamps, phases), unreadable, outOfRange };
+  if (end && endedAt !== null) d.push(PHASE.runEnd, { type: end.event === 'rush_completed' ? 'rush_completed' : 'rush_stopped', ts: endedAt, data: endData });
 }
 
 type Push = (phase: Phase, e: LifecycleEvent) => void;
