@@ -17,28 +17,11 @@ import * as fs from 'node:fs';
 import { mergeMap, Observable, Subscription } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { MAX_LINE_BYTES } from '../events/decode';
-import { lineHash, lineHashIn } from '../metrics/recentLines';
 import { UnsafeFileError } from '../state/safeFiles';
 import { fileChanges } from './fileChanges';
+import { LineReader, type Emit, type LineDecoder, type TailItem } from './lineReader';
 
-export type TailItem =
-  /** A complete line (without its `\n`); `offset` is the byte offset just after its `\n`. */
-  | { readonly kind: 'line'; readonly line: string; readonly offset: number }
-  /**
-   * A complete line read in place by the `decode` option: its event instead of its text (the
-   * pipeline's own input), with its text's hash (`lineHashIn`) when the `keepLine` option asks.
-   */
-  | { readonly kind: 'event'; readonly event: LifecycleEvent; readonly offset: number; readonly lineHash?: number }
-  /** A line longer than `maxLineBytes`, skipped; `offset` is the byte offset after it. */
-  | { readonly kind: 'oversized'; readonly bytes: number; readonly offset: number }
-  /** The file shrank below our position: reading restarts at offset 0. */
-  | { readonly kind: 'truncated'; readonly previousOffset: number }
-  /** Another file took the name (rotation): reading continues at offset 0 of the new file. */
-  | { readonly kind: 'rotated'; readonly previousOffset: number }
-  /** A partial last line was left at the end of input (`follow: false`, or an old rotated file). */
-  | { readonly kind: 'torn_tail'; readonly bytes: number; readonly offset: number }
-  /** Everything written so far has been read (sent once per catch-up; `offset` = our position). */
-  | { readonly kind: 'caught_up'; readonly offset: number };
+export type { LineDecoder, TailItem } from './lineReader';
 
 export interface TailOptions {
   /** Byte offset to start at (the offset after the last line already processed). Default 0. */
@@ -64,155 +47,9 @@ export interface TailOptions {
   /** Whether an event read in place is sent with its line's hash (`lineHashIn`; the decoder reads only ASCII lines in place). */
   readonly keepLine?: (event: LifecycleEvent) => boolean;
 }
-export type LineDecoder = (b: Buffer, start: number, end: number) => LifecycleEvent | undefined;
-
-const NEWLINE = 0x0a;
 /** 256 KiB: few syscalls, and a replay yields to timers (saves, snapshots) every few ms. */
 const DEFAULT_CHUNK = 256 * 1024;
 const BATCH_ITEMS = 512;
-
-/** Lines made only of whitespace carry no event: skipped, not counted. */
-const isBlank = (buf: Buffer, start: number, end: number): boolean => {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
-};
-
-/**
- * Items are collected and sent in batches — those of one read chunk, at most `BATCH_ITEMS` at a
- * time: per-item emissions would cost more than the items, and a batch small enough to stay in the
- * CPU cache is folded faster than a whole chunk's (about 3% on the whole path).
- */
-interface Emit {
-  (item: TailItem): void;
-  /** Sends what was collected. */
-  flush(): void;
-}
-
-/**
- * The reading state of one open file: its descriptor and the carry of a partial line. Two buffers
- * take turns: while the lines of one are split and sent down the pipeline, the next chunk is
- * already being read into the other, so a replay does not wait on each read.
- */
-class LineReader {
-  private buf: Buffer;
-  /** Where the next chunk is read while `buf` is split. */
-  private spare: Buffer;
-  /** Bytes of the current partial line at the start of `buf`. */
-  private carry = 0;
-  /** Skipping an oversized line: bytes discarded so far (−1 when not skipping). */
-  private skipped = -1;
-  /** File offset of the next byte to read. */
-  position: number;
-
-  constructor(
-    readonly handle: fs.promises.FileHandle,
-    readonly ino: number,
-    start: number,
-    chunkBytes: number,
-    private readonly maxLineBytes: number,
-    private readonly decode: LineDecoder | undefined,
-    private readonly keepLine: ((event: LifecycleEvent) => boolean) | undefined,
-  ) {
-    this.position = start;
-    this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
-    this.spare = Buffer.allocUnsafe(this.buf.length);
-  }
-
-  /** Offset after the last complete line (where a resumed reader should start). */
-  get lineBoundary(): number {
-    return this.position - this.pending;
-  }
-
-  /** Bytes read past the last complete line. */
-  get pending(): number {
-    return this.skipped >= 0 ? this.skipped + this.carry : this.carry;
-  }
-
-  /** Forgets the partial line (truncation: its bytes are gone). */
-  reset(position: number): void {
-    this.position = position;
-    this.carry = 0;
-    this.skipped = -1;
-  }
-
-  /** Reads to the current end of the file, emitting complete lines. Returns true if anything was read. */
-  async drain(emit: Emit, isClosed: () => boolean): Promise<boolean> {
-    let any = false;
-    if (isClosed()) return any;
-    if (this.carry === this.buf.length) this.makeRoom();
-    let reading = this.readInto(this.buf, this.carry);
-    for (;;) {
-      // Every read started is awaited before returning: the descriptor is never closed under one.
-      const bytesRead = await reading;
-      if (bytesRead === 0 || isClosed()) return any;
-      any = true;
-      const bufStart = this.position - this.carry;
-      const end = this.carry + bytesRead;
-      this.position += bytesRead;
-      const lastNewline = this.buf.lastIndexOf(NEWLINE, end - 1);
-      if (lastNewline < this.carry) {
-        // No line ends in this chunk: it all joins the carry, and the next read goes after it.
-        this.carry = end;
-        if (this.carry === this.buf.length) this.makeRoom();
-        reading = this.readInto(this.buf, this.carry);
-        continue;
-      }
-      // The partial line after the last newline starts the spare buffer; the next chunk follows it there.
-      const rest = end - lastNewline - 1;
-      this.buf.copy(this.spare, 0, lastNewline + 1, end);
-      reading = this.readInto(this.spare, rest);
-      this.split(lastNewline + 1, bufStart, emit);
-      emit.flush();
-      [this.buf, this.spare] = [this.spare, this.buf];
-      this.carry = rest;
-    }
-  }
-
-  /** Reads at `position` into `buf` after its first `from` bytes; resolves to the bytes read. */
-  private async readInto(buf: Buffer, from: number): Promise<number> {
-    const { bytesRead } = await this.handle.read(buf, from, buf.length - from, this.position);
-    return bytesRead;
-  }
-
-  /** A line fills the buffer: grow it up to the limit, past that start skipping the line. */
-  private makeRoom(): void {
-    if (this.buf.length < this.maxLineBytes) {
-      const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes + 1));
-      this.buf.copy(bigger, 0, 0, this.carry);
-      this.buf = bigger;
-      this.spare = Buffer.allocUnsafe(bigger.length);
-      return;
-    }
-    this.skipped = (this.skipped < 0 ? 0 : this.skipped) + this.carry;
-    this.carry = 0;
-  }
-
-  /** Emits the lines of `buf[0, end)`, which ends with a newline. */
-  private split(end: number, bufStart: number, emit: Emit): void {
-    const buf = this.buf;
-    // A byte-order mark some editors put at the start of a file is not part of the first line.
-    const bom = bufStart === 0 && this.skipped < 0 && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    for (let lineStart = bom ? 3 : 0; lineStart < end; ) {
-      const nl = buf.indexOf(NEWLINE, lineStart);
-      const offset = bufStart + nl + 1;
-      if (this.skipped >= 0) {
-        emit({ kind: 'oversized', bytes: this.skipped + (nl - lineStart), offset });
-        this.skipped = -1;
-      } else if (nl - lineStart > this.maxLineBytes) {
-        emit({ kind: 'oversized', bytes: nl - lineStart, offset });
-      } else if (!isBlank(buf, lineStart, nl)) {
-        const event = this.decode?.(buf, lineStart, nl);
-        if (event === undefined) emit({ kind: 'line', line: buf.toString('utf8', lineStart, nl), offset });
-        else if (this.keepLine?.(event) === true) emit({ kind: 'event', event, offset, lineHash: lineHashIn(buf, lineStart, nl) ?? lineHash(buf.toString('utf8', lineStart, nl)) });
-        else emit({ kind: 'event', event, offset });
-      }
-      lineStart = nl + 1;
-    }
-  }
-}
 
 const errnoOf = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | null)?.code;
 
@@ -253,148 +90,176 @@ export const tailJsonl = (file: string, options: TailOptions = {}): Observable<T
  * directory in its place...).
  */
 export function tailJsonlBatches(file: string, options: TailOptions = {}): Observable<readonly TailItem[]> {
-  const follow = options.follow ?? false;
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   return new Observable<readonly TailItem[]>((subscriber) => {
-    let closed = false;
-    let stopping = false;
-    let changed = false;
-    let wake: (() => void) | null = null;
-    const poke = (): void => {
-      changed = true;
-      const w = wake;
-      wake = null;
-      w?.();
+    const tail = new Tail(file, options, (batch) => subscriber.next(batch));
+    // Only this loop touches the descriptor, so it is closed here, never under an in-flight read.
+    tail
+      .run()
+      .finally(() => tail.closeReader())
+      .then(
+        () => {
+          if (!tail.closed) subscriber.complete();
+        },
+        (err: unknown) => {
+          if (!tail.closed) subscriber.error(err);
+        },
+      );
+    return () => tail.close();
+  });
+}
+
+/** One subscription's reading of the file: its reader, the batch being collected, and change notices. */
+class Tail {
+  closed = false;
+  private stopping = false;
+  private changed = false;
+  private wake: (() => void) | null = null;
+  private readonly subs = new Subscription();
+  private batch: TailItem[] = [];
+  private reader: LineReader | null = null;
+  private readonly follow: boolean;
+  private readonly chunkBytes: number;
+  private readonly maxLineBytes: number;
+  readonly emit: Emit;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: TailOptions,
+    send: (batch: readonly TailItem[]) => void,
+  ) {
+    this.follow = options.follow ?? false;
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+    const flush = (): void => {
+      if (this.batch.length === 0 || this.closed) return;
+      const ready = this.batch;
+      this.batch = [];
+      send(ready);
     };
-    /** Resolves at the next change notice (or at once if one came while we were reading). */
-    const nextChange = (): Promise<void> =>
-      changed || stopping || closed
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-    const subs = new Subscription();
-    if (follow) {
-      subs.add(fileChanges(file, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }).subscribe(poke));
+    this.emit = Object.assign((item: TailItem): void => {
+      if (this.batch.push(item) === BATCH_ITEMS) flush();
+    }, { flush });
+    if (this.follow) {
+      this.subs.add(fileChanges(file, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }).subscribe(() => this.poke()));
       if (options.stop) {
-        subs.add(
+        this.subs.add(
           options.stop.subscribe(() => {
-            stopping = true;
-            poke();
+            this.stopping = true;
+            this.poke();
           }),
         );
       }
     }
-    const isClosed = (): boolean => closed;
-    let batch: TailItem[] = [];
-    const emit: Emit = Object.assign(
-      (item: TailItem): void => {
-        if (batch.push(item) === BATCH_ITEMS) emit.flush();
-      },
-      {
-        flush: (): void => {
-          if (batch.length === 0 || closed) return;
-          const ready = batch;
-          batch = [];
-          subscriber.next(ready);
-        },
-      },
-    );
+  }
 
-    let reader: LineReader | null = null;
-    const run = async (): Promise<void> => {
-      let caughtUpAt = -1;
-      let startAt = Math.max(0, options.fromOffset ?? 0);
-      for (;;) {
-        if (closed) return;
-        // A stop requested before this pass: this pass reads everything written so far, then ends.
-        const finalPass = stopping;
-        changed = false;
-        if (reader === null) {
-          const opened = await openIfExists(file);
-          if (closed) {
-            await opened?.handle.close();
-            return;
-          }
-          if (opened !== null) {
-            if (opened.size < startAt) {
-              emit({ kind: 'truncated', previousOffset: startAt });
-              startAt = 0;
-            }
-            reader = new LineReader(opened.handle, opened.ino, startAt, chunkBytes, maxLineBytes, options.decode, options.keepLine);
-          }
-        } else {
-          await checkReplaced(reader);
-        }
-        if (reader !== null) await reader.drain(emit, isClosed);
-        if (closed) return;
-        const position = reader?.lineBoundary ?? startAt;
-        if (!follow || finalPass) {
-          if (!finalPass && reader !== null && reader.pending > 0) {
-            emit({ kind: 'torn_tail', bytes: reader.pending, offset: reader.lineBoundary });
-          }
-          if (!follow || caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
-          emit.flush();
-          return;
-        }
-        if (caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
-        caughtUpAt = position;
-        emit.flush();
-        await nextChange();
+  close(): void {
+    this.closed = true;
+    this.subs.unsubscribe();
+    this.poke();
+  }
+
+  private readonly isClosed = (): boolean => this.closed;
+
+  private poke(): void {
+    this.changed = true;
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Resolves at the next change notice (or at once if one came while we were reading). */
+  private nextChange(): Promise<void> {
+    if (this.changed || this.stopping || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  async run(): Promise<void> {
+    const { emit } = this;
+    let caughtUpAt = -1;
+    let startAt = Math.max(0, this.options.fromOffset ?? 0);
+    for (;;) {
+      if (this.closed) return;
+      // A stop requested before this pass: this pass reads everything written so far, then ends.
+      const finalPass = this.stopping;
+      this.changed = false;
+      if (this.reader === null) {
+        startAt = await this.open(startAt);
+        if (this.closed) return;
+      } else {
+        await this.checkReplaced(this.reader);
       }
-    };
-
-    /** Truncation or rotation since the last read; switches `reader` accordingly. */
-    const checkReplaced = async (current: LineReader): Promise<void> => {
-      const st = await statIfExists(file);
-      if (st !== null && st.ino !== current.ino) {
-        // Rotation: whatever the old file got before the switch belongs to it; read it out first.
-        await current.drain(emit, isClosed);
-        if (current.pending > 0) emit({ kind: 'torn_tail', bytes: current.pending, offset: current.lineBoundary });
+      const reader = this.reader as LineReader | null;
+      if (reader !== null) await reader.drain(emit, this.isClosed);
+      if (this.closed) return;
+      const position = reader?.lineBoundary ?? startAt;
+      if (!this.follow || finalPass) {
+        if (!finalPass && reader !== null && reader.pending > 0) emit({ kind: 'torn_tail', bytes: reader.pending, offset: reader.lineBoundary });
+        if (!this.follow || caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
         emit.flush();
-        const previousOffset = current.lineBoundary;
-        await current.handle.close().catch(() => undefined);
-        reader = null;
-        const opened = await openIfExists(file);
-        if (opened === null || closed) {
-          await opened?.handle.close();
-          return;
-        }
-        emit({ kind: 'rotated', previousOffset });
-        reader = new LineReader(opened.handle, opened.ino, 0, chunkBytes, maxLineBytes, options.decode, options.keepLine);
         return;
       }
-      // Same file (or its name is gone for now: keep reading what we hold open).
-      const size = st === null ? (await current.handle.stat()).size : st.size;
-      if (size < current.position) {
-        emit({ kind: 'truncated', previousOffset: current.lineBoundary });
-        current.reset(0);
+      if (caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
+      caughtUpAt = position;
+      emit.flush();
+      await this.nextChange();
+    }
+  }
+
+  /** Opens the file if it is there, at `startAt` (0 if it shrank below it); returns where reading starts. */
+  private async open(startAt: number): Promise<number> {
+    const opened = await openIfExists(this.file);
+    if (this.closed) {
+      await opened?.handle.close();
+      return startAt;
+    }
+    if (opened === null) return startAt;
+    let at = startAt;
+    if (opened.size < at) {
+      this.emit({ kind: 'truncated', previousOffset: at });
+      at = 0;
+    }
+    this.reader = this.readerOf(opened, at);
+    return at;
+  }
+
+  private readerOf(opened: { handle: fs.promises.FileHandle; ino: number }, start: number): LineReader {
+    return new LineReader(opened.handle, opened.ino, start, this.chunkBytes, this.maxLineBytes, this.options.decode, this.options.keepLine);
+  }
+
+  /** Truncation or rotation since the last read; switches `reader` accordingly. */
+  private async checkReplaced(current: LineReader): Promise<void> {
+    const { emit } = this;
+    const st = await statIfExists(this.file);
+    if (st !== null && st.ino !== current.ino) {
+      // Rotation: whatever the old file got before the switch belongs to it; read it out first.
+      await current.drain(emit, this.isClosed);
+      if (current.pending > 0) emit({ kind: 'torn_tail', bytes: current.pending, offset: current.lineBoundary });
+      emit.flush();
+      const previousOffset = current.lineBoundary;
+      await current.handle.close().catch(() => undefined);
+      this.reader = null;
+      const opened = await openIfExists(this.file);
+      if (opened === null || this.closed) {
+        await opened?.handle.close();
+        return;
       }
-    };
+      emit({ kind: 'rotated', previousOffset });
+      this.reader = this.readerOf(opened, 0);
+      return;
+    }
+    // Same file (or its name is gone for now: keep reading what we hold open).
+    const size = st === null ? (await current.handle.stat()).size : st.size;
+    if (size < current.position) {
+      emit({ kind: 'truncated', previousOffset: current.lineBoundary });
+      current.reset(0);
+    }
+  }
 
-    const closeReader = async (): Promise<void> => {
-      const r = reader;
-      reader = null;
-      await r?.handle.close().catch(() => undefined);
-    };
-
-    // Only this loop touches the descriptor, so it is closed here, never under an in-flight read.
-    run()
-      .finally(closeReader)
-      .then(
-        () => {
-          if (!closed) subscriber.complete();
-        },
-        (err: unknown) => {
-          if (!closed) subscriber.error(err);
-        },
-      );
-
-    return () => {
-      closed = true;
-      subs.unsubscribe();
-      poke();
-    };
-  });
+  async closeReader(): Promise<void> {
+    const r = this.reader;
+    this.reader = null;
+    await r?.handle.close().catch(() => undefined);
+  }
 }
