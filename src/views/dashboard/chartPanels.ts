@@ -57,12 +57,15 @@ export function throughputChart(basis: SnapshotBasis, layout: Layout, clockEnd: 
   const start = basis.snapshot.startedAt;
   // Room for the y labels (up to three digits and the axis) beside the columns.
   const maxPoints = Math.max(2, Math.floor((width - 4) / COLUMN_CELLS));
-  const series = panel && start !== null ? throughputSeries(completionTimes(basis), start, clockEnd, maxPoints) : throughputSeries([], 0, 1_000, maxPoints);
-  const total = series.counts.reduce((a, b) => a + b, 0);
-  return {
-    ...series,
-    title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`,
-    total,
-    chart: panel ? columnChart(series.counts, series.labels, width, height) : { rows: [], xAxis: '' },
+  const chart = (): ThroughputChart => {
+    const series = panel && start !== null ? throughputSeries(completionTimes(basis), start, clockEnd, maxPoints) : throughputSeries([], 0, 1_000, maxPoints);
+    return {
+      ...series,
+      title: `Throughput (tasks per ${formatWholeSeconds(series.bucketMs)})`,
+      total: series.counts.reduce((a, b) => a + b, 0),
+      chart: panel ? columnChart(series.counts, series.labels, width, height) : { rows: [], xAxis: '' },
+    };
   };
+  // An ended run's clock stands still: its chart is drawn once per snapshot and size.
+  return basis.snapshot.endedAt === null ? chart() : basis.memo(`throughput:${width}x${height}:${clockEnd}`, chart);
 }

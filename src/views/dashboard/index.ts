@@ -175,6 +175,7 @@ class DashboardShell {
       selectedWorker: ui.selectedWorker,
       selectedTaskLine: ui.selectedTaskLine,
       openTask: this.openTask(basis.snapshot),
+      overlay: ui.overlay,
       paused: ui.paused,
       width: this.screen.width as number,
       height: this.screen.height as number,

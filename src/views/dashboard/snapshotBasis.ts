@@ -39,10 +39,11 @@ export const completedDurations = (basis: SnapshotBasis): readonly number[] =>
     return out;
   });
 
-/** When each completed task completed (epoch ms; the throughput chart's samples). */
-export const completionTimes = (basis: SnapshotBasis): readonly number[] =>
+/** When each completed task completed (epoch ms; the throughput chart's samples, counted every frame of a running run). */
+export const completionTimes = (basis: SnapshotBasis): Float64Array =>
   basis.memo('completion-times', () => {
-    const out: number[] = [];
-    for (const t of basis.snapshot.tasks) if (t.status === 'complete' && typeof t.completedAt === 'number') out.push(t.completedAt);
-    return out;
+    const out = new Float64Array(basis.snapshot.tasks.length);
+    let n = 0;
+    for (const t of basis.snapshot.tasks) if (t.status === 'complete' && typeof t.completedAt === 'number') out[n++] = t.completedAt;
+    return out.subarray(0, n);
   });

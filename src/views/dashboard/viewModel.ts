@@ -16,8 +16,9 @@ import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { levelRowsOf, levelsTable, levelsWidth, type LevelRow } from './levels';
 import { snapshotBasis, type SnapshotBasis } from './snapshotBasis';
 import type { TableModel } from './table';
-import { timelineOf, type TimelineModel } from './timeline';
+import { timelineBasis, timelineOf, type TimelineModel } from './timeline';
 import { taskDetailView, workerTasksOf, type OpenTask, type TaskDetailView, type WorkerTasks } from './workerTasks';
+import type { Overlay } from './ui';
 import { workersPanel, type WorkersPanel } from './workers';
 
 export type { Notice } from './eventLog';
@@ -47,6 +48,11 @@ export interface DashboardModelOptions {
   readonly selectedTaskLine?: number;
   /** The task opened with Enter in that list, with the tails of its attempts' logs. */
   readonly openTask?: OpenTask | null;
+  /**
+   * The overlay open. The selected worker's task list is built only while its overlay shows it (a
+   * worker of a long run has thousands of tasks); absent, it is built.
+   */
+  readonly overlay?: Overlay;
 }
 
 export interface DashboardModel {
@@ -61,7 +67,7 @@ export interface DashboardModel {
   readonly log: readonly LogLine[];
   /** Where the events log stands: lines scrolled back (clamped to what there is) and lines newer than shown. */
   readonly logView: LogView;
-  /** Tasks of the selected worker (Enter shows them). */
+  /** Tasks of the selected worker (Enter shows them), while they show. */
   readonly workerTasks: WorkerTasks | null;
   /** The task opened from that list, when one is. */
   readonly taskDetail: TaskDetailView | null;
@@ -102,7 +108,7 @@ export function modelOf(basis: SnapshotBasis, options: DashboardModelOptions): D
     throughput: throughputChart(basis, layout, facts.clockEnd),
     timeline: timelinePanel(basis, layout, options.now),
     ...eventLog(snapshot, { layout, timeZone: options.timeZone, notices: options.notices ?? [], back: options.logBack ?? 0 }),
-    workerTasks: workers.selectedWorker === null ? null : workerTasksOf(basis, workers.selectedWorker, options.timeZone, options.selectedTaskLine ?? 0),
+    workerTasks: workers.selectedWorker === null || (options.overlay ?? 'tasks') !== 'tasks' ? null : workerTasksOf(basis, workers.selectedWorker, options.timeZone, options.selectedTaskLine ?? 0),
     taskDetail: taskDetailView(snapshot, options.openTask, { now: options.now, width: options.width, timeZone: options.timeZone }),
     hint,
     help: HELP_LINES,
@@ -114,8 +120,8 @@ export function modelOf(basis: SnapshotBasis, options: DashboardModelOptions): D
 function timelinePanel(basis: SnapshotBasis, layout: Layout, now: number): TimelineModel {
   if (!layout.timeline) return NO_TIMELINE;
   const size = { width: innerWidth(layout.timeline, layout.bordered), height: innerHeight(layout.timeline, layout.bordered) };
-  if (basis.snapshot.endedAt === null) return timelineOf(basis.snapshot, { now, ...size });
-  return basis.memo(`timeline:${size.width}x${size.height}`, () => timelineOf(basis.snapshot, { now, ...size }));
+  const draw = (): TimelineModel => timelineOf(basis.snapshot, { now, ...size }, basis.memo('timeline', () => timelineBasis(basis.snapshot)));
+  return basis.snapshot.endedAt === null ? draw() : basis.memo(`timeline:${size.width}x${size.height}`, draw);
 }
 
 export function tooSmallMessage(width: number, height: number): string {

@@ -70,16 +70,34 @@ function taskRowOf(t: TaskMetrics, timeZone: string | undefined): TaskListRow {
   };
 }
 
+/** The snapshot's tasks by the worker that has them, and who has each task that failed somewhere. */
+interface TasksByWorker {
+  readonly byWorker: ReadonlyMap<number, readonly TaskMetrics[]>;
+  readonly holderOfFailed: ReadonlyMap<string, number | null>;
+}
+
+/** One pass over the tasks, once per snapshot, whichever workers' lists are then opened. */
+const tasksByWorker = (basis: SnapshotBasis): TasksByWorker =>
+  basis.memo('tasks-by-worker', () => {
+    const failed = new Set(basis.snapshot.failures.map((f) => f.taskId));
+    const byWorker = new Map<number, TaskMetrics[]>();
+    const holderOfFailed = new Map<string, number | null>();
+    for (const t of basis.snapshot.tasks) {
+      if (failed.has(t.taskId)) holderOfFailed.set(t.taskId, t.workerId ?? null);
+      if (typeof t.workerId !== 'number') continue;
+      const list = byWorker.get(t.workerId);
+      if (list) list.push(t);
+      else byWorker.set(t.workerId, [t]);
+    }
+    return { byWorker, holderOfFailed };
+  });
+
 /** The worker's tasks, then attempts that failed on it although another worker has the task now. */
-function taskListRows(snapshot: RunSnapshot, workerId: number, timeZone: string | undefined): TaskListRow[] {
-  const rows: TaskListRow[] = [];
-  const current = new Map<string, number | null>();
-  for (const t of snapshot.tasks) {
-    current.set(t.taskId, t.workerId ?? null);
-    if (t.workerId === workerId) rows.push(taskRowOf(t, timeZone));
-  }
-  for (const f of snapshot.failures) {
-    if (f.workerId !== workerId || current.get(f.taskId) === workerId) continue;
+function taskListRows(basis: SnapshotBasis, workerId: number, timeZone: string | undefined): TaskListRow[] {
+  const { byWorker, holderOfFailed } = tasksByWorker(basis);
+  const rows = (byWorker.get(workerId) ?? []).map((t) => taskRowOf(t, timeZone));
+  for (const f of basis.snapshot.failures) {
+    if (f.workerId !== workerId || holderOfFailed.get(f.taskId) === workerId) continue;
     rows.push({
       cells: {
         task: { text: f.taskId },
@@ -96,8 +114,8 @@ function taskListRows(snapshot: RunSnapshot, workerId: number, timeZone: string 
   return rows;
 }
 
-function listWorkerTasks(snapshot: RunSnapshot, workerId: number, timeZone: string | undefined): WorkerTasks {
-  const rows = taskListRows(snapshot, workerId, timeZone);
+function listWorkerTasks(basis: SnapshotBasis, workerId: number, timeZone: string | undefined): WorkerTasks {
+  const rows = taskListRows(basis, workerId, timeZone);
   const idWidth = Math.min(TASK_ID_CHARS, Math.max(4, ...rows.map((r) => [...(r.cells.task?.text ?? '')].length)));
   const specs = TASK_LIST_COLUMNS.map((c) => (c.key === 'task' ? { ...c, width: idWidth } : c));
   const table = buildTable(specs, rows, { width: tableWidth(specs), height: rows.length + 1, focus: null, selected: null, cellsOf: (r) => r.cells });
@@ -118,7 +136,7 @@ function listWorkerTasks(snapshot: RunSnapshot, workerId: number, timeZone: stri
 
 /** The worker's task list with the line chosen (kept within the list). */
 export function workerTasksOf(basis: SnapshotBasis, workerId: number, timeZone: string | undefined, line: number): WorkerTasks {
-  const tasks = basis.memo(`tasks:${workerId}|${timeZone ?? ''}`, () => listWorkerTasks(basis.snapshot, workerId, timeZone));
+  const tasks = basis.memo(`tasks:${workerId}|${timeZone ?? ''}`, () => listWorkerTasks(basis, workerId, timeZone));
   return { ...tasks, selected: Math.max(0, Math.min(tasks.lines.length - 1, line)) };
 }
 
