@@ -117,17 +117,19 @@ function frameFigures(snapshot: RunSnapshot, at: number, frames: number): FrameF
   const workers = snapshot.metrics.workerMetrics.length;
   // Kept from frame to frame, as the dashboard keeps it until the next snapshot.
   const basis = snapshotBasis(snapshot);
+  let buildMs = 0;
+  let bytesBefore = 0;
   try {
     const options0 = { now: at, stallAfterMs: 120_000, selectedWorker: null, paused: false, width: WIDTH, height: HEIGHT, overlay: 'none' as const };
     const t0 = performance.now();
     const panels = buildPanels(screen, modelOf(basis, options0).layout, theme);
-    const buildMs = performance.now() - t0;
+    buildMs = performance.now() - t0;
     // Warm-up (JIT), not timed.
     for (let i = 0; i < 30; i++) {
       panels.show(modelOf(basis, { ...options0, now: at + i * 1000 }), 'none');
       screen.render();
     }
-    const bytesBefore = term.bytes();
+    bytesBefore = term.bytes();
     for (let i = 0; i < frames; i++) {
       const a = performance.now();
       const model = modelOf(basis, { ...options0, now: at + (30 + i) * 1000, selectedWorker: 1 + (i % workers) });
@@ -139,10 +141,11 @@ function frameFigures(snapshot: RunSnapshot, at: number, frames: number): FrameF
       renderMs.push(c - b);
       frameMs.push(c - a);
     }
-    return { modelMs: stats(modelMs), renderMs: stats(renderMs), frameMs: stats(frameMs), buildMs, bytesPerFrame: (term.bytes() - bytesBefore) / frames };
   } finally {
     screen.destroy();
   }
+  // Counted once the screen is gone: blessed flushes what it buffered then.
+  return { modelMs: stats(modelMs), renderMs: stats(renderMs), frameMs: stats(frameMs), buildMs, bytesPerFrame: (term.bytes() - bytesBefore) / frames };
 }
 
 /**
