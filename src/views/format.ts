@@ -105,9 +105,16 @@ function offsetAt(epochMs: number, timeZone: string | undefined): number {
   return offset;
 }
 
-/** The wall clock of an instant in `timeZone`, as a Date whose UTC fields read it. */
+/**
+ * The wall clock of an instant in `timeZone`, as a Date whose UTC fields read it. In this machine's
+ * zone, from `Date`'s local fields: the same zone, and no formatter to build at start-up.
+ */
 const wallClock = (epochMs: number, timeZone: string | undefined): Date => {
   const whole = Math.floor(epochMs);
+  if (timeZone === undefined) {
+    const d = new Date(whole);
+    return new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()));
+  }
   return new Date(whole + offsetAt(whole, timeZone));
 };
 
