@@ -6,7 +6,6 @@
  * Keys act on what the screen shows (the workers listed, the lines of a task list, the height of
  * the events panel): `afterFrame` records that from each frame's model.
  */
-import type { DashboardModel } from './viewModel';
 
 /** Which overlay is open over the panels. */
 export type Overlay = 'none' | 'help' | 'tasks' | 'task';
@@ -117,11 +116,19 @@ export function uiReducer(ui: UiState, key: DashboardKey): UiState {
   }
 }
 
+/** What `afterFrame` reads of a frame's model (the dashboard's model has it). */
+export interface FrameShown {
+  readonly layout: { readonly log: { readonly height: number } | null };
+  readonly logView: { readonly back: number };
+  readonly workers: { readonly rows: readonly { readonly id: number }[]; readonly selectedIndex: number | null };
+  readonly workerTasks: { readonly taskIds: readonly (string | null)[] } | null;
+}
+
 /**
  * What a frame showed, for the next keys; the events log's scroll as far back as there are older
  * lines (so PgDn moves at once, however often PgUp was pressed).
  */
-export function afterFrame(ui: UiState, model: DashboardModel): UiState {
+export function afterFrame(ui: UiState, model: FrameShown): UiState {
   const log = model.layout.log;
   return {
     ...ui,
