@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import { benchBroker, formatBrokerFigures, redisAvailable } from './broker';
-import { benchDashboard, formatDashboardFigures } from './dashboard';
+import { benchDashboard, benchLargeRun, benchWatchComplete, formatDashboardFigures, formatLargeRunFigures, formatWatchFigures } from './dashboard';
 import { benchLive, benchSnapshotCost, formatLiveFigures } from './live';
 import { benchPipeline, formatPipelineFigures } from './pipeline';
 import { benchProcesses, formatProcessFigures } from './process';
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   console.log(`\n${formatPipelineFigures(await benchPipeline())}`);
   console.log(`\npercentile series\n${formatSketchFigures(benchSketch())}`);
   console.log(`\n${formatDashboardFigures(await benchDashboard())}`);
+  console.log(`\n${formatLargeRunFigures(await benchLargeRun())}`);
+  console.log(`\n${formatWatchFigures(await benchWatchComplete())}`);
   if (redisAvailable()) console.log(`\n${formatBrokerFigures(await benchBroker())}`);
   else console.log('\nbroker: skipped (no redis-server; apt-get install -y redis-server)');
 }

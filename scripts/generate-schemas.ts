@@ -23,6 +23,8 @@ const NAMED: Readonly<Record<string, JsonSchema>> = {
       { type: 'string', pattern: '^\\d+$' },
     ],
   },
+  // Epoch ms in code, an ISO string in the file (the metrics' stamps).
+  EpochMsFromIso: { type: 'string' },
 };
 
 const TIMESTAMP: JsonSchema = {

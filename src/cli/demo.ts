@@ -18,7 +18,8 @@ import { RuntimeError } from './exit';
 import { loadDashboard } from './loadDashboard';
 import { writeLine, writeRaw } from './terminal';
 import { capWorkers } from './workerCount';
-import { attemptTails } from './statusTask';
+import { attemptTails } from './attemptTails';
+import { wantsColor } from './colorChoice';
 
 /** A busy worker silent this long is flagged as stalled on the dashboard. */
 const STALL_AFTER_MS = 15_000;
@@ -40,7 +41,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
   // status once the dashboard closes.
   writeLine(process.stdout, `demo: ${graphSize(graph.right.tasks.length, graph.right.levels.length)} ${onWorkers(workers)}, in ${runDir}`);
   // The orchestrator, RxJS and the printer are loaded after that line: they take most of a second.
-  const [{ exitCodeOf, runUntilDone, withStopSignals }, { statusTextCommand, wantsColor }, { ReplaySubject, switchAll }] = await Promise.all([
+  const [{ exitCodeOf, runUntilDone, withStopSignals }, { statusTextCommand }, { ReplaySubject, switchAll }] = await Promise.all([
     import('./rush'),
     import('./statusText'),
     import('rxjs'),

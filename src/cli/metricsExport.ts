@@ -16,8 +16,9 @@ import { writeFileAtomic } from '../state/atomicWrite';
 import { refuseUnsafeTarget, UnsafeFileError } from '../state/safeFiles';
 import { makeDirs } from '../state/makeDirs';
 import { EXIT, RuntimeError } from './exit';
-import { type JsonCommandIo, processIo } from './statusJson';
-import { checkNaiveTz, readRun, resolveFeature } from './statusText';
+import { processIo, type JsonCommandIo } from './jsonCommandIo';
+import { checkNaiveTz, readRun } from './readRun';
+import { resolveFeature } from './resolveFeature';
 
 export interface MetricsExportOptions {
   feature?: string;

@@ -15,7 +15,7 @@ import { printable } from '../events/printable';
 import type { WorkQueue } from '../orchestrator/workQueue';
 import { storedCheckpoint } from '../pipeline/preferredInput';
 import { readStateFile } from '../state/stateManager';
-import { brokerOption } from './statusText';
+import { brokerOption } from './resolveFeature';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { writeLine } from './terminal';
 import { capWorkers } from './workerCount';

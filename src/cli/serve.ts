@@ -13,7 +13,7 @@ import { runRegistry } from '../views/prometheus';
 import { EXIT } from './exit';
 import type { StatusOptions } from './options';
 import { checkPort, DEFAULT_HOST, startMetricsServer } from './metricsServer';
-import { checkNaiveTz } from './statusText';
+import { checkNaiveTz } from './readRun';
 import { featureToWatch } from './watch';
 
 export async function serveCommand(opts: StatusOptions): Promise<number> {

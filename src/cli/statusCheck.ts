@@ -11,8 +11,9 @@ import { plural } from '../views/format';
 import { renderStatusJson } from '../views/json';
 import { runFactsOf } from '../views/statusModel';
 import type { StatusOptions } from './options';
-import { type JsonCommandIo, processIo } from './statusJson';
-import { checkNaiveTz, readRun, resolveFeature } from './statusText';
+import { processIo, type JsonCommandIo } from './jsonCommandIo';
+import { checkNaiveTz, readRun } from './readRun';
+import { resolveFeature } from './resolveFeature';
 
 export async function statusCheckCommand(opts: StatusOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);

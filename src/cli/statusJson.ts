@@ -10,17 +10,9 @@ import { renderStatusJson, statusJsonWriter } from '../views/json';
 import { UnknownLevelError } from '../views/statusModel';
 import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './options';
-import { checkNaiveTz, readRun, resolveFeature } from './statusText';
-
-/** What the JSON commands (`status --json`, `metrics export`) touch of the outside world; tests pass their own. */
-export interface JsonCommandIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  readonly env: NodeJS.ProcessEnv;
-  readonly now: () => number;
-}
-
-export const processIo = (): JsonCommandIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now });
+import { processIo, type JsonCommandIo } from './jsonCommandIo';
+import { checkNaiveTz, readRun } from './readRun';
+import { resolveFeature } from './resolveFeature';
 
 export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo = processIo()): Promise<number> {
   checkNaiveTz(opts.naiveTz);

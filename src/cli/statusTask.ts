@@ -2,14 +2,13 @@
  * `mahabharatha status --task ID`: one task's attempts and the tail of each attempt's output (kept
  * by `rush` under the task logs dir). An unknown id is exit 1 with the ids that come close.
  */
-import * as path from 'node:path';
 import { printableLine } from '../events/printable';
-import { attemptLogPath } from '../state/layout';
-import { readTail } from '../state/readTail';
-import { closeTaskIds, type LogTail, TAIL_LINES, taskDetailLines, taskDetailOf } from '../views/taskDetail';
+import { closeTaskIds, taskDetailLines, taskDetailOf } from '../views/taskDetail';
+import { attemptTails } from './attemptTails';
 import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './options';
-import { checkNaiveTz, readRun, resolveFeature } from './statusText';
+import { checkNaiveTz, readRun } from './readRun';
+import { resolveFeature } from './resolveFeature';
 
 export interface TaskIo {
   readonly stdout: { write(text: string): unknown; readonly columns?: number };
@@ -36,15 +35,4 @@ export async function statusTaskCommand(opts: StatusOptions, taskId: string, io:
   const text = taskDetailLines(detail, { now, tails, ...(io.timeZone !== undefined ? { timeZone: io.timeZone } : {}), ...(io.stdout.columns ? { width: io.stdout.columns } : {}) });
   io.stdout.write(`${text.join('\n')}\n`);
   return EXIT.ok;
-}
-
-/** The last lines of each attempt's log that `rush` kept (an attempt without one is left out). */
-export function attemptTails(stateDir: string, taskId: string, attempts: readonly number[]): Map<number, LogTail> {
-  const tails = new Map<number, LogTail>();
-  for (const attempt of attempts) {
-    const file = attemptLogPath(stateDir, taskId, attempt);
-    const lines = readTail(file, TAIL_LINES);
-    if (lines !== null) tails.set(attempt, { file: path.relative(process.cwd(), file) || file, lines });
-  }
-  return tails;
 }

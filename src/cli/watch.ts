@@ -17,8 +17,10 @@ import { runOrchestratorGone } from '../state/runLock';
 import { EXIT, RuntimeError, UsageError } from './exit';
 import { loadDashboard } from './loadDashboard';
 import type { StatusOptions } from './options';
-import { attemptTails } from './statusTask';
-import { brokerOption, checkNaiveTz, resolveFeature, wantsColor } from './statusText';
+import { attemptTails } from './attemptTails';
+import { wantsColor } from './colorChoice';
+import { checkNaiveTz } from './readRun';
+import { brokerOption, resolveFeature } from './resolveFeature';
 
 /** Warnings printed once the terminal is back (the dashboard owns it until then). */
 const MAX_DEFERRED_WARNINGS = 10;

@@ -106,8 +106,8 @@ export function stalledWorkers(snapshot: RunSnapshot, now: number, stallAfterMs:
   if (status !== 'running') return [];
   const out: number[] = [];
   for (const w of snapshot.metrics.workerMetrics) {
-    const beat = epochOf(w.lastHeartbeatAt);
-    if (beat !== null && isLive(w) && now - beat > stallAfterMs) out.push(w.workerId);
+    const beat = w.lastHeartbeatAt;
+    if (typeof beat === 'number' && isLive(w) && now - beat > stallAfterMs) out.push(w.workerId);
   }
   return out;
 }
@@ -186,7 +186,7 @@ function computeBasis(snapshot: RunSnapshot, graphLevels: ReadonlyMap<number, nu
         completed,
         failed,
         durationMs: lm?.durationMs ?? null,
-        startedAt: epochOf(lm?.startedAt),
+        startedAt: lm?.startedAt ?? null,
         figures: lm ? levelTaskFigures(lm) : NO_FIGURES,
         tasks,
         active: status === 'running' || status === COMPLETE || status === FAILED || status === 'stopped' || completed + failed > 0 || touched(tasks),
@@ -279,9 +279,9 @@ function taskSpan(tasks: readonly TaskMetrics[]): { firstBegun: number | null; l
   let firstBegun: number | null = null;
   let lastCompleted: number | null = null;
   for (const t of tasks) {
-    const begun = epochOf(t.claimedAt) ?? epochOf(t.startedAt);
+    const begun = t.claimedAt ?? t.startedAt ?? null;
     if (begun !== null && (firstBegun === null || begun < firstBegun)) firstBegun = begun;
-    const completed = epochOf(t.completedAt);
+    const completed = t.completedAt ?? null;
     if (completed !== null && (lastCompleted === null || completed > lastCompleted)) lastCompleted = completed;
   }
   return { firstBegun, lastCompleted };
@@ -317,10 +317,10 @@ function etaOf(snapshot: RunSnapshot, basis: Basis, levels: readonly LevelFacts[
   return Math.round(eta);
 }
 
-const isLive = (w: WorkerMetrics): boolean => typeof w.startedAt === 'string' && !GONE_WORKER.has(w.status ?? '');
+const isLive = (w: WorkerMetrics): boolean => typeof w.startedAt === 'number' && !GONE_WORKER.has(w.status ?? '');
 
 const elapsedOf = (t: TaskMetrics, now: number): number => {
-  const since = epochOf(t.claimedAt) ?? epochOf(t.startedAt);
+  const since = t.claimedAt ?? t.startedAt ?? null;
   return since === null ? 0 : Math.max(0, now - since);
 };
 
@@ -354,11 +354,4 @@ function groupByLevel(tasks: readonly TaskMetrics[]): TasksByLevel {
     else out.set(key, [task]);
   }
   return out;
-}
-
-/** Our snapshots' stamps are ISO strings in UTC; null when absent or unreadable. */
-function epochOf(iso: string | null | undefined): number | null {
-  if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? ms : null;
 }

@@ -1,10 +1,10 @@
 /**
  * RunState → RunSnapshot: the immutable view every reader gets. This is where percentiles are
- * computed, lists sorted and timestamps formatted — once per snapshot, never per event.
+ * computed and lists sorted — once per snapshot, never per event.
  * `now` is injected: uptimes and the duration of a running feature are measured to it.
  */
 import type { LifecycleEvent } from '../events/codecs';
-import { formatTimestamp, formatTimestampOrNull } from '../events/timestamp';
+import { formatTimestamp } from '../events/timestamp';
 import { createRunState, recentEvents, type LevelAcc, type RunState, type TaskAcc, type WorkerAcc } from './runState';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus, WorkerLifetimes } from './snapshot';
@@ -14,7 +14,8 @@ const HOUR_MS = 3_600_000;
 
 /** Whole ms from a to b, or null when either is unknown or b precedes a (counted when folded). */
 const span = (a: number | null, b: number | null): number | null => (a === null || b === null || b < a ? null : Math.trunc(b - a));
-const iso = formatTimestampOrNull;
+/** A snapshot's instants are whole epoch ms (JSON writers format them: `EpochMsFromIso.encode`). */
+const at = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms));
 
 const byId = new Intl.Collator('en', { numeric: true }).compare;
 
@@ -170,13 +171,13 @@ function workerMetricsOf(w: WorkerAcc, runEnd: number): WorkerMetrics {
     idleMs: Math.max(0, uptimeMs - busyMs - (initializationMs ?? 0)),
     utilization: uptimeMs > 0 ? Math.min(1, busyMs / uptimeMs) : null,
     throughputPerHour: uptimeMs > 0 ? (w.tasksCompleted * HOUR_MS) / uptimeMs : 0,
-    startedAt: iso(w.startedAt),
-    readyAt: iso(w.readyAt),
-    stoppedAt: iso(w.stoppedAt),
-    lastTaskCompletedAt: iso(w.lastTaskCompletedAt),
-    lastEventAt: iso(w.lastEventAt),
-    lastHeartbeatAt: iso(w.lastHeartbeatAt),
-    currentTaskStartedAt: iso(w.busySince),
+    startedAt: at(w.startedAt),
+    readyAt: at(w.readyAt),
+    stoppedAt: at(w.stoppedAt),
+    lastTaskCompletedAt: at(w.lastTaskCompletedAt),
+    lastEventAt: at(w.lastEventAt),
+    lastHeartbeatAt: at(w.lastHeartbeatAt),
+    currentTaskStartedAt: at(w.busySince),
   };
 }
 
@@ -199,11 +200,11 @@ function taskMetricsOf(t: TaskAcc): TaskMetrics {
     workerId: t.workerId,
     attempts: t.attempts,
     error: t.error,
-    createdAt: iso(t.createdAt),
-    claimedAt: iso(t.claimedAt),
-    startedAt: iso(t.startedAt),
-    completedAt: iso(t.completedAt),
-    failedAt: iso(t.failedAt),
+    createdAt: at(t.createdAt),
+    claimedAt: at(t.claimedAt),
+    startedAt: at(t.startedAt),
+    completedAt: at(t.completedAt),
+    failedAt: at(t.failedAt),
   };
 }
 
@@ -261,8 +262,8 @@ function levelMetricsOf(l: LevelAcc, tally: LevelTally, status: RunStatus, worke
     status: levelStatus,
     maxParallel: l.maxParallel,
     parallelEfficiency: durationMs && workerCount > 0 ? l.durations.sum / (durationMs * workerCount) : null,
-    startedAt: iso(l.startedAt),
-    completedAt: iso(l.completedAt),
+    startedAt: at(l.startedAt),
+    completedAt: at(l.completedAt),
   };
 }
 
@@ -298,7 +299,7 @@ function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
     throughputPerHour: totalDurationMs ? (tasksCompleted * HOUR_MS) / totalDurationMs : 0,
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
     etaMs: eta(x, tasksTotal - tasksCompleted, dist.avgTaskDurationMs, dist.samples),
-    startedAt: iso(x.startedAt),
+    startedAt: at(x.startedAt),
     source: { eventsOffset: state.eventsOffset, seqHwm: state.seenSeqs.highWaterMarks(), seqRanges: state.seenSeqs.toRecord() },
   };
 }

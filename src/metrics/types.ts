@@ -3,11 +3,29 @@
  * Each codec decodes the snake_case JSON form (filling defaults, like the seed's `from_dict`) into
  * the camelCase type used in code, and encodes back to snake_case (`to_dict`).
  */
+import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { Nullable, snakeCased, withDefaults } from '../codecs/snakeCase';
+import { formatTimestamp, parseTimestamp } from '../events/timestamp';
 
 const Int = t.Int as unknown as t.Type<number, number, unknown>;
 const NullableInt = Nullable(Int);
+
+/**
+ * An instant: whole epoch ms in code, the ISO string we write (`…Z`) in JSON. Decoded once, here,
+ * so that no reader parses a stamp again; written as ISO only where JSON is made (`encode`).
+ */
+export const EpochMsFromIso = new t.Type<number, string, unknown>(
+  'EpochMsFromIso',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected an ISO-8601 timestamp');
+    const ms = parseTimestamp(u);
+    return E.isRight(ms) ? t.success(Math.floor(ms.right)) : t.failure(u, c, ms.left);
+  },
+  formatTimestamp,
+);
+const Stamp = Nullable(EpochMsFromIso);
 
 export const PercentileMethod = t.keyof({ exact: null, ddsketch: null });
 export type PercentileMethod = t.TypeOf<typeof PercentileMethod>;
@@ -33,15 +51,15 @@ export const WorkerMetrics = snakeCased(
         /** busy / uptime, 0..1; null before the worker has any uptime. */
         utilization: Nullable(t.number),
         throughputPerHour: t.number,
-        startedAt: Nullable(t.string),
-        readyAt: Nullable(t.string),
-        stoppedAt: Nullable(t.string),
-        lastTaskCompletedAt: Nullable(t.string),
-        lastEventAt: Nullable(t.string),
+        startedAt: Stamp,
+        readyAt: Stamp,
+        stoppedAt: Stamp,
+        lastTaskCompletedAt: Stamp,
+        lastEventAt: Stamp,
         /** Its latest `worker_heartbeat`. */
-        lastHeartbeatAt: Nullable(t.string),
+        lastHeartbeatAt: Stamp,
         /** When the attempt it is running was claimed (null when idle): how long it has been at it. */
-        currentTaskStartedAt: Nullable(t.string),
+        currentTaskStartedAt: Stamp,
       }),
     ]),
     { initializationMs: null, uptimeMs: 0, tasksCompleted: 0, tasksFailed: 0, totalTaskDurationMs: 0, avgTaskDurationMs: 0 },
@@ -66,11 +84,11 @@ export const TaskMetrics = snakeCased(
         workerId: NullableInt,
         attempts: Int,
         error: Nullable(t.string),
-        createdAt: Nullable(t.string),
-        claimedAt: Nullable(t.string),
-        startedAt: Nullable(t.string),
-        completedAt: Nullable(t.string),
-        failedAt: Nullable(t.string),
+        createdAt: Stamp,
+        claimedAt: Stamp,
+        startedAt: Stamp,
+        completedAt: Stamp,
+        failedAt: Stamp,
       }),
     ]),
     { queueWaitMs: null, executionDurationMs: null, verificationDurationMs: null, totalDurationMs: null },
@@ -101,8 +119,8 @@ export const LevelMetrics = snakeCased(
         percentileMethod: PercentileMethod,
         /** Samples behind avg/p50/p95/p99. */
         samples: Int,
-        startedAt: Nullable(t.string),
-        completedAt: Nullable(t.string),
+        startedAt: Stamp,
+        completedAt: Stamp,
       }),
     ]),
     { durationMs: null, taskCount: 0, completedCount: 0, failedCount: 0, avgTaskDurationMs: 0, p50DurationMs: 0, p95DurationMs: 0 },
@@ -158,7 +176,7 @@ export const FeatureMetrics = snakeCased(
         progress: t.number,
         /** An estimate, from the mean task time and the workers in use; null when unknown. */
         etaMs: NullableInt,
-        startedAt: Nullable(t.string),
+        startedAt: Stamp,
         source: MetricsSource,
       }),
     ]),

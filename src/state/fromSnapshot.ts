@@ -12,7 +12,8 @@ import type { ExecutionLogEntry, LevelState, StateFile, TaskState, WorkerState }
 /** `execution_log` events this module writes; any other entry already there is kept. */
 const MANAGED_LOG_EVENTS = new Set(['rush_started', 'rush_completed', 'rush_stopped', 'task_failed', 'task_interrupted']);
 
-const iso = formatTimestampOrNull;
+/** The snapshot's instants (epoch ms) as the state file's ISO strings. */
+const iso = (ms: number | null | undefined): string | null => formatTimestampOrNull(ms ?? null);
 
 export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint: unknown): StateFile {
   const tasks: Record<string, TaskState> = { ...prev.tasks };
@@ -22,17 +23,17 @@ export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint
       ...before,
       status: (t.status ?? 'pending') as TaskState['status'],
       worker_id: t.workerId ?? null,
-      claimed_at: t.claimedAt ?? null,
-      started_at: t.startedAt ?? null,
-      completed_at: t.completedAt ?? null,
+      claimed_at: iso(t.claimedAt),
+      started_at: iso(t.startedAt),
+      completed_at: iso(t.completedAt),
       duration_ms: t.executionDurationMs,
       error: t.error ?? null,
       retry_count: Math.max(0, (t.attempts ?? 0) - 1),
-      updated_at: latest([t.createdAt, t.claimedAt, t.startedAt, t.completedAt, t.failedAt]) ?? before?.updated_at ?? null,
+      updated_at: iso(latest([t.createdAt, t.claimedAt, t.startedAt, t.completedAt, t.failedAt])) ?? before?.updated_at ?? null,
       level: t.level ?? null,
-      created_at: t.createdAt ?? null,
+      created_at: iso(t.createdAt),
       verification_duration_ms: t.verificationDurationMs,
-      failed_at: t.failedAt ?? null,
+      failed_at: iso(t.failedAt),
     };
   }
 
@@ -45,12 +46,12 @@ export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint
       worker_id: w.workerId,
       status: (w.status ?? 'initializing') as WorkerState['status'],
       current_task: w.currentTask ?? null,
-      started_at: w.startedAt ?? null,
-      ready_at: w.readyAt ?? null,
-      last_task_completed_at: w.lastTaskCompletedAt ?? null,
+      started_at: iso(w.startedAt),
+      ready_at: iso(w.readyAt),
+      last_task_completed_at: iso(w.lastTaskCompletedAt),
       tasks_completed: w.tasksCompleted,
-      stopped_at: w.stoppedAt ?? null,
-      last_heartbeat_at: w.lastHeartbeatAt ?? null,
+      stopped_at: iso(w.stoppedAt),
+      last_heartbeat_at: iso(w.lastHeartbeatAt),
       ...(lives ? { lifetimes: lives.map(([a, b]): [string, string | null] => [formatTimestamp(a), iso(b)]) } : {}),
     };
   }
@@ -60,8 +61,8 @@ export function applySnapshot(prev: StateFile, snapshot: RunSnapshot, checkpoint
     levels[String(l.level)] = {
       ...prev.levels?.[String(l.level)],
       status: (l.status ?? 'pending') as LevelState['status'],
-      started_at: l.startedAt ?? null,
-      completed_at: l.completedAt ?? null,
+      started_at: iso(l.startedAt),
+      completed_at: iso(l.completedAt),
     };
   }
 
@@ -105,8 +106,8 @@ function executionLog(prev: readonly ExecutionLogEntry[], s: RunSnapshot): Execu
   return entries.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
 }
 
-function latest(stamps: readonly (string | null | undefined)[]): string | null {
-  let best: string | null = null;
-  for (const s of stamps) if (s && (best === null || s > best)) best = s;
+function latest(stamps: readonly (number | null | undefined)[]): number | null {
+  let best: number | null = null;
+  for (const s of stamps) if (typeof s === 'number' && (best === null || s > best)) best = s;
   return best;
 }

@@ -108,7 +108,7 @@ export const runGoneByHeartbeats = (snapshot: RunSnapshot, now: number, stallAft
 function newestHeartbeat(snapshot: RunSnapshot): number | null {
   let newest: number | null = null;
   for (const w of snapshot.metrics.workerMetrics) {
-    const at = w.lastHeartbeatAt ? Date.parse(w.lastHeartbeatAt) : NaN;
+    const at = w.lastHeartbeatAt ?? NaN;
     if (Number.isFinite(at) && (newest === null || at > newest)) newest = at;
   }
   return newest;

@@ -7,7 +7,6 @@
 import { formatTimestampOrNull } from '../events/timestamp';
 import type { AttemptRecord } from '../metrics/attempts';
 import type { RunSnapshot } from '../metrics/snapshot';
-import { epochOf } from './format';
 
 export interface TraceEvent {
   readonly name: string;
@@ -69,9 +68,9 @@ export function traceOf(snapshot: RunSnapshot, now: number): TraceDocument {
 
   const end = snapshot.endedAt ?? now;
   for (const l of snapshot.metrics.levelMetrics) {
-    const started = epochOf(l.startedAt);
+    const started = l.startedAt ?? null;
     if (started === null) continue;
-    const completed = epochOf(l.completedAt) ?? end;
+    const completed = l.completedAt ?? end;
     events.push({
       name: `level ${l.level}`,
       ph: 'X',

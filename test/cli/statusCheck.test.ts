@@ -103,7 +103,7 @@ Outcome('a worker is stalled once its heartbeats stopped longer ago than the bou
   const events = midTask(1);
   const last = events[events.length - 1] as LifecycleEvent;
   const s = snapshot(events, last.ts);
-  const silentSince = Date.parse(s.metrics.workerMetrics[0]?.lastHeartbeatAt ?? '');
+  const silentSince = s.metrics.workerMetrics[0]?.lastHeartbeatAt ?? NaN;
   assert.is(silentSince, last.ts);
   assert.equal(checkOutcome(s, { now: silentSince + 60_000, stallAfterMs: 60_000 }).stalledWorkers, []);
   assert.equal(checkOutcome(s, { now: silentSince + 60_001, stallAfterMs: 60_000 }).stalledWorkers, [0]);

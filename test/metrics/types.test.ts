@@ -34,10 +34,10 @@ const worker: WorkerMetrics = {
   idleMs: 13800,
   utilization: 0.75,
   throughputPerHour: 180,
-  startedAt: '2026-01-27T08:00:00.000Z',
-  readyAt: '2026-01-27T08:00:01.200Z',
+  startedAt: Date.parse('2026-01-27T08:00:00.000Z'),
+  readyAt: Date.parse('2026-01-27T08:00:01.200Z'),
   stoppedAt: null,
-  lastEventAt: '2026-01-27T08:01:00.000Z',
+  lastEventAt: Date.parse('2026-01-27T08:01:00.000Z'),
 };
 
 const task: TaskMetrics = {
@@ -51,10 +51,10 @@ const task: TaskMetrics = {
   workerId: 2,
   attempts: 1,
   error: null,
-  createdAt: '2026-01-27T08:00:00.000Z',
-  claimedAt: '2026-01-27T08:00:00.050Z',
-  startedAt: '2026-01-27T08:00:00.100Z',
-  completedAt: '2026-01-27T08:00:02.100Z',
+  createdAt: Date.parse('2026-01-27T08:00:00.000Z'),
+  claimedAt: Date.parse('2026-01-27T08:00:00.050Z'),
+  startedAt: Date.parse('2026-01-27T08:00:00.100Z'),
+  completedAt: Date.parse('2026-01-27T08:00:02.100Z'),
   failedAt: null,
 };
 
@@ -73,8 +73,8 @@ const level: LevelMetrics = {
   parallelEfficiency: 0.5,
   percentileMethod: 'exact',
   samples: 4,
-  startedAt: '2026-01-27T08:00:00.000Z',
-  completedAt: '2026-01-27T08:00:30.000Z',
+  startedAt: Date.parse('2026-01-27T08:00:00.000Z'),
+  completedAt: Date.parse('2026-01-27T08:00:30.000Z'),
 };
 
 const feature: FeatureMetrics = {
@@ -96,7 +96,7 @@ const feature: FeatureMetrics = {
   throughputPerHour: 180,
   progress: 0.6,
   etaMs: 20000,
-  startedAt: '2026-01-27T08:00:00.000Z',
+  startedAt: Date.parse('2026-01-27T08:00:00.000Z'),
   source: { eventsOffset: 4096, seqHwm: { 'orch-1': 42 } },
 };
 
@@ -125,6 +125,16 @@ dicts('test_metrics_to_dict_from_dict', () => {
     assert.equal(fromDict(c, dict), value);
     assert.equal(c.encode(fromDict(c, dict)), dict);
   }
+});
+
+dicts('stamps are epoch ms in code and the ISO strings we write in the dict', () => {
+  const dict = TaskMetrics.encode(task) as unknown as Record<string, unknown>;
+  assert.is(dict.claimed_at, '2026-01-27T08:00:00.050Z');
+  assert.is(dict.failed_at, null);
+  assert.is(fromDict(TaskMetrics, { task_id: 'T', claimed_at: '2026-01-27T08:00:00.050Z' }).claimedAt, Date.UTC(2026, 0, 27, 8, 0, 0, 50));
+  // Upstream's stamps (naive local time, microseconds, an offset) are read to the millisecond.
+  assert.is(fromDict(WorkerMetrics, { worker_id: 1, ready_at: '2026-01-27T08:00:00.500900+00:00' }).readyAt, Date.UTC(2026, 0, 27, 8, 0, 0, 500));
+  assert.ok(E.isLeft(TaskMetrics.decode({ task_id: 'T', started_at: 'yesterday' })), 'an unreadable stamp is refused, not guessed');
 });
 
 dicts('from_dict of the minimal dict of each type fills the seed defaults', () => {

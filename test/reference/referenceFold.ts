@@ -84,7 +84,7 @@ export interface ReferenceMetrics {
   etaMs: number | null;
   throughputPerHour: number;
   progress: number;
-  startedAt: string | null;
+  startedAt: number | null;
   duplicateEvents: number;
   /** Where the fold stands: bytes read, and the seqs seen per producer (highest; as ranges). */
   source: { eventsOffset: number; seqHwm: Record<string, number>; seqRanges: Record<string, [number, number][]> };
@@ -107,7 +107,8 @@ export function percentile(values: readonly number[], p: number): number {
   return Math.trunc((100 * a + (b - a) * r) / 100);
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Math.floor(ms)).toISOString());
+/** Instants as the metrics carry them: whole epoch ms (their JSON writes ISO strings). */
+const at = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms));
 const spanOf = (a: number | null, b: number | null): number | null => (a === null || b === null || b < a ? null : Math.trunc(b - a));
 
 export function referenceFold(text: string, now: number): ReferenceMetrics {
@@ -380,13 +381,13 @@ export function referenceFold(text: string, now: number): ReferenceMetrics {
         idleMs: Math.max(0, uptime - busy - (init ?? 0)),
         utilization: uptime > 0 ? Math.min(1, busy / uptime) : null,
         throughputPerHour: uptime > 0 ? (completed.length * HOUR_MS) / uptime : 0,
-        startedAt: iso(first),
-        readyAt: iso(w.readyAt),
-        stoppedAt: iso(last?.stop ?? null),
-        lastTaskCompletedAt: iso(w.lastTaskCompletedAt),
-        lastEventAt: iso(w.lastEventAt),
-        lastHeartbeatAt: iso(w.lastHeartbeatAt),
-        currentTaskStartedAt: iso(current?.claimedAt ?? null),
+        startedAt: at(first),
+        readyAt: at(w.readyAt),
+        stoppedAt: at(last?.stop ?? null),
+        lastTaskCompletedAt: at(w.lastTaskCompletedAt),
+        lastEventAt: at(w.lastEventAt),
+        lastHeartbeatAt: at(w.lastHeartbeatAt),
+        currentTaskStartedAt: at(current?.claimedAt ?? null),
       };
     });
 
@@ -418,8 +419,8 @@ export function referenceFold(text: string, now: number): ReferenceMetrics {
       status: levelStatus,
       maxParallel: l.maxParallel,
       parallelEfficiency: duration && workers.size > 0 ? sum / (duration * workers.size) : null,
-      startedAt: iso(l.startedAt),
-      completedAt: iso(l.completedAt),
+      startedAt: at(l.startedAt),
+      completedAt: at(l.completedAt),
     };
   });
 
@@ -471,7 +472,7 @@ export function referenceFold(text: string, now: number): ReferenceMetrics {
     etaMs,
     throughputPerHour: totalDurationMs ? (tasksCompleted * HOUR_MS) / totalDurationMs : 0,
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
-    startedAt: iso(startedAt),
+    startedAt: at(startedAt),
     duplicateEvents,
     source: { eventsOffset: Buffer.byteLength(text), seqHwm, seqRanges },
     workerMetrics,

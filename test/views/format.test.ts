@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mulberry32 } from '../helpers/seededRandom';
 import {
   formatClock,
   formatDateTime,
@@ -100,6 +101,29 @@ clock('prints HH:MM:SS in the given zone', () => {
   assert.is(formatClock(ms, 'Asia/Kolkata'), '13:35:09');
   assert.is(formatClock(Date.UTC(2026, 0, 27, 23, 59, 59), 'UTC'), '23:59:59');
   assert.is(formatClock(Date.UTC(2026, 0, 27, 0, 0, 0), 'UTC'), '00:00:00');
+});
+
+clock('reads every instant as Intl does, across offset changes, half-hour zones and a zone whose summer time is 30 minutes', () => {
+  const rand = mulberry32(2026);
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'];
+  for (const zone of zones) {
+    const intl = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: zone });
+    const expected = (ms: number): string => {
+      const p: Record<string, string> = {};
+      for (const part of intl.formatToParts(new Date(Math.floor(ms)))) p[part.type] = part.value;
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+    // Random instants over 1990–2040, every 3h07m13s through 2026, and each side of Europe's 2026 changes.
+    const instants = Array.from({ length: 300 }, () => Date.UTC(1990, 0, 1) + rand() * 50 * 365 * 86_400_000);
+    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 11_233_000) instants.push(ms);
+    for (const change of [Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1)]) instants.push(change - 1000, change - 1, change, change + 999, change + 1000);
+    for (const ms of instants) {
+      const want = expected(ms);
+      if (formatDateTime(ms, zone) !== want || formatClock(ms, zone) !== want.slice(11)) {
+        assert.unreachable(`${zone} at ${ms}: ${formatDateTime(ms, zone)}, Intl says ${want}`);
+      }
+    }
+  }
 });
 
 clock('is a dash when unknown', () => {

@@ -77,17 +77,20 @@ export interface ThroughputSeries {
  * Completions per time bucket from `startMs` to `endMs`, in at most `maxPoints` buckets (at least
  * two, so there is a line to draw). A completion stamped before the start counts in the first.
  */
-export function throughputSeries(completions: readonly number[], startMs: number, endMs: number, maxPoints: number): ThroughputSeries {
+export function throughputSeries(completions: ArrayLike<number>, startMs: number, endMs: number, maxPoints: number): ThroughputSeries {
   const span = Math.max(1, endMs - startMs);
   const limit = Math.max(2, maxPoints);
   const bucketMs = pickStep((s) => s >= SECOND && Math.ceil(span / s) <= limit);
   const n = Math.max(2, Math.ceil(span / bucketMs));
-  const counts = new Array<number>(n).fill(0);
-  for (const at of completions) {
+  const tally = new Float64Array(n);
+  // An index loop: a long run counts 200,000 completions every frame.
+  for (let k = 0; k < completions.length; k++) {
+    const at = completions[k] as number;
     if (!Number.isFinite(at) || at > endMs) continue;
     const i = Math.max(0, Math.min(n - 1, Math.floor((at - startMs) / bucketMs)));
-    counts[i] = (counts[i] ?? 0) + 1;
+    tally[i] = (tally[i] as number) + 1;
   }
+  const counts = Array.from(tally);
   return { bucketMs, labels: counts.map((_, i) => formatWholeSeconds(i * bucketMs)), counts };
 }
 

@@ -1,19 +1,25 @@
 /**
  * The live dashboard (DESIGN §7): `openDashboard` shows the snapshots of a run until the user
- * quits. It draws from the pure view-model at most once per interval, and only when the model
- * changed; keys change what is shown, never the data. The promise resolves when the user quits
- * (q, Esc, Ctrl-C) or `signal` aborts, with the terminal restored; it never exits the process.
+ * quits. A thin shell: keys go through the pure `uiReducer`, each snapshot gets its basis once,
+ * and a frame is the pure view-model painted by the panels — at most once per interval, and only
+ * when the model changed. Keys change what is shown, never the data. The promise resolves when the
+ * user quits (q, Esc, Ctrl-C) or `signal` aborts, with the terminal restored; it never exits the
+ * process.
  */
 import blessed from 'blessed';
 import { Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { emptySnapshot } from '../../metrics/snapshotOf';
 import type { RunSnapshot } from '../../metrics/snapshot';
 import type { TaskGraph } from '../../graph/taskGraph';
-import { frameTicks } from './frames';
-import { layoutKeyOf, buildPanels, type Overlay, type Panels } from './panels';
-import { themeFor } from './theme';
-import { dashboardModel, type DashboardModel, type Notice } from './viewModel';
 import type { LogTail } from '../taskDetail';
+import type { Notice } from './eventLog';
+import { frameTicks } from './frames';
+import { buildPanels, layoutKeyOf, type Panels } from './panels';
+import { snapshotBasis, type SnapshotBasis } from './snapshotBasis';
+import { themeFor, type Theme } from './theme';
+import { afterFrame, initialUi, uiReducer, type DashboardKey, type Overlay, type UiState } from './ui';
+import { modelOf, type DashboardModel } from './viewModel';
+import type { OpenTask } from './workerTasks';
 
 /** Notices kept for the events log. */
 const MAX_NOTICES = 20;
@@ -59,6 +65,20 @@ export interface DashboardFrame {
   readonly text: () => string[];
 }
 
+/** blessed's key names, as the keys the dashboard knows. */
+const KEY_BINDINGS: ReadonlyArray<readonly [readonly string[], DashboardKey]> = [
+  [['q', 'C-c'], 'q'],
+  [['escape'], 'escape'],
+  [['?'], '?'],
+  [['up', 'k'], 'up'],
+  [['down', 'j'], 'down'],
+  [['pageup'], 'pageup'],
+  [['pagedown'], 'pagedown'],
+  [['end'], 'end'],
+  [['enter'], 'enter'],
+  [['p'], 'p'],
+];
+
 export function openDashboard(options: OpenDashboardOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const screen = blessed.screen({
@@ -73,201 +93,166 @@ export function openDashboard(options: OpenDashboardOptions): Promise<void> {
     });
     // @types/blessed leaves out the colour count terminfo gave.
     const theme = themeFor(options.color, (screen.tput as unknown as { colors: number }).colors);
-    const changes$ = new Subject<void>();
-    const changed = (): void => changes$.next();
-
-    let latest: RunSnapshot | null = null;
-    let paused: { snapshot: RunSnapshot | null; at: number } | null = null;
-    let selectedWorker: number | null = null;
-    // Lines the events log is scrolled back from the newest (0: it follows new events).
-    let logBack = 0;
-    let selectedTaskLine = 0;
-    let openTaskId: string | null = null;
-    let overlay: Overlay = 'none';
-    let panels: Panels | null = null;
-    let lastModel: DashboardModel | null = null;
-    let lastDrawn = '';
-    // Bumped when the task list scrolls: not in the model, but a reason to draw.
-    let scrolled = 0;
-    let closed = false;
-    let frames: Subscription | undefined;
-    let snapshots: Subscription | undefined;
-    let noticeFeed: Subscription | undefined;
-    let notices: readonly Notice[] = [];
-
-    const waiting = emptySnapshot(options.feature ?? null, options.now());
-
-    const close = (error?: unknown): void => {
-      if (closed) return;
-      closed = true;
-      frames?.unsubscribe();
-      snapshots?.unsubscribe();
-      noticeFeed?.unsubscribe();
-      options.signal?.removeEventListener('abort', onAbort);
-      changes$.complete();
-      panels?.destroy();
-      screen.destroy();
-      if (error === undefined) resolve();
-      else reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    const onAbort = (): void => close();
-
-    const openTask = (shown: RunSnapshot): { taskId: string; tails: ReadonlyMap<number, LogTail> } | null => {
-      if (overlay !== 'task' || openTaskId === null) return null;
-      const id = openTaskId;
-      const attempts = shown.attempts.filter((a) => a.taskId === id).map((a) => a.attempt);
-      return { taskId: id, tails: options.taskLogs?.(id, attempts) ?? new Map() };
-    };
-
-    const currentModel = (): DashboardModel => {
-      const shown = paused ? paused.snapshot : latest;
-      const now = paused ? paused.at : options.now();
-      return dashboardModel(shown ?? waiting, {
-        selectedTaskLine,
-        openTask: openTask(shown ?? waiting),
-        now,
-        stallAfterMs: options.stallAfterMs,
-        selectedWorker,
-        paused: paused !== null,
-        width: screen.width as number,
-        height: screen.height as number,
-        ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
-        notices,
-        graph: options.graph ?? null,
-        orchestratorGone: shown !== null && options.orchestratorGone !== undefined && options.orchestratorGone(shown, now),
-        logBack,
-      });
-    };
-
-    const draw = (): void => {
-      if (closed) return;
-      const model = currentModel();
-      lastModel = model;
-      // As far back as there are older lines: PgDn then moves at once, however often PgUp was pressed.
-      logBack = model.logView.back;
-      const key = layoutKeyOf(model.layout);
-      let rebuilt = false;
-      if (!panels || panels.layoutKey !== key) {
-        panels?.destroy();
-        panels = buildPanels(screen, model.layout, theme);
-        rebuilt = true;
-      }
-      const drawn = `${overlay}\u0000${scrolled}\u0000${JSON.stringify(model)}`;
-      if (!rebuilt && drawn === lastDrawn) return;
-      lastDrawn = drawn;
-      panels.show(model, overlay);
-      screen.render();
-      options.onFrame?.({ model, overlay, paused: paused !== null, text: () => screenText(screen) });
-    };
-
-    const safeDraw = (): void => {
-      try {
-        draw();
-      } catch (err) {
-        // A bug: restore the terminal first, then let the caller report it.
-        close(err);
-      }
-    };
-
-    const moveSelection = (step: number): void => {
-      if (overlay === 'tasks') {
-        const lines = lastModel?.workerTasks?.lines.length ?? 1;
-        selectedTaskLine = Math.max(0, Math.min(lines - 1, selectedTaskLine + step));
-        changed();
-        return;
-      }
-      if (overlay === 'task') {
-        panels?.scrollTasks(step);
-        scrolled += 1;
-        changed();
-        return;
-      }
-      const rows = lastModel?.workers.rows ?? [];
-      if (rows.length === 0) return;
-      // From the selection as the keys left it, not as last drawn: keys in one burst (key repeat,
-      // a paste, ssh) arrive before the next frame, and each moves one more row.
-      const chosen = rows.findIndex((r) => r.id === selectedWorker);
-      const at = chosen >= 0 ? chosen : (lastModel?.workers.selectedIndex ?? 0);
-      const next = Math.max(0, Math.min(rows.length - 1, at + step));
-      selectedWorker = rows[next]?.id ?? null;
-      changed();
-    };
-
-    /** PgUp/PgDn: the task list when it is open, else the events log, a page (less one line) at a time. */
-    const page = (direction: -1 | 1): void => {
-      const log = lastModel?.layout.log;
-      const rows = log ? Math.max(1, log.height - 3) : 1;
-      if (overlay === 'tasks' || overlay === 'task') {
-        moveSelection(direction * 10);
-        return;
-      }
-      logBack = Math.max(0, logBack - direction * rows);
-      changed();
-    };
-
-    screen.key(['q', 'C-c'], () => close());
-    screen.key(['escape'], () => {
-      if (overlay !== 'none') {
-        // A task's detail goes back to the list it was opened from.
-        overlay = overlay === 'task' ? 'tasks' : 'none';
-        changed();
-      } else close();
-    });
-    screen.key(['?'], () => {
-      overlay = overlay === 'help' ? 'none' : 'help';
-      changed();
-    });
-    screen.key(['up', 'k'], () => moveSelection(-1));
-    screen.key(['down', 'j'], () => moveSelection(1));
-    screen.key(['pageup'], () => page(-1));
-    screen.key(['pagedown'], () => page(1));
-    screen.key(['end'], () => {
-      logBack = 0;
-      changed();
-    });
-    screen.key(['enter'], () => {
-      if (overlay === 'tasks') {
-        // The line as the keys left it (a burst may be ahead of the last frame), within the list.
-        const ids = lastModel?.workerTasks?.taskIds ?? [];
-        const id = ids[Math.min(selectedTaskLine, ids.length - 1)] ?? null;
-        if (id === null) return;
-        openTaskId = id;
-        overlay = 'task';
-      } else if (overlay === 'task') {
-        overlay = 'tasks';
-      } else {
-        selectedTaskLine = 0;
-        overlay = 'tasks';
-      }
-      changed();
-    });
-    screen.key(['p'], () => {
-      paused = paused ? null : { snapshot: latest, at: options.now() };
-      changed();
-    });
-    screen.on('resize', changed);
-
-    // Keys are bound before the first frame is drawn: the terminal is in raw mode from the start.
-    frames = frameTicks(changes$, options.intervalMs, options.scheduler).subscribe(safeDraw);
-    snapshots = options.snapshot$.subscribe({
-      next: (s) => {
-        latest = s;
-        if (!paused) changed();
-      },
-      // The run completing is not a reason to close: the final figures stay until the user quits.
-      complete: () => undefined,
-      error: (err: unknown) => close(err),
-    });
-
-    noticeFeed = options.notices$?.subscribe((text) => {
-      notices = [...notices, { ts: options.now(), text }].slice(-MAX_NOTICES);
-      changed();
-    });
-
-    if (options.signal?.aborted) close();
-    else options.signal?.addEventListener('abort', onAbort);
-    safeDraw();
+    new DashboardShell(screen, theme, options, (error) => (error === undefined ? resolve() : reject(error))).start();
   });
+}
+
+/** The I/O around the pure parts: subscriptions, keys, the frame loop, the terminal. */
+class DashboardShell {
+  private ui: UiState = initialUi;
+  private latest: SnapshotBasis | null = null;
+  /** While paused: the snapshot and the clock shown. */
+  private frozen: { readonly basis: SnapshotBasis | null; readonly at: number } | null = null;
+  private readonly waiting: SnapshotBasis;
+  private notices: readonly Notice[] = [];
+  private panels: Panels | null = null;
+  private lastDrawn = '';
+  /** Something changed since the last frame (a snapshot, a key, a resize, a notice). */
+  private dirty = true;
+  private closed = false;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly changes$ = new Subject<void>();
+  private readonly onAbort = (): void => this.close();
+
+  constructor(
+    private readonly screen: blessed.Widgets.Screen,
+    private readonly theme: Theme,
+    private readonly options: OpenDashboardOptions,
+    private readonly done: (error?: Error) => void,
+  ) {
+    this.waiting = snapshotBasis(emptySnapshot(options.feature ?? null, options.now()), options.graph ?? null);
+  }
+
+  start(): void {
+    const { options } = this;
+    for (const [names, key] of KEY_BINDINGS) this.screen.key([...names], () => this.press(key));
+    this.screen.on('resize', () => this.changed());
+    // Keys are bound before the first frame is drawn: the terminal is in raw mode from the start.
+    this.subscriptions.push(frameTicks(this.changes$, options.intervalMs, options.scheduler).subscribe(() => this.safeDraw()));
+    this.subscriptions.push(
+      options.snapshot$.subscribe({
+        next: (s) => {
+          this.latest = snapshotBasis(s, options.graph ?? null);
+          if (!this.ui.paused) this.changed();
+        },
+        // The run completing is not a reason to close: the final figures stay until the user quits.
+        complete: () => undefined,
+        error: (err: unknown) => this.close(err),
+      }),
+    );
+    const notices = options.notices$?.subscribe((text) => {
+      this.notices = [...this.notices, { ts: options.now(), text }].slice(-MAX_NOTICES);
+      this.changed();
+    });
+    if (notices) this.subscriptions.push(notices);
+    if (options.signal?.aborted) this.close();
+    else options.signal?.addEventListener('abort', this.onAbort);
+    this.safeDraw();
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    this.changes$.next();
+  }
+
+  private press(key: DashboardKey): void {
+    const before = this.ui;
+    this.ui = uiReducer(before, key);
+    if (this.ui.quit) return this.close();
+    if (this.ui.paused !== before.paused) this.frozen = this.ui.paused ? { basis: this.latest, at: this.options.now() } : null;
+    this.changed();
+  }
+
+  /** The frame of the snapshot shown (the one frozen by a pause, else the latest) at the clock shown. */
+  private currentModel(): DashboardModel {
+    const { options, ui, frozen } = this;
+    const basis = (frozen ? frozen.basis : this.latest) ?? this.waiting;
+    const now = frozen ? frozen.at : options.now();
+    const shown = frozen ? frozen.basis : this.latest;
+    return modelOf(basis, {
+      now,
+      stallAfterMs: options.stallAfterMs,
+      selectedWorker: ui.selectedWorker,
+      selectedTaskLine: ui.selectedTaskLine,
+      openTask: this.openTask(basis.snapshot),
+      overlay: ui.overlay,
+      paused: ui.paused,
+      width: this.screen.width as number,
+      height: this.screen.height as number,
+      ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+      notices: this.notices,
+      orchestratorGone: shown !== null && options.orchestratorGone !== undefined && options.orchestratorGone(shown.snapshot, now),
+      logBack: ui.logBack,
+    });
+  }
+
+  private openTask(shown: RunSnapshot): OpenTask | null {
+    const id = this.ui.openTaskId;
+    if (this.ui.overlay !== 'task' || id === null) return null;
+    const attempts = shown.attempts.filter((a) => a.taskId === id).map((a) => a.attempt);
+    return { taskId: id, tails: this.options.taskLogs?.(id, attempts) ?? new Map() };
+  }
+
+  /**
+   * A frame on a clock tick with nothing changed only matters while the clock moves what is shown:
+   * a paused dashboard, or an ended run, shows the same until something changes (idle CPU).
+   */
+  private stillFrame(): boolean {
+    const shown = this.frozen ? this.frozen.basis : this.latest;
+    return !this.dirty && this.ui.overlay !== 'task' && (this.frozen !== null || (shown !== null && shown.snapshot.endedAt !== null));
+  }
+
+  private draw(): void {
+    if (this.closed || this.stillFrame()) return;
+    this.dirty = false;
+    const model = this.currentModel();
+    this.ui = afterFrame(this.ui, model);
+    const rebuilt = this.ensurePanels(model);
+    const drawn = drawnKey(model, this.ui);
+    if (!rebuilt && drawn === this.lastDrawn) return;
+    this.lastDrawn = drawn;
+    this.panels?.show(model, this.ui.overlay, this.ui.taskScroll);
+    this.screen.render();
+    this.options.onFrame?.({ model, overlay: this.ui.overlay, paused: this.ui.paused, text: () => screenText(this.screen) });
+  }
+
+  /** Widgets for the model's layout: built again when it changed (a resize, the task stream coming). */
+  private ensurePanels(model: DashboardModel): boolean {
+    const key = layoutKeyOf(model.layout);
+    if (this.panels && this.panels.layoutKey === key) return false;
+    this.panels?.destroy();
+    this.panels = buildPanels(this.screen, model.layout, this.theme);
+    return true;
+  }
+
+  private safeDraw(): void {
+    try {
+      this.draw();
+    } catch (err) {
+      // A bug: restore the terminal first, then let the caller report it.
+      this.close(err);
+    }
+  }
+
+  private close(error?: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.subscriptions) s.unsubscribe();
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.changes$.complete();
+    this.panels?.destroy();
+    this.screen.destroy();
+    this.done(error === undefined ? undefined : error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/**
+ * What a frame would draw, to skip one that draws the same: the model, with the worker's task
+ * list and the task detail only while their overlay shows them (a long list need not be compared).
+ */
+function drawnKey(model: DashboardModel, ui: UiState): string {
+  const shown = { ...model, workerTasks: ui.overlay === 'tasks' ? model.workerTasks : null, taskDetail: ui.overlay === 'task' ? model.taskDetail : null };
+  return `${ui.overlay}\u0000${ui.taskScroll}\u0000${JSON.stringify(shown)}`;
 }
 
 /** The screen's cells as plain text rows (what a terminal would show, without attributes). */

@@ -48,6 +48,9 @@ export interface TableModel {
 /** Columns are separated by one space. */
 const GAP = 1;
 
+/** Columns a table needs to show every column: their widths and the gaps between them. */
+export const tableWidth = (columns: readonly ColumnSpec[]): number => columns.reduce((n, c) => n + c.width, 0) + Math.max(0, columns.length - 1) * GAP;
+
 /**
  * The columns that fit `width`: by priority, then in their declared order; leftover room goes to
  * the columns with a `maxWidth`.

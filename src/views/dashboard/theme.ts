@@ -9,7 +9,7 @@
  * keeps the terminal's own foreground.
  */
 import { printable } from '../../events/printable';
-import type { Segment } from './viewModel';
+import type { Segment } from './header';
 import type { TablePainter, Tone } from './table';
 
 export interface Theme {

@@ -44,12 +44,53 @@ export const TIMELINE_LEGEND = '█ done ▒ running x failed / interrupted';
 
 const EMPTY: TimelineModel = { rows: [], bars: 0, footer: 'no attempts yet' };
 
-export function timelineOf(snapshot: RunSnapshot, options: TimelineOptions): TimelineModel {
+/**
+ * The attempts as columns of numbers, worked out once per snapshot: a frame of a running run only
+ * rescales them to the clock (a long run records up to 100,000 attempts).
+ */
+export interface TimelineBasis {
+  /** Every worker (of the metrics or of an attempt), by id. */
+  readonly workers: readonly number[];
+  /** Per attempt with a worker and a time: its worker's index in `workers`, first instant, end (NaN while running), mark rank. */
+  readonly row: Uint32Array;
+  readonly from: Float64Array;
+  readonly to: Float64Array;
+  readonly rank: Uint8Array;
+  /** The earliest first instant of an attempt (Infinity when none). */
+  readonly earliest: number;
+  readonly attempts: number;
+}
+
+export function timelineBasis(snapshot: RunSnapshot): TimelineBasis {
   const { attempts } = snapshot;
-  if (attempts.length === 0 || options.height < 2) return EMPTY;
   const ids = new Set<number>(snapshot.metrics.workerMetrics.map((w) => w.workerId));
   for (const a of attempts) if (a.workerId !== null) ids.add(a.workerId);
   const workers = [...ids].sort((a, b) => a - b);
+  const rowOf = new Map(workers.map((w, i) => [w, i]));
+  const n = attempts.length;
+  const row = new Uint32Array(n);
+  const from = new Float64Array(n);
+  const to = new Float64Array(n);
+  const rank = new Uint8Array(n);
+  let earliest = Infinity;
+  let k = 0;
+  for (const a of attempts) {
+    const first = a.claimedAt ?? a.startedAt ?? a.endedAt;
+    if (first === null) continue;
+    earliest = Math.min(earliest, first);
+    if (a.workerId === null) continue;
+    row[k] = rowOf.get(a.workerId) ?? 0;
+    from[k] = first;
+    to[k] = a.endedAt ?? Number.NaN;
+    rank[k] = RANK.get(a.outcome) ?? MARKS.length - 1;
+    k += 1;
+  }
+  return { workers, row: row.subarray(0, k), from: from.subarray(0, k), to: to.subarray(0, k), rank: rank.subarray(0, k), earliest, attempts: n };
+}
+
+export function timelineOf(snapshot: RunSnapshot, options: TimelineOptions, basis: TimelineBasis = timelineBasis(snapshot)): TimelineModel {
+  if (basis.attempts === 0 || options.height < 2) return EMPTY;
+  const { workers } = basis;
   const shown = workers.slice(0, options.height - 1);
   const labelWidth = Math.max(...shown.map((w) => `W${w}`.length)) + 1;
   const cols = options.width - labelWidth;
@@ -57,38 +98,46 @@ export function timelineOf(snapshot: RunSnapshot, options: TimelineOptions): Tim
 
   // The run's time, from its start to now (or its end), across the columns.
   const end = snapshot.endedAt ?? Math.max(options.now, snapshot.lastEventAt ?? options.now);
-  let start = snapshot.startedAt ?? end;
-  for (const a of attempts) start = Math.min(start, a.claimedAt ?? a.startedAt ?? a.endedAt ?? start);
+  const start = Math.min(snapshot.startedAt ?? end, basis.earliest);
   const span = Math.max(1, end - start);
-  const column = (t: number): number => Math.min(cols - 1, Math.max(0, Math.floor(((t - start) / span) * cols)));
+  const grid = new Int8Array(shown.length * cols).fill(-1);
+  const bars = paintAttempts(basis, grid, shown.length, { start, span, end, cols });
 
-  const grid = new Map<number, number[]>(shown.map((w) => [w, new Array<number>(cols).fill(-1)]));
-  let bars = 0;
-  for (const a of attempts) {
-    const cells = a.workerId === null ? undefined : grid.get(a.workerId);
-    if (cells === undefined) continue;
-    const from = a.claimedAt ?? a.startedAt ?? a.endedAt;
-    if (from === null) continue;
-    const to = a.endedAt ?? end;
-    const rank = RANK.get(a.outcome) ?? MARKS.length - 1;
-    // An attempt shorter than a column still gets its cell: a failure must never vanish.
-    const last = Math.max(column(from), Math.ceil(((to - start) / span) * cols) - 1);
-    for (let c = column(from); c <= Math.min(last, cols - 1); c++) {
-      const held = cells[c] ?? -1;
-      if (held === -1 || rank < held) cells[c] = rank;
-    }
-    bars += 1;
-  }
-
-  const rows = shown.map((w): TimelineRow => ({ workerId: w, segments: [{ text: `W${w}`.padEnd(labelWidth) }, ...runsOf(grid.get(w) ?? [])] }));
+  const rows = shown.map((w, r): TimelineRow => ({ workerId: w, segments: [{ text: `W${w}`.padEnd(labelWidth) }, ...runsOf(grid.subarray(r * cols, (r + 1) * cols))] }));
   const more = workers.length - shown.length;
   const axis = `0s … ${formatDuration(span)}${more > 0 ? `  +${more} workers` : ''}`;
   const footer = `${axis}  ${TIMELINE_LEGEND}`.length <= options.width ? `${axis}  ${TIMELINE_LEGEND}` : axis;
   return { rows, bars, footer };
 }
 
+/**
+ * Marks each attempt's cells on its worker's row of `grid` (rows × cols, the first `rows` workers;
+ * the more telling mark wins a shared cell); returns the bars drawn. A tight loop over the columns
+ * of numbers: a long run repaints 100,000 attempts every frame.
+ */
+function paintAttempts(basis: TimelineBasis, grid: Int8Array, rows: number, scale: { start: number; span: number; end: number; cols: number }): number {
+  const { start, span, end, cols } = scale;
+  let bars = 0;
+  for (let i = 0; i < basis.row.length; i++) {
+    const r = basis.row[i] as number;
+    if (r >= rows) continue;
+    const ended = basis.to[i] as number;
+    const to = Number.isNaN(ended) ? end : ended;
+    const rank = basis.rank[i] as number;
+    // An attempt shorter than a column still gets its cell: a failure must never vanish.
+    const first = Math.min(cols - 1, Math.max(0, Math.floor((((basis.from[i] as number) - start) / span) * cols)));
+    const last = Math.min(cols - 1, Math.max(first, Math.ceil(((to - start) / span) * cols) - 1));
+    for (let c = r * cols + first, stop = r * cols + last; c <= stop; c++) {
+      const held = grid[c] as number;
+      if (held === -1 || rank < held) grid[c] = rank;
+    }
+    bars += 1;
+  }
+  return bars;
+}
+
 /** Cells as runs of one mark: few segments, so little markup per frame. */
-function runsOf(cells: readonly number[]): Cell[] {
+function runsOf(cells: ArrayLike<number>): Cell[] {
   const out: Cell[] = [];
   let i = 0;
   while (i < cells.length) {
