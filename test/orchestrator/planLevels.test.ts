@@ -2,10 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ValidGraph } from '../../src/graph/validateGraph';
 import type { LifecycleEvent } from '../../src/events/codecs';
-import { reduce } from '../../src/metrics/reducer';
-import { createRunState } from '../../src/metrics/runState';
-import { snapshotOf } from '../../src/metrics/snapshotOf';
 import { planLevels } from '../../src/orchestrator/planLevels';
+import { snapshotAt } from '../helpers/events';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 
@@ -18,9 +16,7 @@ const graph: ValidGraph = {
 
 /** What the run recorded up to (and with) the first event `until` selects, and its complete tasks. */
 function recorded(until: (e: LifecycleEvent) => boolean) {
-  let state = createRunState('f');
-  for (const event of events.slice(0, events.findIndex(until) + 1)) state = reduce(state, { kind: 'event', event });
-  const snapshot = snapshotOf(state, events[events.length - 1]?.ts ?? 0);
+  const snapshot = snapshotAt(events.slice(0, events.findIndex(until) + 1), events[events.length - 1]?.ts ?? 0);
   return { snapshot, complete: new Set(snapshot.tasks.filter((t) => t.status === 'complete').map((t) => t.taskId)) };
 }
 

@@ -2,17 +2,18 @@ import * as fs from 'node:fs';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reduce } from '../../src/metrics/reducer';
-import { createRunState, type RunState } from '../../src/metrics/runState';
+import { createRunState } from '../../src/metrics/runState';
 import type { RunCursor } from '../../src/pipeline/accumulateMetrics';
 import { persistRun } from '../../src/pipeline/persistence';
 import type { EventInput } from '../../src/sources/inputs';
 import { statePath } from '../../src/state/layout';
 import { StateManager } from '../../src/state/stateManager';
+import { fold } from '../helpers/events';
 import { savedState } from '../helpers/processorRuns';
 import { generateRun } from '../helpers/runGenerator';
 import { mulberry32 } from '../helpers/seededRandom';
 import { withTempDir } from '../helpers/tempDir';
+import { waitUntil } from '../helpers/waitUntil';
 
 const FEATURE = 'f';
 const NOW = Date.UTC(2026, 1, 1);
@@ -20,10 +21,8 @@ const events = generateRun(mulberry32(7), { workers: 1, tasksPerLevel: [1, 1], p
 
 /** The cursor after folding the first `n` events (the batch: the last of them). */
 function cursorAfter(n: number): RunCursor {
-  let run: RunState = createRunState(FEATURE);
   const inputs: EventInput[] = events.slice(0, n).map((event) => ({ kind: 'event', event }));
-  for (const input of inputs) run = reduce(run, input);
-  return { run, batch: inputs.slice(-1), folded: n };
+  return { run: fold(events.slice(0, n), createRunState(FEATURE)), batch: inputs.slice(-1), folded: n };
 }
 
 /** Persistence options; the throttled writes on a virtual clock that only `flush()` moves. */
@@ -37,13 +36,6 @@ const options = (dir: string, live = true, scheduler = new VirtualTimeScheduler(
   scheduler,
 });
 
-/** Resolves when `done()` holds (a write's end is not observable otherwise); fails after 5 s. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 5000; !done(); ) {
-    if (Date.now() > deadline) assert.unreachable(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -77,7 +69,7 @@ Persist('a level completed in the live run is written at once; other cursors wai
     await turns(5);
     assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'no level completed: waits for the interval (which never passes here)');
     cursors.next(cursorAfter(levelDone));
-    await until(() => fs.existsSync(statePath(dir, FEATURE)), 'the immediate write');
+    await waitUntil('the immediate write', () => fs.existsSync(statePath(dir, FEATURE)));
     assert.ok(levelOneComplete(dir));
     persistence.stop();
   }),
@@ -92,7 +84,7 @@ Persist('a level completed while replaying old events waits for the throttled wr
     await turns(5);
     assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'not at once');
     scheduler.flush();
-    await until(() => fs.existsSync(statePath(dir, FEATURE)), 'the throttled write');
+    await waitUntil('the throttled write', () => fs.existsSync(statePath(dir, FEATURE)));
     assert.ok(levelOneComplete(dir));
     persistence.stop();
   }),
