@@ -34,6 +34,9 @@ export { decodeEvent, decodeLine, encodeEvent, eventLine, type Rejection, type R
 /** What a snapshot of the run holds (`snapshot()`, `snapshot$`), and the bad-input counters (`ingest$`). */
 export { type FailureRecord, type IngestCounters, type RecentEvent, type RunSnapshot, type RunStatus } from './metrics/snapshot';
 
+/** `emptySnapshot(feature, now)`: the snapshot of a run no event was folded into yet (what a view shows before the first event). */
+export { emptySnapshot } from './metrics/snapshotOf';
+
 /** The metrics codecs (seed §3.1), camelCase in code and snake_case on the wire. */
 export { FeatureMetrics, LevelMetrics, MetricsSource, TaskMetrics, WorkerMetrics } from './metrics/types';
 

@@ -11,8 +11,7 @@
  * - `publicStreams`: snapshots, the metric streams, the events folded.
  */
 import { concat, from, type Observable, ReplaySubject, shareReplay, tap } from 'rxjs';
-import { createRunState } from '../metrics/runState';
-import { snapshotOf } from '../metrics/snapshotOf';
+import { emptySnapshot, snapshotOf } from '../metrics/snapshotOf';
 import { accumulateMetrics, type RunCursor } from './accumulateMetrics';
 import { quarantineOf, reportBadInput } from './badInputReport';
 import { decodeInputs } from './decodeInputs';
@@ -106,7 +105,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
     events$: events.events$,
     // Computed now from the latest state; an empty run should the fold not have started (never
     // the restored state, which belongs to the fold).
-    snapshot: () => snapshotOf(driver.latest()?.run ?? createRunState(feature), now()),
+    snapshot: () => {
+      const latest = driver.latest();
+      return latest === null ? emptySnapshot(feature, now()) : snapshotOf(latest.run, now());
+    },
     ready: gate.ready,
     flush,
     close,
