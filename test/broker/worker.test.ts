@@ -123,6 +123,14 @@ async function workerClientList(): Promise<string> {
 
 const workerConnections = async (): Promise<number> => (await workerClientList()).split('\n').filter((l) => l !== '').length;
 
+/** Every slot that started (`slots` of them, when given) recorded its stop, and no connection of the worker stays open. */
+async function assertLeftWhole(slots?: number): Promise<void> {
+  const [started, stopped] = await startedAndStopped();
+  if (slots !== undefined) assert.is(started.length, slots);
+  assert.equal(stopped, started);
+  assert.is(await workerConnections(), 0);
+}
+
 /** Waits for `condition` (a hang fails the test). */
 const until = (condition: () => Promise<boolean>, what = 'the condition'): Promise<unknown> => waitUntil(what, condition);
 
@@ -132,10 +140,7 @@ worker('leaves when the run it joined ends: every slot records leaving, no conne
   await w.said(/joined run run-1/);
   await client.set(keys.end, 'run-1');
   assert.equal(await left(w), { error: null });
-  const [started, stopped] = await startedAndStopped();
-  assert.is(started.length, 2);
-  assert.equal(stopped, started);
-  assert.is(await workerConnections(), 0);
+  await assertLeftWhole(2);
 });
 
 worker('does not join a run that has ended; joins the next one', async () => {
@@ -161,9 +166,7 @@ worker('leaves when another run takes the place of the one it joined (its end wi
     w.lines.some((l) => /run run-1 .* is over: run run-2 took its place/.test(l)),
     w.lines.join('\n'),
   );
-  const [started, stopped] = await startedAndStopped();
-  assert.equal(stopped, started);
-  assert.is(await workerConnections(), 0);
+  await assertLeftWhole();
 });
 
 worker('the run ends while Redis restarts: the worker leaves once Redis is back, its last events on the stream', async () => {
@@ -174,10 +177,7 @@ worker('the run ends while Redis restarts: the worker leaves once Redis is back,
   // Set before the worker is back: it learns of the end from the restarted server.
   await client.set(keys.end, 'run-1');
   assert.equal(await left(w), { error: null });
-  const [started, stopped] = await startedAndStopped();
-  assert.is(started.length, 2);
-  assert.equal(stopped, started);
-  assert.is(await workerConnections(), 0);
+  await assertLeftWhole(2);
 });
 
 worker('the task queue goes away under it: the worker says why and leaves whole, every slot stopped', async () => {
@@ -188,10 +188,7 @@ worker('the task queue goes away under it: the worker says why and leaves whole,
   await client.del(keys.tasks);
   const outcome = await left(w);
   assert.match(outcome.error ?? '', /NOGROUP/);
-  const [started, stopped] = await startedAndStopped();
-  assert.is(started.length, 2);
-  assert.equal(stopped, started);
-  assert.is(await workerConnections(), 0);
+  await assertLeftWhole(2);
 });
 
 /** A task queued as `rush` queues it, under a given entry id. */
