@@ -298,15 +298,18 @@ function featureMetricsOf(state: RunState, x: FeatureInputs): FeatureMetrics {
     ...dist,
     throughputPerHour: totalDurationMs ? (tasksCompleted * HOUR_MS) / totalDurationMs : 0,
     progress: tasksTotal > 0 ? tasksCompleted / tasksTotal : 0,
-    etaMs: eta(x, tasksTotal - tasksCompleted, dist.avgTaskDurationMs, dist.samples),
+    etaMs: eta(x, tasksTotal, tasksTotal - tasksCompleted, dist.avgTaskDurationMs, dist.samples),
     startedAt: at(x.startedAt),
     source: { eventsOffset: state.eventsOffset, seqHwm: state.seenSeqs.highWaterMarks(), seqRanges: state.seenSeqs.toRecord() },
   };
 }
 
 /** An estimate: remaining tasks × mean task time ÷ workers still running. */
-function eta(x: FeatureInputs, remaining: number, mean: number, samples: number): number | null {
-  if (x.status === 'complete' || remaining <= 0) return 0;
+function eta(x: FeatureInputs, total: number, remaining: number, mean: number, samples: number): number | null {
+  if (x.status === 'complete') return 0;
+  // No task known yet: nothing to estimate (not "done").
+  if (total === 0) return null;
+  if (remaining <= 0) return 0;
   if (x.status !== 'running' || samples === 0) return null;
   const active = x.workers.filter((w) => w.startedAt !== null && w.stoppedAt === null).length;
   return active > 0 ? Math.round((remaining * mean) / active) : null;

@@ -15,6 +15,7 @@ Empty('is a pending run of the feature with no figures made up', () => {
   assert.equal([s.metrics.tasksTotal, s.metrics.tasksCompleted, s.metrics.workersUsed, s.metrics.totalDurationMs, s.metrics.progress], [0, 0, 0, null, 0]);
   assert.equal([s.tasks, s.failures, s.attempts, s.recentEvents, s.metrics.workerMetrics, s.metrics.levelMetrics], [[], [], [], [], [], []]);
   assert.is(s.metrics.computedAt, '2026-01-27T10:00:00.000Z');
+  assert.is(s.metrics.etaMs, null, 'no task known: no estimate, not "done in 0 s"');
 });
 
 Empty('is what folding no event gives, and differs from a run with one', () => {
