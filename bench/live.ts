@@ -4,7 +4,7 @@
  *   at a steady rate while a reader process follows it (`createMetricsProcessor`, the processor
  *   the dashboard reads); the reader's lag is, at each snapshot it gets, its clock less the
  *   stamp of the last event the snapshot holds. Printed: the largest lag while the writer writes
- *   and the time to catch up after it stops (goal: within 1 s of the file). The issue's run is
+ *   and the time to catch up after it stops (goal: within 1 s of the file). The goal's run is
  *   5,000 events/s for 2 minutes; BENCH_LIVE_SECONDS (default 30) shortens it: the lag of a
  *   reader that keeps up does not grow with the run.
  * - a library subscriber's `snapshot()` on a 150,000-task run (BENCH_SNAPSHOT_TASKS), followed
