@@ -17,10 +17,11 @@ const span = (a: number | null, b: number | null): number | null => (a === null 
 /** A snapshot's instants are whole epoch ms (JSON writers format them: `EpochMsFromIso.encode`). */
 const at = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms));
 
-const byId = new Intl.Collator('en', { numeric: true }).compare;
+/** The order of task ids everywhere they are listed: numeric runs by value (`T-2` before `T-10`). */
+export const compareTaskIds = new Intl.Collator('en', { numeric: true }).compare;
 
 export function snapshotOf(state: RunState, now: number): RunSnapshot {
-  const tasks = [...state.tasks.values()].sort((a, b) => (a.level ?? Infinity) - (b.level ?? Infinity) || byId(a.id, b.id));
+  const tasks = [...state.tasks.values()].sort((a, b) => (a.level ?? Infinity) - (b.level ?? Infinity) || compareTaskIds(a.id, b.id));
   const workers = [...state.workers.values()].sort((a, b) => a.id - b.id);
   const tally = tallyTasks(tasks);
   const levels = [...state.levels.values()].filter((l) => tally.byLevel.has(l.level) || l.startedAt !== null).sort((a, b) => a.level - b.level);

@@ -6,6 +6,7 @@
 import type { REJECTION_REASONS } from '../events/decode';
 import { factsOf, levelSizes, type LevelFacts, type RunFacts, type RunPhase } from '../metrics/runFacts';
 import type { FailureRecord, IngestCounters, RunSnapshot, TaskMetrics, WorkerMetrics } from '../metrics/snapshot';
+import { compareTaskIds } from '../metrics/snapshotOf';
 import type { TaskGraph } from '../graph/taskGraph';
 
 export type { LevelPhase, RunPhase } from '../metrics/runFacts';
@@ -232,7 +233,7 @@ function taskRows(tasks: readonly TaskMetrics[], graph: TaskGraph | null, level:
     verificationMs: t.verificationDurationMs,
     error: t.status === COMPLETE ? null : (t.error ?? null),
   }));
-  return rows.sort((a, b) => a.taskId.localeCompare(b.taskId, 'en', { numeric: true }));
+  return rows.sort((a, b) => compareTaskIds(a.taskId, b.taskId));
 }
 
 /** Task states in which a failed task is still being worked on. */
