@@ -47,8 +47,12 @@ export interface EventLogContext {
 const SEVERITY_TONE: Readonly<Record<RecentEvent['severity'], Tone>> = { info: 'normal', warn: 'warn', error: 'alert' };
 const SEVERITY_MARK: Readonly<Record<RecentEvent['severity'], string>> = { info: ' ', warn: '!', error: '✗' };
 
-const failureText = (f: FailureRecord): string =>
-  `${f.taskId} failed (attempt ${f.attempt}${f.workerId !== null ? `, worker ${f.workerId}` : ''})${f.error ? `: ${f.error}` : ''}`;
+/** A pinned attempt that ended without success: failed (an alert), or interrupted by a stop (a warning). */
+const pinnedEntry = (f: FailureRecord): Entry => ({
+  ts: f.ts,
+  text: `${f.taskId} ${f.kind === 'failed' ? 'failed' : 'interrupted'} (attempt ${f.attempt}${f.workerId !== null ? `, worker ${f.workerId}` : ''})${f.error ? `: ${f.error}` : ''}`,
+  severity: f.kind === 'failed' ? 'error' : 'warn',
+});
 
 /** A line of the log before formatting: an event, or a notice about the inputs. */
 interface Entry {
@@ -112,7 +116,7 @@ export function eventLog(snapshot: RunSnapshot, context: EventLogContext): Event
   }
   const { pinned, shown } = pinnedFailures(snapshot, entries, rows);
   return {
-    log: [...pinned.map((f) => line(f.ts, '✗', failureText(f), 'alert', true)), ...shown.map(eventLine)],
+    log: [...pinned.map((f) => ({ ...eventLine(pinnedEntry(f)), pinned: true })), ...shown.map(eventLine)],
     logView: following,
   };
 }

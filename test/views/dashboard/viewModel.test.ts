@@ -314,6 +314,17 @@ log('keeps an unrecovered failure pinned when newer events push it out', () => {
   assert.is(lines[lines.length - 1]?.text, '  filler 39');
 });
 
+log('pins an interrupted attempt as interrupted, not as a failure', () => {
+  const s = midway();
+  const failed = s.failures.find((f) => f.taskId === 'L2-C');
+  assert.ok(failed, 'the midway run has a failure of L2-C');
+  const interrupted = { ...failed, kind: 'interrupted' as const, error: 'stopped' };
+  const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
+  const lines = model({ ...s, failures: [interrupted], recentEvents: [...s.recentEvents, ...filler] }, { width: 160 }).log;
+  assert.ok(lines[0]?.pinned);
+  assert.equal([lines[0]?.text, lines[0]?.tone], ['! L2-C interrupted (attempt 1, worker 3): stopped', 'warn']);
+});
+
 log('scrolls back through older events (PgUp), as far as there are any, and follows the newest at 0', () => {
   const s = midway();
   const filler: RecentEvent[] = Array.from({ length: 40 }, (_, i) => ({ ts: T0 + 6_900 + i, type: 'worker_ready', workerId: 2, summary: `filler ${i}`, severity: 'info' }));
