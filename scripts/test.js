@@ -37,6 +37,7 @@ const PROCESS_TESTS = [
   /^readme\.test\.ts$/,
   /^security\/terminalInjection\.test\.ts$/,
   /^state\/(safeFiles|stateManager)\.test\.ts$/,
+  /^views\/format\.test\.ts$/,
 ];
 
 /** Files that check behaviour at scale (a 100k-line log, 520 generated runs): seconds each, left out of `--unit`. */
