@@ -11,7 +11,8 @@ import * as t from 'io-ts';
 import { describeErrors } from '../codecs/snakeCase';
 import { decodeEvent, encodeEvent } from '../events/decode';
 import { inDurationRange, inTimestampRange, MAX_ID, MAX_TASKS } from '../events/range';
-import { createRunState, pushRecent, recentEvents, type RunState, type TaskAcc } from './runState';
+import { createRunState, pushRecent, recentEvents, type RunState } from './runState';
+import { TaskAcc } from './taskAcc';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { SeqRanges } from './types';
@@ -155,7 +156,7 @@ export function checkpointOf(state: RunState): RunCheckpoint {
     endReason: state.endReason,
     pauses: state.pauses.map(([a, b]) => [a, b]),
     declaredTasks: state.declaredTasks,
-    tasks: [...state.tasks.values()].map(({ openAttempt: _open, lastAttempt: _last, ...task }) => task),
+    tasks: [...state.tasks.values()].map((task) => task.fields()),
     workers: [...state.workers.values()].map((w) => ({ ...w, pastLifetimes: w.pastLifetimes.map(([a, b]): [number, number] => [a, b]) })),
     levels: [...state.levels.values()].map((l) => ({ ...l, durations: l.durations.toJSON() })),
     durations: state.durations.toJSON(),
@@ -205,7 +206,7 @@ function build(cp: RunCheckpoint): RunState {
   state.declaredTasks = cp.declaredTasks;
   for (const task of cp.tasks) {
     const lastOutcome = task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task);
-    state.tasks.set(task.id, { ...task, lastOutcome, openAttempt: NO_ATTEMPT, lastAttempt: NO_ATTEMPT });
+    state.tasks.set(task.id, TaskAcc.restore({ ...task, lastOutcome }, state.taskTimes));
   }
   for (const w of cp.workers) {
     state.workers.set(w.id, {

@@ -7,44 +7,14 @@
  */
 import type { LifecycleEvent } from '../events/codecs';
 import type { RejectionReason } from '../events/decode';
-import { AttemptLog, NO_ATTEMPT } from './attempts';
+import { AttemptLog } from './attempts';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
+import { TaskAcc, TaskTimes } from './taskAcc';
 import { emptyIngest, type IngestCounters } from './snapshot';
 
-export type TaskStatus = 'pending' | 'claimed' | 'in_progress' | 'verifying' | 'complete' | 'failed' | 'waiting_retry';
 export type WorkerStatus = 'initializing' | 'ready' | 'running' | 'idle' | 'stopped' | 'crashed';
-
-export interface TaskAcc {
-  readonly id: string;
-  level: number | null;
-  status: TaskStatus;
-  workerId: number | null;
-  createdAt: number | null;
-  /** First claim: queue wait is measured to it. */
-  firstClaimedAt: number | null;
-  /** Claim and start of the latest attempt. */
-  claimedAt: number | null;
-  startedAt: number | null;
-  completedAt: number | null;
-  failedAt: number | null;
-  /** Execution duration of the successful attempt; null until complete (or when it was negative). */
-  durationMs: number | null;
-  verificationMs: number | null;
-  attempts: number;
-  error: string | null;
-  /** True while an attempt is claimed and not yet finished (for max_parallel). */
-  running: boolean;
-  /** How its latest finished attempt ended: a failure counts until a success, an interruption does not. */
-  lastOutcome: TaskOutcome | null;
-  /** Index in the attempt log of its attempt in flight, and of its latest recorded one (`NO_ATTEMPT`: none). */
-  openAttempt: number;
-  lastAttempt: number;
-}
-
-/** How a task's attempt ended, as the task remembers it (the attempt log keeps every attempt's). */
-export type TaskOutcome = 'complete' | 'failed' | 'interrupted';
 
 export interface WorkerAcc {
   readonly id: number;
@@ -114,6 +84,8 @@ export interface RunState {
   readonly pauses: [number, number][];
   declaredTasks: number;
   readonly tasks: Map<string, TaskAcc>;
+  /** Where those tasks keep their times. */
+  readonly taskTimes: TaskTimes;
   readonly workers: Map<number, WorkerAcc>;
   readonly levels: Map<number, LevelAcc>;
   /** Execution durations of every completed task. */
@@ -158,6 +130,7 @@ export function createRunState(feature: string | null = null): RunState {
     pauses: [],
     declaredTasks: 0,
     tasks: new Map(),
+    taskTimes: new TaskTimes(),
     workers: new Map(),
     levels: new Map(),
     durations: new Series(),
@@ -226,26 +199,7 @@ export function ensureTask(state: RunState, id: string): TaskAcc {
   if (last !== null && last.id === id) return last;
   let task = state.tasks.get(id);
   if (task === undefined) {
-    task = {
-      id,
-      level: null,
-      status: 'pending',
-      workerId: null,
-      createdAt: null,
-      firstClaimedAt: null,
-      claimedAt: null,
-      startedAt: null,
-      completedAt: null,
-      failedAt: null,
-      durationMs: null,
-      verificationMs: null,
-      attempts: 0,
-      error: null,
-      running: false,
-      lastOutcome: null,
-      openAttempt: NO_ATTEMPT,
-      lastAttempt: NO_ATTEMPT,
-    };
+    task = new TaskAcc(id, state.taskTimes);
     state.tasks.set(id, task);
   }
   state.lastTask = task;

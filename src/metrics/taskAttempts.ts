@@ -7,7 +7,8 @@
 import type { EventOf } from '../events/codecs';
 import type { AttemptOutcome } from './attempts';
 import { NO_ATTEMPT } from './attempts';
-import { ensureLevel, ensureTask, ensureWorker, findLevel, type RunState, type TaskAcc } from './runState';
+import { ensureLevel, ensureTask, ensureWorker, findLevel, type RunState } from './runState';
+import type { TaskAcc } from './taskAcc';
 
 /** Failures kept for the failures section; older ones are still counted in the metrics. */
 const MAX_FAILURES = 1000;
