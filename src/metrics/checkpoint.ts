@@ -206,7 +206,7 @@ function build(cp: RunCheckpoint): RunState {
   state.declaredTasks = cp.declaredTasks;
   for (const task of cp.tasks) {
     const lastOutcome = task.lastOutcome !== undefined ? task.lastOutcome : outcomeOfV1(task);
-    state.tasks.set(task.id, TaskAcc.restore({ ...task, lastOutcome }, state.taskTimes));
+    state.tasks.set(TaskAcc.restore({ ...task, lastOutcome }, state.taskTimes));
   }
   for (const w of cp.workers) {
     state.workers.set(w.id, {

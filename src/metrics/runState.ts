@@ -12,6 +12,7 @@ import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
 import { TaskAcc, TaskTimes } from './taskAcc';
+import { TaskTable } from './taskTable';
 import { emptyIngest, type IngestCounters } from './snapshot';
 
 export type WorkerStatus = 'initializing' | 'ready' | 'running' | 'idle' | 'stopped' | 'crashed';
@@ -83,7 +84,7 @@ export interface RunState {
   /** Gaps between a stop and the activity that resumed the run: `[stoppedAt, resumedAt]`. */
   readonly pauses: [number, number][];
   declaredTasks: number;
-  readonly tasks: Map<string, TaskAcc>;
+  readonly tasks: TaskTable;
   /** Where those tasks keep their times. */
   readonly taskTimes: TaskTimes;
   readonly workers: Map<number, WorkerAcc>;
@@ -129,7 +130,7 @@ export function createRunState(feature: string | null = null): RunState {
     endReason: null,
     pauses: [],
     declaredTasks: 0,
-    tasks: new Map(),
+    tasks: new TaskTable(),
     taskTimes: new TaskTimes(),
     workers: new Map(),
     levels: new Map(),
@@ -200,7 +201,7 @@ export function ensureTask(state: RunState, id: string): TaskAcc {
   let task = state.tasks.get(id);
   if (task === undefined) {
     task = new TaskAcc(id, state.taskTimes);
-    state.tasks.set(id, task);
+    state.tasks.set(task);
   }
   state.lastTask = task;
   return task;
