@@ -7,7 +7,7 @@
  * - state writes/s of a persisting processor under maximum load (the same file, replayed as fast
  *   as it goes).
  * Size by env var, for quick runs: BENCH_EVENTS (default 1,000,000).
- * `benchPipeline()` returns the figures (for `bench/index.ts`); `npx tsx bench/pipeline.ts` prints them.
+ * `npx tsx bench/pipeline.ts` prints them; `npm run bench` runs it so, in a process of its own.
  */
 import * as E from 'fp-ts/Either';
 import { spawnSync } from 'node:child_process';
@@ -30,7 +30,7 @@ const { Series } = require(path.join(DIST, 'metrics', 'series.js')) as typeof im
 const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
 const { createMetricsProcessor, eventLine, StateManager } = lib;
 
-export interface PipelineBenchFigures {
+interface PipelineBenchFigures {
   readonly events: number;
   readonly fileBytes: number;
   readonly tasks: number;
@@ -52,7 +52,7 @@ export interface PipelineBenchFigures {
   readonly persist: { readonly writes: number; readonly seconds: number; readonly writesPerSec: number; readonly eventsPerSec: number; readonly stateBytes: number };
 }
 
-export interface PipelineBenchOptions {
+interface PipelineBenchOptions {
   readonly events?: number;
   readonly seed?: number;
 }
@@ -130,7 +130,7 @@ function wholePathInChild(dir: string): { seconds: number; peakRss: number } {
   return JSON.parse(child.stdout) as { seconds: number; peakRss: number };
 }
 
-export async function benchPipeline(options: PipelineBenchOptions = {}): Promise<PipelineBenchFigures> {
+async function benchPipeline(options: PipelineBenchOptions = {}): Promise<PipelineBenchFigures> {
   const n = options.events ?? (Number(process.env.BENCH_EVENTS) || 1_000_000);
   const dir = makeTempDir('mahabharatha-bench-');
   try {
@@ -218,7 +218,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
   }
 }
 
-export function formatPipelineFigures(f: PipelineBenchFigures): string {
+function formatPipelineFigures(f: PipelineBenchFigures): string {
   const rate = (x: number): string => `${(x / 1e6).toFixed(2)} M events/s`;
   const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
   const rows: Array<[string, string, string]> = [
