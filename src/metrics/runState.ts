@@ -11,9 +11,9 @@ import { AttemptLog } from './attempts';
 import { RecentLines } from './recentLines';
 import { SeenSeqs } from './seenSeqs';
 import { Series } from './series';
+import { emptyIngest, type IngestCounters } from './snapshot';
 import { TaskAcc, TaskTimes } from './taskAcc';
 import { TaskTable } from './taskTable';
-import { emptyIngest, type IngestCounters } from './snapshot';
 
 export type WorkerStatus = 'initializing' | 'ready' | 'running' | 'idle' | 'stopped' | 'crashed';
 

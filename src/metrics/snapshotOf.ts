@@ -6,9 +6,9 @@
 import type { LifecycleEvent } from '../events/codecs';
 import { formatTimestamp } from '../events/timestamp';
 import { createRunState, recentEvents, type LevelAcc, type RunState, type WorkerAcc } from './runState';
-import type { TaskAcc } from './taskAcc';
 import type { Series } from './series';
 import type { FailureRecord, IngestCounters, RecentEvent, RunSnapshot, RunStatus, WorkerLifetimes } from './snapshot';
+import type { TaskAcc } from './taskAcc';
 import type { FeatureMetrics, LevelMetrics, TaskMetrics, WorkerMetrics } from './types';
 
 const HOUR_MS = 3_600_000;
