@@ -7,11 +7,21 @@
  * Here the table is a typed array of (task number, hash of its id) pairs, open-addressed with
  * linear probing: a probe reads one pair and looks at a task's id only when the hashes agree, and
  * growing re-places pairs from their stored hashes without touching a string.
+ *
+ * Ids are input, and ids made to share a hash (easily made for any fixed hash) would make every
+ * probe walk them all. So a probe reads at most `MAX_PROBE` slots; a task that finds no free slot
+ * within them goes to an overflow `Map`, whose hash V8 seeds anew in every process.
  */
 import type { TaskAcc } from './taskAcc';
 
 /** Starting capacity (a power of two), and the most of it in use before the table doubles (1/2). */
 const INITIAL_SLOTS = 1024;
+
+/**
+ * The most slots a probe reads: at half load a probe of ordinary ids reads one or two, and the
+ * longest of 60,000 of them some 25.
+ */
+const MAX_PROBE = 64;
 
 /** FNV-1a over an id's UTF-16 code units: cheap, and spreads ids that differ in one character. */
 function hashOf(id: string): number {
@@ -27,6 +37,10 @@ export class TaskTable {
   /** Slot `s` is `pairs[2s]` = task number + 1 (0: empty) and `pairs[2s + 1]` = hash of its id. */
   private pairs = new Int32Array(INITIAL_SLOTS * 2);
   private mask = INITIAL_SLOTS - 1;
+  /** Task numbers of the tasks that found no free slot within `MAX_PROBE`, by id. */
+  private readonly overflow = new Map<string, number>();
+  /** The most slots a task's probe read to find its place (at most `MAX_PROBE`). */
+  longestProbe = 0;
 
   get size(): number {
     return this.list.length;
@@ -40,14 +54,18 @@ export class TaskTable {
   get(id: string): TaskAcc | undefined {
     const h = hashOf(id);
     const pairs = this.pairs;
-    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
+    let s = h & this.mask;
+    for (let k = 0; k < MAX_PROBE; k++, s = (s + 1) & this.mask) {
       const n = pairs[2 * s] as number;
-      if (n === 0) return undefined;
+      if (n === 0) break;
       if (pairs[2 * s + 1] === h) {
         const task = this.list[n - 1] as TaskAcc;
         if (task.id === id) return task;
       }
     }
+    // A task placed before the table grew may have stayed in the overflow: looked up whenever any is.
+    const spilled = this.overflow.size === 0 ? undefined : this.overflow.get(id);
+    return spilled === undefined ? undefined : this.list[spilled];
   }
 
   /** Adds `task`, or puts it in the place of the task with its id. */
@@ -55,33 +73,56 @@ export class TaskTable {
     const h = hashOf(task.id);
     const pairs = this.pairs;
     let s = h & this.mask;
-    for (; ; s = (s + 1) & this.mask) {
+    let free = -1;
+    for (let k = 0; k < MAX_PROBE; k++, s = (s + 1) & this.mask) {
       const n = pairs[2 * s] as number;
-      if (n === 0) break;
+      if (n === 0) {
+        free = s;
+        this.longestProbe = Math.max(this.longestProbe, k + 1);
+        break;
+      }
       if (pairs[2 * s + 1] === h && (this.list[n - 1] as TaskAcc).id === task.id) {
         this.list[n - 1] = task;
         return;
       }
     }
+    const spilled = this.overflow.size === 0 ? undefined : this.overflow.get(task.id);
+    if (spilled !== undefined) {
+      this.list[spilled] = task;
+      return;
+    }
     this.list.push(task);
-    pairs[2 * s] = this.list.length;
-    pairs[2 * s + 1] = h;
+    if (free < 0) {
+      this.overflow.set(task.id, this.list.length - 1);
+      return;
+    }
+    pairs[2 * free] = this.list.length;
+    pairs[2 * free + 1] = h;
     if (this.list.length * 2 > this.mask) this.grow();
   }
 
-  /** Twice the slots, each pair re-placed by its stored hash. */
+  /** Twice the slots, each pair re-placed by its stored hash (in the overflow if it finds no free slot). */
   private grow(): void {
     const old = this.pairs;
     this.pairs = new Int32Array(old.length * 2);
     this.mask = this.mask * 2 + 1;
+    this.longestProbe = 0;
     for (let p = 0; p < old.length; p += 2) {
       const n = old[p] as number;
-      if (n === 0) continue;
-      const h = old[p + 1] as number;
-      let s = h & this.mask;
-      while (this.pairs[2 * s] !== 0) s = (s + 1) & this.mask;
-      this.pairs[2 * s] = n;
-      this.pairs[2 * s + 1] = h;
+      if (n !== 0) this.place(n, old[p + 1] as number);
     }
+  }
+
+  private place(n: number, h: number): void {
+    let s = h & this.mask;
+    for (let k = 0; k < MAX_PROBE; k++, s = (s + 1) & this.mask) {
+      if (this.pairs[2 * s] === 0) {
+        this.pairs[2 * s] = n;
+        this.pairs[2 * s + 1] = h;
+        this.longestProbe = Math.max(this.longestProbe, k + 1);
+        return;
+      }
+    }
+    this.overflow.set((this.list[n - 1] as TaskAcc).id, n - 1);
   }
 }

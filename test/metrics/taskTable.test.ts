@@ -21,6 +21,14 @@ function collidingIds(): [string, string] {
   }
 }
 
+/** `n` ids whose hashes agree in their low `bits` bits: all would start their probe at one slot. */
+function idsSharingASlot(n: number, bits: number): string[] {
+  const mask = (1 << bits) - 1;
+  const out: string[] = [];
+  for (let k = 0; out.length < n; k++) if ((fnv1a(`x${k}`) & mask) === 0) out.push(`x${k}`);
+  return out;
+}
+
 const Table = suite('task table');
 
 Table('finds every task it was given, by id, over many doublings, as a Map does', () => {
@@ -41,6 +49,30 @@ Table('finds every task it was given, by id, over many doublings, as a Map does'
   assert.equal(
     [...table.values()].map((t) => t.id),
     [...map.keys()],
+  );
+  // Ordinary ids spread: none probes as far as the overflow (64 slots).
+  assert.ok(table.longestProbe < 64, `longest probe ${table.longestProbe}`);
+});
+
+Table('ids made to share a slot cost a bounded probe, and are all found', () => {
+  // 3,000 ids starting at slot 0 of every table up to 8,192 slots (the table's size at 3,000 tasks).
+  const ids = idsSharingASlot(3000, 13);
+  const times = new TaskTimes();
+  const table = new TaskTable();
+  const tasks = ids.map((id) => new TaskAcc(id, times));
+  for (const task of tasks) table.set(task);
+  assert.ok(table.longestProbe <= 64, `longest probe ${table.longestProbe}`);
+  assert.is(table.size, ids.length);
+  tasks.forEach((task) => assert.ok(table.get(task.id) === task, task.id));
+  assert.is(table.get('x-missing'), undefined);
+  // One that went past the probe, replaced, keeps its place in the order.
+  const late = new TaskAcc(ids[2500] as string, times);
+  table.set(late);
+  assert.ok(table.get(late.id) === late);
+  assert.is(table.size, ids.length);
+  assert.equal(
+    [...table.values()].map((t) => t.id),
+    ids,
   );
 });
 
