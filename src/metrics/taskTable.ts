@@ -21,10 +21,10 @@ const INITIAL_SLOTS = 1024;
  * The most slots a probe reads: at half load a probe of ordinary ids reads one or two, and the
  * longest of 60,000 of them some 25.
  */
-const MAX_PROBE = 64;
+export const MAX_PROBE = 64;
 
 /** FNV-1a over an id's UTF-16 code units: cheap, and spreads ids that differ in one character. */
-function hashOf(id: string): number {
+export function idHash(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
   // As a 32-bit integer, the form the table stores it in (the offset basis alone, of '', is not).
@@ -52,7 +52,7 @@ export class TaskTable {
   }
 
   get(id: string): TaskAcc | undefined {
-    const h = hashOf(id);
+    const h = idHash(id);
     const pairs = this.pairs;
     let s = h & this.mask;
     for (let k = 0; k < MAX_PROBE; k++, s = (s + 1) & this.mask) {
@@ -70,7 +70,7 @@ export class TaskTable {
 
   /** Adds `task`, or puts it in the place of the task with its id. */
   set(task: TaskAcc): void {
-    const h = hashOf(task.id);
+    const h = idHash(task.id);
     const pairs = this.pairs;
     let s = h & this.mask;
     let free = -1;
