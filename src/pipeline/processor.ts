@@ -55,9 +55,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const cursor$: Observable<RunCursor> = concat(from(startInputs(start)), inputs.batches$).pipe(
     throughReplayGate(gate),
     decodeInputs(decodeOptions),
-    tap(reportBadInput({ feature, stateDir, warner, quarantine })),
     dedupeEvents({ seen: start.restored?.seenSeqs.toRecord() ?? {}, recentLines: start.restored?.recentLines.toJSON() ?? [] }),
     flagFutureTimestamps(now),
+    // After the clock's check: what it rejects (stamped more than a day ahead) is reported too.
+    tap(reportBadInput({ feature, stateDir, warner, quarantine })),
     accumulateMetrics(runStates(start, feature)),
     tap(events.publish),
     shareReplay({ bufferSize: 1, refCount: true }),

@@ -6,11 +6,13 @@
 import { asapScheduler, catchError, EMPTY, map, merge, type Observable, observeOn, takeUntil, tap } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import { readLine } from '../events/fastDecode';
+import { MAX_AHEAD_MS } from '../events/range';
 import { levelsOf } from '../graph/levels';
 import { readTaskGraph } from '../graph/readGraph';
 import { brokerEventBatches } from '../sources/brokerEvents';
 import { fromStateItem, fromTailItem, madeEvent, type SourceInput } from '../sources/inputs';
 import { tailJsonlBatches } from '../sources/jsonlTailer';
+import type { LineDecoder } from '../sources/lineReader';
 import { stateSnapshotBatches } from '../sources/stateSnapshots';
 import { eventsPath, statePath, upstreamGraphPath } from '../state/layout';
 import { admittedInputs, FirstSource } from './firstSource';
@@ -59,6 +61,22 @@ export interface SourceInputs {
  */
 const keepLine = (event: LifecycleEvent): boolean => event.producer === undefined || event.seq === undefined;
 
+/**
+ * `readLine`, but for a line stamped more than a day ahead of the clock: that one is left to the
+ * string path, since it will be rejected (`flagFutureTimestamps`) and quarantined with its text,
+ * which only a string of the line carries. The clock is read again only for an event that looks
+ * that far ahead of the last reading.
+ */
+function readLineUnlessFarAhead(now: () => number): LineDecoder {
+  let clock = -Infinity;
+  return (b, start, end) => {
+    const event = readLine(b, start, end);
+    if (event === undefined || event.ts <= clock + MAX_AHEAD_MS) return event;
+    clock = now();
+    return event.ts <= clock + MAX_AHEAD_MS ? event : undefined;
+  };
+}
+
 export function sourceInputs(plan: SourcePlan, context: SourceContext): SourceInputs {
   let failure: unknown = null;
   const failed = (what: string) => (err: unknown) => {
@@ -80,7 +98,7 @@ function logInputs(plan: SourcePlan, { options, start, stop$ }: SourceContext, a
   if (!plan.log) return EMPTY;
   const file = eventsPath(options.stateDir, options.feature);
   const fromOffset = start.restored?.eventsOffset ?? 0;
-  return tailJsonlBatches(file, { fromOffset, follow: plan.log.follow, stop: stop$, decode: readLine, keepLine, ...pollOptions(options) }).pipe(
+  return tailJsonlBatches(file, { fromOffset, follow: plan.log.follow, stop: stop$, decode: readLineUnlessFarAhead(options.now ?? Date.now), keepLine, ...pollOptions(options) }).pipe(
     admittedInputs('log', fromTailItem, arbiter),
     catchError(failed(file)),
   );
