@@ -9,12 +9,18 @@ import { type OperatorFunction } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { DecodeOptions } from '../events/decode';
 import { decodeLineFast } from '../events/fastDecode';
+import { lineHash } from '../metrics/recentLines';
 import type { FoldInput, LineInput } from '../sources/inputs';
 
 /** One line → its input. */
 export function decodeLineInput(input: LineInput, options: DecodeOptions = {}): FoldInput {
   const decoded = decodeLineFast(input.line, options);
-  if (E.isRight(decoded)) return { kind: 'event', event: decoded.right, offset: input.offset, line: input.line };
+  if (E.isRight(decoded)) {
+    const event = decoded.right;
+    // Hashed once here for the dedupe and the fold, which both remember a line without producer+seq.
+    if (event.producer === undefined || event.seq === undefined) return { kind: 'event', event, offset: input.offset, line: input.line, lineHash: lineHash(input.line) };
+    return { kind: 'event', event, offset: input.offset, line: input.line };
+  }
   const { reason, detail } = decoded.left;
   return { kind: 'rejected', reason, detail, line: input.line, offset: input.offset };
 }
