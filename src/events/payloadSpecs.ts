@@ -149,16 +149,6 @@ export const SPECS: ReadonlyMap<string, PayloadSpec> = new Map(
   }),
 );
 
-const camelKeys = new Map<string, string>();
-const camel = (key: string): string => {
-  let c = camelKeys.get(key);
-  if (c === undefined) {
-    c = toCamel(key);
-    if (camelKeys.size < 1024) camelKeys.set(key, c);
-  }
-  return c;
-};
-
 /**
  * The payload as `snakeCased` decodes it, when it is already in its decoded form: every key
  * camelCased, values untouched, each known field passing its codec's `is` (so `decode` would
@@ -172,7 +162,7 @@ export function fastData(spec: PayloadSpec, data: unknown): Record<string, unkno
   let required = 0;
   // A parsed JSON object has only own, defined properties.
   for (const key in data) {
-    const name = camel(key);
+    const name = toCamel(key);
     // Two spellings of one key, or a key that is not a plain property: the codec decides.
     if (name === '__proto__' || out[name] !== undefined) return undefined;
     const value = data[key];
