@@ -7,7 +7,7 @@
  * difference, as upstream does, rather than the difference of two truncated stamps.
  */
 import * as E from 'fp-ts/Either';
-import { fastNaiveWall, fastUtcTimestamp } from './utcTimestamp';
+import { endsInZone, fastNaiveWall, fastUtcTimestamp } from './utcTimestamp';
 
 export interface TimestampOptions {
   /**
@@ -29,12 +29,15 @@ export const TIMESTAMP_PATTERN = ISO.source;
  * through the pattern (`parseTimestampByPattern`), which gives the same result for these.
  */
 export function parseTimestamp(s: string, options: TimestampOptions = {}): E.Either<string, number> {
-  const utc = fastUtcTimestamp(s);
-  if (utc !== undefined) return E.right(utc);
-  const wall = fastNaiveWall(s);
-  if (wall !== undefined) {
-    const epoch = naiveEpochFast(wall, options.naiveTz);
-    if (epoch !== undefined) return E.right(epoch);
+  if (endsInZone(s)) {
+    const utc = fastUtcTimestamp(s);
+    if (utc !== undefined) return E.right(utc);
+  } else {
+    const wall = fastNaiveWall(s);
+    if (wall !== undefined) {
+      const epoch = naiveEpochFast(wall, options.naiveTz);
+      if (epoch !== undefined) return E.right(epoch);
+    }
   }
   return parseTimestampByPattern(s, options);
 }

@@ -136,6 +136,17 @@ export function fastUtcTimestamp(s: string): number | undefined {
   return toScratch(s) < 0 ? undefined : utcTimestampIn(scratch, 0, n);
 }
 
+/**
+ * Whether a stamp ends in a zone as `utcTimestampIn` reads it (`Z`, `±HH:MM`): only such a stamp
+ * can be of that form, and only one without can be naive — so a stamp is read once, as one or the other.
+ */
+export function endsInZone(s: string): boolean {
+  const n = s.length;
+  if (s.charCodeAt(n - 1) === Z) return true;
+  const sign = s.charCodeAt(n - 6);
+  return (sign === PLUS || sign === MINUS) && s.charCodeAt(n - 3) === COLON;
+}
+
 /** `naiveWallIn` of a whole string. */
 export function fastNaiveWall(s: string): number | undefined {
   const n = toScratch(s);
