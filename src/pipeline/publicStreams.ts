@@ -3,7 +3,7 @@
  * snapshots made at most once per interval (`sampleSnapshots`) and shared, the metric streams
  * selected from them, and the events folded in — late subscribers get the latest value of each.
  */
-import { map, Observable, shareReplay, Subject, type SchedulerLike } from 'rxjs';
+import { map, Observable, shareReplay, Subject } from 'rxjs';
 import type { LifecycleEvent } from '../events/codecs';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { RunCursor } from './accumulateMetrics';
@@ -12,8 +12,8 @@ import { sampleSnapshots } from './sampleSnapshots';
 
 export type MetricStreams = Pick<MetricsProcessor, 'snapshot$' | 'feature$' | 'levels$' | 'workers$' | 'tasks$' | 'ingest$'>;
 
-export function metricStreams(cursor$: Observable<RunCursor>, toSnapshot: (cursor: RunCursor) => RunSnapshot, intervalMs: number, scheduler?: SchedulerLike): MetricStreams {
-  const snapshot$ = cursor$.pipe(sampleSnapshots(intervalMs, toSnapshot, scheduler), shareReplay({ bufferSize: 1, refCount: true }));
+export function metricStreams(cursor$: Observable<RunCursor>, toSnapshot: (cursor: RunCursor) => RunSnapshot, intervalMs: number): MetricStreams {
+  const snapshot$ = cursor$.pipe(sampleSnapshots(intervalMs, toSnapshot), shareReplay({ bufferSize: 1, refCount: true }));
   const select = <A>(f: (s: RunSnapshot) => A): Observable<A> => snapshot$.pipe(map(f));
   return {
     snapshot$,
