@@ -20,6 +20,7 @@ const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { MARK } = require('./testProtocol');
 
 const root = path.resolve(__dirname, '..');
 const testDir = path.join(root, 'test');
@@ -77,9 +78,6 @@ function testFiles(dir = testDir) {
     })
     .sort();
 }
-
-/** What the worker prints after each file: the mark, then 0 (all passed) or 1, then a newline. */
-const MARK = '\x1emahabharatha-test-file-done:';
 
 const startsProcesses = (file) => PROCESS_TESTS.some((p) => p.test(file));
 

@@ -7,7 +7,7 @@
 globalThis.UVU_DEFER = 1;
 const uvu = require('uvu');
 
-const MARK = '\x1emahabharatha-test-file-done:';
+const { MARK } = require('./testProtocol');
 
 async function runFile(file, name) {
   globalThis.UVU_QUEUE.length = 0;
