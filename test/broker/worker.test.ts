@@ -45,41 +45,35 @@ worker.after.each(() => {
 interface Started {
   readonly worker: BrokerWorker;
   readonly lines: string[];
-  /** Resolves with the first line (said so far or later) that matches. */
+  /** Resolves with the first line (said so far or later) that matches; a hang fails the test. */
   said(pattern: RegExp): Promise<string>;
 }
 
-function start(slots: number): Started {
+/** A worker of `slots` slots; `onSay` sees each line as it is said, before the worker goes on. */
+function start(slots: number, onSay?: (line: string) => void): Started {
   const url = parseBrokerUrl(redis.url);
   if (E.isLeft(url)) throw new Error(url.left);
   const lines: string[] = [];
-  const waiting: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const say = (line: string): void => {
     lines.push(line);
-    for (const w of waiting.filter((w) => w.pattern.test(line))) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve(line);
-    }
+    onSay?.(line);
   };
   const w = startBrokerWorker({ url: url.right, feature, slots, cwd: dir, claimTimeoutMs: 3000, say });
   return {
     worker: w,
     lines,
-    said: (pattern) => {
-      const line = lines.find((l) => pattern.test(l));
-      return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => waiting.push({ pattern, resolve }));
-    },
+    said: (pattern) => waitUntil(`the worker to say ${pattern}`, () => lines.find((l) => pattern.test(l))),
   };
 }
 
-/** The worker's outcome once it has left; a worker still there after `guardMs` (a hang) fails the test. */
-async function left(started: Started, guardMs = HANG_GUARD_MS): Promise<{ error: string | null }> {
+/** The worker's outcome once it has left; a worker still there after the hang guard fails the test. */
+async function left(started: Started): Promise<{ error: string | null }> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       started.worker.stop();
       reject(new Error(`the worker did not leave; it said:\n${started.lines.join('\n')}`));
-    }, guardMs);
+    }, HANG_GUARD_MS);
   });
   try {
     return await Promise.race([started.worker.done, stuck]);
@@ -131,9 +125,6 @@ async function assertLeftWhole(slots?: number): Promise<void> {
   assert.is(await workerConnections(), 0);
 }
 
-/** Waits for `condition` (a hang fails the test). */
-const until = (condition: () => Promise<boolean>, what = 'the condition'): Promise<unknown> => waitUntil(what, condition);
-
 worker('leaves when the run it joined ends: every slot records leaving, no connection stays open', async () => {
   await openRun('run-1');
   const w = start(2);
@@ -148,7 +139,7 @@ worker('does not join a run that has ended; joins the next one', async () => {
   await client.set(keys.end, 'run-1');
   const w = start(1);
   // It has looked at the ended run (its connection's last command read the run's keys).
-  await until(async () => / cmd=(get|mget) /.test(await workerClientList()));
+  await waitUntil('the worker to read the ended run', async () => / cmd=(get|mget) /.test(await workerClientList()));
   await openRun('run-2');
   assert.match(await w.said(/joined run/), /joined run run-2/);
   await client.set(keys.end, 'run-2');
@@ -182,12 +173,29 @@ worker('the run ends while Redis restarts: the worker leaves once Redis is back,
 
 worker('the task queue goes away under it: the worker says why and leaves whole, every slot stopped', async () => {
   await openRun('run-1');
+  // The consumer group goes with the stream, as soon as the worker has joined (before its slots
+  // read): each slot's next read fails.
+  let deleted: Promise<number> | undefined;
+  const w = start(2, (line) => {
+    if (deleted === undefined && /joined run run-1/.test(line)) deleted = client.del(keys.tasks);
+  });
+  await w.said(/joined run run-1/);
+  assert.is(await deleted, 1, 'the task queue was there to delete');
+  const outcome = await left(w);
+  assert.match(outcome.error ?? '', /NOGROUP/, `the worker's error: ${outcome.error}`);
+  await assertLeftWhole(2);
+});
+
+worker('the task queue goes away while its slots wait on it: the worker says why and leaves whole, every slot stopped', async () => {
+  await openRun('run-1');
   const w = start(2);
   await w.said(/joined run run-1/);
-  // The consumer group goes with the stream: each slot's next read fails.
+  // Both slots blocked in their read of the queue.
+  await waitUntil('both slots to wait on the task queue', async () => (await workerClientList()).split('\n').filter((l) => / flags=b\b/.test(l) && / cmd=xreadgroup /.test(l)).length === 2);
   await client.del(keys.tasks);
   const outcome = await left(w);
-  assert.match(outcome.error ?? '', /NOGROUP/);
+  // Redis ends a read blocked on a deleted stream with UNBLOCKED; a slot between two reads gets NOGROUP.
+  assert.match(outcome.error ?? '', /^(UNBLOCKED the stream key no longer exists|NOGROUP)/, `the worker's error: ${outcome.error}`);
   await assertLeftWhole(2);
 });
 
@@ -204,7 +212,7 @@ worker('runs a task whose claim mark is already its own (the mark was written, t
   const w = start(1);
   await w.said(/joined run run-1/);
   try {
-    await until(async () => (await streamEvents()).some((e) => e.type === 'task_complete'), 'T-1 completes');
+    await waitUntil('T-1 to complete', async () => (await streamEvents()).some((e) => e.type === 'task_complete'));
   } finally {
     await client.set(keys.end, 'run-1');
   }
@@ -220,7 +228,7 @@ worker('runs the same attempt queued twice (a write sent again after a connectio
   await w.said(/joined run run-1/);
   // Both copies handled: the second acknowledged without running.
   try {
-    await until(async () => (await client.xpending(keys.tasks, TASKS_GROUP))[0] === 0 && (await streamEvents()).some((e) => e.type === 'task_complete'), 'T-1 completes');
+    await waitUntil('T-1 to complete and both copies to be acknowledged', async () => (await client.xpending(keys.tasks, TASKS_GROUP))[0] === 0 && (await streamEvents()).some((e) => e.type === 'task_complete'));
   } finally {
     await client.set(keys.end, 'run-1');
   }

@@ -15,18 +15,7 @@ import { mulberry32 } from '../helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../helpers/tempDir';
 import { copyGraph, runCli, startCli } from '../orchestrator/cliHarness';
 import { freePort } from '../helpers/freePort';
-import { HANG_GUARD_MS } from '../helpers/waitUntil';
-
-/** Asks `probe` every 200 ms until it answers something; the limit is only a guard against a hang. */
-async function eventually<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
-  const until = Date.now() + HANG_GUARD_MS;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`${what}: nothing within ${HANG_GUARD_MS} ms (a hang?)`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitUntil } from '../helpers/waitUntil';
 
 const get = async (url: string): Promise<{ status: number; text: string }> => {
   const res = await fetch(url);
@@ -58,7 +47,8 @@ Serve.before(async (ctx) => {
   ctx.expected = { completed: doc.metrics.tasks_completed, p95Ms: level.p95_duration_ms, level: level.level };
   ctx.servePort = await freePort();
   ctx.serve = startCli(['status', '--serve', String(ctx.servePort), '--state-dir', ctx.stateDir], { cwd: ctx.dir, timeoutMs: 120_000 }).child;
-  await eventually('status --serve', async () => ((await get(`http://127.0.0.1:${ctx.servePort}/metrics`)).status === 200 ? true : null));
+  // A probe that fails (nothing listens yet) counts as no answer.
+  await waitUntil('status --serve to answer on /metrics', () => get(`http://127.0.0.1:${ctx.servePort}/metrics`).then((r) => r.status === 200, () => null), { everyMs: 200 });
 });
 
 Serve.after(async (ctx) => {
@@ -111,8 +101,15 @@ Serve('Prometheus scrapes it and stores the tasks completed and a level’s p95'
       const value = body.data?.result?.[0]?.value[1];
       return value === undefined ? null : Number(value);
     };
-    const completed = await eventually(`Prometheus scraping (log: ${log})`, () => query('mahabharatha_tasks_completed_total{feature="prom"}'));
-    assert.is(completed, expected.completed);
+    // Boxed, so that a count of 0 is an answer too; a failed query (Prometheus not up yet) is none.
+    const completed = await waitUntil(
+      'Prometheus to store the tasks completed',
+      () => query('mahabharatha_tasks_completed_total{feature="prom"}').then((value) => (value === null ? null : { value }), () => null),
+      { everyMs: 200 },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; Prometheus logged: ${log}`);
+    });
+    assert.is(completed.value, expected.completed);
     const p95 = await query(`mahabharatha_task_duration_seconds{feature="prom",level="${expected.level}",quantile="0.95"}`);
     assert.is(p95, expected.p95Ms / 1000);
   } finally {
@@ -129,10 +126,11 @@ Rush('serves the run’s metrics while it runs, and frees the port when it ends'
     copyGraph('flaky.task-graph.json', dir);
     const port = await freePort();
     const run = startCli(['rush', '--graph', 'flaky.task-graph.json', '--workers', '2', '--state-dir', 'state', '--metrics-port', String(port)], { cwd: dir });
-    const seen = await eventually('a scrape of the running rush', async () => {
-      const r = await get(`http://127.0.0.1:${port}/metrics`);
-      return /mahabharatha_tasks\{feature="flaky",status="\w+"\} \d/.test(r.text) ? r.text : null;
-    });
+    const seen = await waitUntil(
+      'a scrape of the running rush',
+      () => get(`http://127.0.0.1:${port}/metrics`).then((r) => (/mahabharatha_tasks\{feature="flaky",status="\w+"\} \d/.test(r.text) ? r.text : null), () => null),
+      { everyMs: 200 },
+    );
     assert.match(seen, /^mahabharatha_worker_up\{feature="flaky",worker="\d+"\} [01]$/m);
     const result = await run.result;
     assert.is(result.code, 0, result.stderr);
