@@ -36,6 +36,17 @@ const options = (dir: string, live = true, scheduler = new VirtualTimeScheduler(
   scheduler,
 });
 
+/** Counts the calls of `manager.save` (each one starts a write of the state file). */
+function countSaves(manager: StateManager): () => number {
+  let saves = 0;
+  const save = manager.save.bind(manager);
+  manager.save = () => {
+    saves += 1;
+    return save();
+  };
+  return () => saves;
+}
+
 const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -64,11 +75,16 @@ Persist('flush writes the state with its metrics and the checkpoint; the same cu
 Persist('a level completed in the live run is written at once; other cursors wait for the interval', () =>
   withTempDir(async (dir) => {
     const cursors = new Subject<RunCursor>();
-    const persistence = persistRun(cursors, options(dir));
+    const persist = options(dir);
+    const saves = countSaves(persist.manager);
+    const persistence = persistRun(cursors, persist);
     cursors.next(cursorAfter(levelDone - 1));
+    assert.is(saves(), 0, 'no level completed: no write started');
     await turns(5);
     assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'no level completed: waits for the interval (which never passes here)');
+    assert.is(saves(), 0, 'still no write started');
     cursors.next(cursorAfter(levelDone));
+    assert.is(saves(), 1, 'a level completed: the write starts at once');
     await waitUntil('the immediate write', () => fs.existsSync(statePath(dir, FEATURE)));
     assert.ok(levelOneComplete(dir));
     persistence.stop();
@@ -79,23 +95,31 @@ Persist('a level completed while replaying old events waits for the throttled wr
   withTempDir(async (dir) => {
     const scheduler = new VirtualTimeScheduler();
     const cursors = new Subject<RunCursor>();
-    const persistence = persistRun(cursors, options(dir, false, scheduler));
+    const persist = options(dir, false, scheduler);
+    const saves = countSaves(persist.manager);
+    const persistence = persistRun(cursors, persist);
     cursors.next(cursorAfter(levelDone));
+    assert.is(saves(), 0, 'no write started at once');
     await turns(5);
     assert.not.ok(fs.existsSync(statePath(dir, FEATURE)), 'not at once');
+    assert.is(saves(), 0, 'still no write started');
     scheduler.flush();
+    assert.is(saves(), 1, 'the interval passed: the throttled write starts');
     await waitUntil('the throttled write', () => fs.existsSync(statePath(dir, FEATURE)));
     assert.ok(levelOneComplete(dir));
     persistence.stop();
   }),
 );
 
-Persist('without a manager nothing is written', () =>
-  withTempDir(async (dir) => {
-    const persistence = persistRun(new Subject<RunCursor>(), null);
-    await persistence.flush(cursorAfter(3));
-    assert.not.ok(fs.existsSync(statePath(dir, FEATURE)));
-  }),
-);
+Persist('without options nothing is written: the cursors are not even subscribed to, flush and stop do nothing', async () => {
+  const cursors = new Subject<RunCursor>();
+  const persistence = persistRun(cursors, null);
+  assert.not.ok(cursors.observed, 'nothing listens to the cursors');
+  cursors.next(cursorAfter(levelDone));
+  assert.is(await persistence.flush(cursorAfter(3)), undefined);
+  assert.is(await persistence.flush(null), undefined);
+  persistence.stop();
+  assert.not.ok(cursors.observed, 'still nothing listens to the cursors');
+});
 
 Persist.run();
