@@ -5,7 +5,6 @@
  */
 import { createMetricsProcessor } from '../pipeline/processor';
 import type { RunSnapshot } from '../metrics/snapshot';
-import { RateLimitedWarner } from '../pipeline/warnings';
 import { readTaskGraph } from '../graph/readGraph';
 import { DEFAULT_STATE_DIR, upstreamGraphPath } from '../state/layout';
 import { printableLine } from '../events/printable';
@@ -27,13 +26,12 @@ export async function serveCommand(opts: StatusOptions): Promise<number> {
 
   let latest: RunSnapshot | null = null;
   const server = await startMetricsServer(runRegistry(() => ({ snapshot: latest, feature, graph, now: Date.now() })), host, port);
-  const warner = new RateLimitedWarner((line) => process.stderr.write(`mahabharatha: ${line}\n`));
   const processor = createMetricsProcessor({
     feature,
     stateDir,
     sources: { eventsLog: { follow: true }, stateFile: true },
     persist: false,
-    onWarning: (message) => warner.warn(message),
+    // No `onWarning`: the processor's own warner prints them, rate-limited and escaped (`printable`).
     ...(opts.naiveTz !== undefined ? { naiveTz: opts.naiveTz } : {}),
   });
   const subscription = processor.snapshot$.subscribe((s) => (latest = s));
