@@ -116,7 +116,10 @@ function taskListRows(basis: SnapshotBasis, workerId: number, timeZone: string |
 
 function listWorkerTasks(basis: SnapshotBasis, workerId: number, timeZone: string | undefined): WorkerTasks {
   const rows = taskListRows(basis, workerId, timeZone);
-  const idWidth = Math.min(TASK_ID_CHARS, Math.max(4, ...rows.map((r) => [...(r.cells.task?.text ?? '')].length)));
+  // A loop, not `Math.max(...)` over the rows: one argument per row overflows the stack on a large list.
+  let longestId = 4;
+  for (const r of rows) longestId = Math.max(longestId, [...(r.cells.task?.text ?? '')].length);
+  const idWidth = Math.min(TASK_ID_CHARS, longestId);
   const specs = TASK_LIST_COLUMNS.map((c) => (c.key === 'task' ? { ...c, width: idWidth } : c));
   const table = buildTable(specs, rows, { width: tableWidth(specs), height: rows.length + 1, focus: null, selected: null, cellsOf: (r) => r.cells });
   const [header = '', ...lines] = tableLines(table);

@@ -7,6 +7,8 @@ import type { RecentEvent, RunSnapshot } from '../../../src/metrics/snapshot';
 import { tableLines } from '../../../src/views/dashboard/table';
 import { cutSegments, levelWords } from '../../../src/views/dashboard/header';
 import { dashboardModel, tooSmallMessage, type DashboardModelOptions } from '../../../src/views/dashboard/viewModel';
+import { snapshotBasis } from '../../../src/views/dashboard/snapshotBasis';
+import { workerTasksOf } from '../../../src/views/dashboard/workerTasks';
 import { formatDuration } from '../../../src/views/format';
 import { formatWholeSeconds } from '../../../src/views/dashboard/time';
 import { statusModel } from '../../../src/views/statusModel';
@@ -258,6 +260,20 @@ workers('shows a task’s error on one line of plain text, whatever its command 
   const line = model(failed, { selectedWorker: 1 }).workerTasks?.lines.find((l) => l.startsWith('L2-C')) ?? '';
   assert.match(line, /failed\s+.*\\x1b\[31mAssertionError\\x1b\[0m: expected 1 at test\.js:3$/);
   assert.not.match(line, /\u001b|\n/);
+});
+
+workers('lists a worker holding 200,000 tasks (one list line each, the id column as wide as the longest id)', () => {
+  const s = midway();
+  const t0 = s.tasks.find((t) => t.workerId === 1);
+  if (!t0) throw new Error('fixture has a task on worker 1');
+  const n = 200_000;
+  const tasks = Array.from({ length: n }, (_, i) => ({ ...t0, taskId: `T-${i}` }));
+  const list = workerTasksOf(snapshotBasis({ ...s, tasks, failures: [] }), 1, 'UTC', 0);
+  assert.is(list.lines.length, n);
+  assert.is(list.taskIds[n - 1], `T-${n - 1}`);
+  assert.is(list.title, 'worker 1: 200000 tasks');
+  // "T-199999" is 8 wide: the column fits it and no more.
+  assert.match(list.header, /^TASK {5}LVL /);
 });
 
 workers('keeps the selected worker in view when they do not all fit', () => {
