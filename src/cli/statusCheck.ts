@@ -8,7 +8,7 @@ import { emptySnapshot } from '../metrics/snapshotOf';
 import { DEFAULT_STALL_AFTER_MS } from '../metrics/runFacts';
 import { checkOutcome, type CheckOutcome } from '../views/checkOutcome';
 import { plural } from '../views/format';
-import { renderStatusJson } from '../views/json';
+import { statusJsonWriter } from '../views/json';
 import { runFactsOf } from '../views/statusModel';
 import type { StatusOptions } from './options';
 import { processIo, type JsonCommandIo } from './jsonCommandIo';
@@ -28,7 +28,8 @@ export async function statusCheckCommand(opts: StatusOptions, io: JsonCommandIo 
   const { status } = runFactsOf(snapshot, { now, graph, orchestratorGone });
   const outcome = checkOutcome(snapshot, { now, stallAfterMs, status });
   if (opts.json) {
-    io.stdout.write(renderStatusJson(snapshot, { feature: resolved.feature, graph, now, stallAfterMs, orchestratorGone }));
+    // Printed in pieces, as `status --json` prints it: a large run's document is not held whole.
+    statusJsonWriter(snapshot, { feature: resolved.feature, graph, now, stallAfterMs, orchestratorGone })((text) => io.stdout.write(text));
   } else {
     io.stdout.write(`${printableLine(resolved.feature)}: ${checkLine(outcome)}\n`);
   }

@@ -6,7 +6,7 @@
 import { printable } from '../events/printable';
 import { emptySnapshot } from '../metrics/snapshotOf';
 import { plural } from '../views/format';
-import { renderStatusJson, statusJsonWriter } from '../views/json';
+import { statusJsonWriter } from '../views/json';
 import { UnknownLevelError } from '../views/statusModel';
 import { EXIT, RuntimeError } from './exit';
 import type { StatusOptions } from './options';
@@ -21,8 +21,8 @@ export async function statusJsonCommand(opts: StatusOptions, io: JsonCommandIo =
   const level = opts.level !== undefined ? { level: opts.level } : {};
   if (resolved.kind === 'graph-only') {
     // Planned but not run: the graph's tasks, all pending.
-    const document = asDocument(resolved.feature, () => renderStatusJson(emptySnapshot(resolved.feature, now), { feature: resolved.feature, graph: resolved.graph, now, ...level }));
-    io.stdout.write(document);
+    const writeDocument = asDocument(resolved.feature, () => statusJsonWriter(emptySnapshot(resolved.feature, now), { feature: resolved.feature, graph: resolved.graph, now, ...level }));
+    writeDocument((text) => io.stdout.write(text));
     return EXIT.ok;
   }
   const { snapshot, graph, warnings, moreWarnings, orchestratorGone } = await readRun(resolved.feature, resolved.stateDir, opts.naiveTz, now, resolved.broker);
