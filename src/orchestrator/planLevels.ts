@@ -4,7 +4,6 @@
  * those already complete) and when it started, if it did.
  */
 import type { ValidGraph } from '../graph/validateGraph';
-import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import type { LevelPlan } from './scheduler';
 
@@ -14,9 +13,9 @@ export function planLevels(graph: ValidGraph, previous: RunSnapshot, complete: R
   for (const level of graph.levels) {
     const tasks = graph.tasks.filter((t) => t.level === level);
     const info = recorded.get(level);
-    const finished = tasks.every((t) => complete.has(t.id)) && toEpochMs(info?.completedAt) !== null;
+    const finished = tasks.every((t) => complete.has(t.id)) && info !== undefined && info.completedAt !== null;
     if (finished && plans.length === 0) continue;
-    plans.push({ level, tasks, startedAt: toEpochMs(info?.startedAt) });
+    plans.push({ level, tasks, startedAt: info?.startedAt ?? null });
   }
   return plans;
 }

@@ -8,7 +8,6 @@
  * `rush_started` is not recorded again, and the workers take the slots 1..N again (DESIGN §5): a
  * slot's uptime sums its lifetimes, and `workers_used` stays N.
  */
-import { toEpochMs } from '../metrics/duration';
 import type { RunSnapshot } from '../metrics/snapshot';
 import { OrchestratorEvents } from '../sources/inProcess';
 import { createMetricsProcessor, type MetricsProcessor } from '../pipeline/processor';
@@ -271,7 +270,7 @@ class RunInProgress {
   private closePreviousWorkers(previous: RunSnapshot): void {
     for (const w of previous.metrics.workerMetrics) {
       if (w.stoppedAt !== null && w.stoppedAt !== undefined) continue;
-      const at = toEpochMs(w.lastEventAt) ?? previous.lastEventAt ?? Date.now();
+      const at = w.lastEventAt ?? previous.lastEventAt ?? Date.now();
       this.record('worker_crashed', { workerId: w.workerId, error: 'its orchestrator ended without stopping it' }, at);
     }
   }
