@@ -10,6 +10,8 @@ export interface RunKeys {
   readonly tasks: string;
   /** Entry id of a claimed task → the worker id holding it (who an interrupted attempt belonged to). */
   readonly claims: string;
+  /** `task#attempt` → the entry id that owns that attempt (a task queued twice runs once). */
+  readonly attempts: string;
   /** Worker ids handed out to workers of any host (INCR). */
   readonly workerIds: string;
   /** The id of the run in progress; workers join it. */
@@ -22,7 +24,7 @@ export const TASKS_GROUP = 'workers';
 
 export function runKeys(feature: string): RunKeys {
   const key = (suffix: string): string => `mahabharatha:${feature}:${suffix}`;
-  return { events: key('events'), tasks: key('tasks'), claims: key('claims'), workerIds: key('worker-ids'), run: key('run'), end: key('end') };
+  return { events: key('events'), tasks: key('tasks'), claims: key('claims'), attempts: key('claims:attempts'), workerIds: key('worker-ids'), run: key('run'), end: key('end') };
 }
 
 /** The feature of an events stream key (for listing the features a broker holds). */

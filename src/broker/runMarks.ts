@@ -37,7 +37,7 @@ export async function readRunMarks(redis: Redis, keys: RunKeys): Promise<RunMark
  * again, and the run marked as started.
  */
 export async function markRunStarted(redis: Redis, keys: RunKeys, runId: string, keepEvents: boolean): Promise<void> {
-  const stale = [keys.tasks, keys.claims, `${keys.claims}:attempts`, keys.end];
+  const stale = [keys.tasks, keys.claims, keys.attempts, keys.end];
   const replies = await redis
     .multi()
     .del(...(keepEvents ? stale : [keys.events, ...stale]))

@@ -226,9 +226,8 @@ class JoinedWorker {
     // The same attempt queued twice (a write re-sent after a connection loss) runs once: the first
     // entry to claim it marks it with its id. Finding its own id there is no second copy: this
     // HSETNX was itself sent again after a connection loss, the first one having been applied.
-    const attempts = `${keys.claims}:attempts`;
     const mark = `${taskId}#${attempt}`;
-    const ours = (await redis.hsetnx(attempts, mark, claim.entryId)) === 1 || (await redis.hget(attempts, mark)) === claim.entryId;
+    const ours = (await redis.hsetnx(keys.attempts, mark, claim.entryId)) === 1 || (await redis.hget(keys.attempts, mark)) === claim.entryId;
     if (!ours && !claim.reclaimed) {
       await redis.xack(keys.tasks, TASKS_GROUP, claim.entryId);
       return;

@@ -208,7 +208,7 @@ worker('runs a task whose claim mark is already its own (the mark was written, t
   await openRun('run-1');
   await queueTask('1-1', 'T-1');
   // HSETNX applied by a server that then went away: sent again, it answers 0 — for this very entry.
-  await client.hset(`${keys.claims}:attempts`, 'T-1#1', '1-1');
+  await client.hset(keys.attempts, 'T-1#1', '1-1');
   const w = start(1);
   await w.said(/joined run run-1/);
   try {
