@@ -19,7 +19,7 @@ import { dedupeEvents } from './dedupeEvents';
 import { flagFutureTimestamps } from './flagFutureTimestamps';
 import { driveFold } from './foldDriver';
 import { persistRun } from './persistence';
-import { NO_SOURCES, sourcesOf, type MetricsProcessor, type MetricsProcessorOptions } from './processorOptions';
+import { decodeOptionsOf, NO_SOURCES, sourcesOf, type MetricsProcessor, type MetricsProcessorOptions } from './processorOptions';
 import { FoldedEvents, metricStreams } from './publicStreams';
 import { ReplayGate, throughReplayGate } from './replayGate';
 import { DEFAULT_SNAPSHOT_INTERVAL_MS } from './sampleSnapshots';
@@ -50,11 +50,10 @@ export function createMetricsProcessor(options: MetricsProcessorOptions): Metric
   const inputs = sourceInputs(plan, { options, start, stop$, logReplayed$: gate.logReplayed$, warner });
   const quarantine = quarantineOf(options, start.restored?.eventsOffset ?? 0, warner);
   const events = new FoldedEvents();
-  const decodeOptions = options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {};
 
   const cursor$: Observable<RunCursor> = concat(from(startInputs(start)), inputs.batches$).pipe(
     throughReplayGate(gate),
-    decodeInputs(decodeOptions),
+    decodeInputs(decodeOptionsOf(options)),
     dedupeEvents({ seen: start.restored?.seenSeqs.toRecord() ?? {}, recentLines: start.restored?.recentLines.toJSON() ?? [] }),
     flagFutureTimestamps(now),
     // After the clock's check: what it rejects (stamped more than a day ahead) is reported too.

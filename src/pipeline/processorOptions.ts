@@ -86,9 +86,8 @@ export interface MetricsProcessor {
 export interface Sources {
   readonly inProcess: OrchestratorEvents | undefined;
   readonly log: { readonly follow: boolean } | null;
-  readonly stateFile: boolean;
-  /** Whether the state file is read again when it changes (else once). */
-  readonly stateFollow: boolean;
+  /** `follow`: the state file is read again when it changes (else once). */
+  readonly stateFile: { readonly follow: boolean } | null;
   readonly broker: { readonly url: BrokerUrl; readonly follow: boolean } | null;
 }
 
@@ -99,16 +98,20 @@ function brokerSource(broker: NonNullable<MetricsProcessorOptions['sources']>['b
   return { url: url.right, follow: broker.follow ?? true };
 }
 
+/** How the processor's decoders read stamps without a zone (`naiveTz`), as decoders take it. */
+export const decodeOptionsOf = (options: MetricsProcessorOptions): { naiveTz?: string } => (options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {});
+
+/** A source as asked for (`true`: followed) → read with `follow`, or not read (null). */
+const followed = (asked: boolean | { readonly follow: boolean } | undefined): { readonly follow: boolean } | null =>
+  asked === undefined || asked === false ? null : asked === true ? { follow: true } : asked;
+
 /** What a processor with nothing to read reads. */
-export const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: false, stateFollow: false, broker: null };
+export const NO_SOURCES: Sources = { inProcess: undefined, log: null, stateFile: null, broker: null };
 
 /** The sources asked for; none asked for means following the events log. */
 export function normalizeSources(sources: MetricsProcessorOptions['sources']): Sources {
-  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: false, stateFollow: false, broker: null };
-  const log = sources.eventsLog === undefined || sources.eventsLog === false ? null : sources.eventsLog === true ? { follow: true } : sources.eventsLog;
-  const stateFile = sources.stateFile !== undefined && sources.stateFile !== false;
-  const stateFollow = sources.stateFile === true || (typeof sources.stateFile === 'object' && sources.stateFile.follow);
-  return { inProcess: sources.inProcess, log, stateFile, stateFollow, broker: brokerSource(sources.broker) };
+  if (sources === undefined) return { inProcess: undefined, log: { follow: true }, stateFile: null, broker: null };
+  return { inProcess: sources.inProcess, log: followed(sources.eventsLog), stateFile: followed(sources.stateFile), broker: brokerSource(sources.broker) };
 }
 
 /** The sources `options` asks for; `persist` with the state file as a source is a caller's mistake (it would read what it writes). */

@@ -18,21 +18,15 @@ import { eventsPath, statePath, upstreamGraphPath } from '../state/layout';
 import { admittedInputs, FirstSource } from './firstSource';
 import { holdUntil } from './holdUntil';
 import type { InputMode } from './preferredInput';
-import type { MetricsProcessorOptions, Sources } from './processorOptions';
+import { decodeOptionsOf, type MetricsProcessorOptions, type Sources } from './processorOptions';
 import type { StartingPoint } from './startingPoint';
 import { describeError, type Warner } from './warnings';
 
 /** The sources actually read: one ruled out by the input mode is not even opened. */
-export interface SourcePlan {
-  readonly inProcess: Sources['inProcess'];
-  readonly log: Sources['log'];
-  readonly stateFile: boolean;
-  readonly stateFollow: boolean;
-  readonly broker: Sources['broker'];
-}
+export type SourcePlan = Sources;
 
 export function planSources(sources: Sources, mode: InputMode): SourcePlan {
-  return { inProcess: sources.inProcess, log: mode === 'state' ? null : sources.log, stateFile: sources.stateFile && mode !== 'log', stateFollow: sources.stateFollow, broker: sources.broker };
+  return { ...sources, log: mode === 'state' ? null : sources.log, stateFile: mode === 'log' ? null : sources.stateFile };
 }
 
 /** How many sources replay what exists before the run is live. */
@@ -92,7 +86,6 @@ export function sourceInputs(plan: SourcePlan, context: SourceContext): SourceIn
 type OnFailure = (what: string) => (err: unknown) => Observable<never>;
 
 const pollOptions = (options: MetricsProcessorOptions) => (options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {});
-const decodeOptions = (options: MetricsProcessorOptions) => (options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {});
 
 function logInputs(plan: SourcePlan, { options, start, stop$ }: SourceContext, arbiter: FirstSource, failed: OnFailure): Observable<SourceInput[]> {
   if (!plan.log) return EMPTY;
@@ -124,12 +117,12 @@ function stateFileInputs(plan: SourcePlan, { options, stop$, warner }: SourceCon
   if (graph.warning) warner.warn(graph.warning);
   const levelOf = levelsOf(graph.graph);
   return stateSnapshotBatches(file, {
-    ...decodeOptions(options),
+    ...decodeOptionsOf(options),
     ...pollOptions(options),
     ...(levelOf ? { levelOf } : {}),
     // Read by the caller already: decoded once.
     ...(options.stateFileRead ? { firstRead: options.stateFileRead } : {}),
-    follow: plan.stateFollow,
+    follow: plan.stateFile.follow,
     stop: stop$,
   }).pipe(
     tap((items) => {
@@ -149,6 +142,6 @@ function brokerInputs(plan: SourcePlan, { options, start, stop$, warner }: Sourc
     follow: plan.broker.follow,
     stop: stop$,
     onStatus: (m) => warner.warn(m),
-    ...decodeOptions(options),
+    ...decodeOptionsOf(options),
   }).pipe(catchError(failed(`the broker ${plan.broker.url.text}`)));
 }

@@ -14,7 +14,7 @@ import type { StateFile } from '../state/codecs';
 import { eventsPath, isDirectory, listFeatures, noStateDirMessage, statePath, unknownFeatureMessage } from '../state/layout';
 import { CorruptStateError, readStateFile, StateManager } from '../state/stateManager';
 import { preferredInput, storedCheckpoint, type InputMode } from './preferredInput';
-import type { MetricsProcessorOptions, Sources } from './processorOptions';
+import { decodeOptionsOf, type MetricsProcessorOptions, type Sources } from './processorOptions';
 import type { Warner } from './warnings';
 
 /** Where the fold starts: the stored checkpoint (as JSON, restored per subscription) or nothing. */
@@ -44,7 +44,7 @@ function inputMode(sources: Sources, logExists: boolean, prev: StateFile | null)
 function previousState(options: MetricsProcessorOptions, sources: Sources, warner: Warner): { prev: StateFile | null; manager: StateManager | null; recovered: boolean } {
   const { feature, stateDir } = options;
   if (options.persist) {
-    const manager = new StateManager({ stateDir, feature, ...(options.naiveTz !== undefined ? { naiveTz: options.naiveTz } : {}), ...(options.now ? { now: options.now } : {}) });
+    const manager = new StateManager({ stateDir, feature, ...decodeOptionsOf(options), ...(options.now ? { now: options.now } : {}) });
     try {
       return { prev: manager.load(), manager, recovered: false };
     } catch (err) {
