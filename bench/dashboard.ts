@@ -10,7 +10,6 @@
  */
 import blessed from 'blessed';
 import { spawn, spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { BehaviorSubject } from 'rxjs';
@@ -28,7 +27,7 @@ import { modelOf } from '../src/views/dashboard/viewModel';
 import { generateRun } from '../test/helpers/runGenerator';
 import { mulberry32 } from '../test/helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
-import { writeLog } from './process';
+import { envInt, MAIN, writeLog } from './process';
 
 export interface FrameFigures {
   /** Per frame: view-model only, widgets + screen.render only, and the two together (ms). */
@@ -244,8 +243,6 @@ export interface WatchFigures {
   readonly ratio: number;
 }
 
-const MAIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
-
 /** Seconds from starting `status --watch` (in a pseudo-terminal of 160×48, through `script`) until it shows the run complete. */
 function watchUntilComplete(stateDir: string, timeoutMs: number): Promise<number> {
   const command = `stty cols ${WIDTH} rows ${HEIGHT}; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(MAIN)} status --watch --state-dir ${JSON.stringify(stateDir)} --feature bench`;
@@ -294,11 +291,6 @@ export async function benchWatchComplete(tasks = envInt('BENCH_DASHBOARD_TASKS',
     removeTempDir(dir);
   }
 }
-
-const envInt = (name: string, fallback: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 const ms = (s: Stats): string => `mean ${s.mean.toFixed(2)}  p50 ${s.p50.toFixed(2)}  p95 ${s.p95.toFixed(2)}  max ${s.max.toFixed(2)} ms`;
 

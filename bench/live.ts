@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { generateRun } from '../test/helpers/runGenerator';
 import { mulberry32 } from '../test/helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
-import { writeLog } from './process';
+import { envInt, writeLog } from './process';
 
 const DIST = path.join(__dirname, '..', 'dist');
 const lib = require(path.join(DIST, 'index.js')) as typeof import('../src/index');
@@ -26,11 +26,6 @@ const { createMetricsProcessor, encodeEvent } = lib;
 
 const FEATURE = 'bench';
 const ROOT = path.join(__dirname, '..');
-
-const envInt = (name: string, fallback: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 export interface LiveFigures {
   readonly eventsPerSec: number;

@@ -22,7 +22,8 @@ import { mulberry32 } from '../test/helpers/seededRandom';
 import { makeTempDir, removeTempDir } from '../test/helpers/tempDir';
 
 const DIST = path.join(__dirname, '..', 'dist');
-const MAIN = path.join(DIST, 'cli', 'main.js');
+/** The built CLI, as users run it. */
+export const MAIN = path.join(DIST, 'cli', 'main.js');
 const lib = require(path.join(DIST, 'index.js')) as typeof import('../src/index');
 const { eventsPath } = require(path.join(DIST, 'state', 'layout.js')) as typeof import('../src/state/layout');
 const { encodeEvent } = lib;
@@ -162,7 +163,8 @@ export interface ProcessBenchFigures {
   readonly loadAverage: number;
 }
 
-const envInt = (name: string, fallback: number): number => {
+/** A size from the environment (a positive integer), else `fallback`. */
+export const envInt = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
