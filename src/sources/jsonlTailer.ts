@@ -117,6 +117,8 @@ class Tail {
   private readonly subs = new Subscription();
   private batch: TailItem[] = [];
   private reader: LineReader | null = null;
+  /** Where reading starts when the file is (re)opened: the asked offset, then 0 for a file that replaced it. */
+  private startAt: number;
   private readonly follow: boolean;
   private readonly chunkBytes: number;
   private readonly maxLineBytes: number;
@@ -128,6 +130,7 @@ class Tail {
     send: (batch: readonly TailItem[]) => void,
   ) {
     this.follow = options.follow ?? false;
+    this.startAt = Math.max(0, options.fromOffset ?? 0);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     const flush = (): void => {
@@ -178,14 +181,13 @@ class Tail {
   async run(): Promise<void> {
     const { emit } = this;
     let caughtUpAt = -1;
-    let startAt = Math.max(0, this.options.fromOffset ?? 0);
     for (;;) {
       if (this.closed) return;
       // A stop requested before this pass: this pass reads everything written so far, then ends.
       const finalPass = this.stopping;
       this.changed = false;
       if (this.reader === null) {
-        startAt = await this.open(startAt);
+        await this.open();
         if (this.closed) return;
       } else {
         await this.checkReplaced(this.reader);
@@ -193,7 +195,7 @@ class Tail {
       const reader = this.reader as LineReader | null;
       if (reader !== null) await reader.drain(emit, this.isClosed);
       if (this.closed) return;
-      const position = reader?.lineBoundary ?? startAt;
+      const position = reader?.lineBoundary ?? this.startAt;
       if (!this.follow || finalPass) {
         if (!finalPass && reader !== null && reader.pending > 0) emit({ kind: 'torn_tail', bytes: reader.pending, offset: reader.lineBoundary });
         if (!this.follow || caughtUpAt !== position) emit({ kind: 'caught_up', offset: position });
@@ -207,25 +209,18 @@ class Tail {
     }
   }
 
-  /** Opens the file if it is there, at `startAt` (0 if it shrank below it); returns where reading starts. */
-  private async open(startAt: number): Promise<number> {
+  /** Opens the file if it is there, at `startAt` (0 if it shrank below it). */
+  private async open(): Promise<void> {
     const opened = await openIfExists(this.file);
-    if (this.closed) {
+    if (opened === null || this.closed) {
       await opened?.handle.close();
-      return startAt;
+      return;
     }
-    if (opened === null) return startAt;
-    let at = startAt;
-    if (opened.size < at) {
-      this.emit({ kind: 'truncated', previousOffset: at });
-      at = 0;
+    if (opened.size < this.startAt) {
+      this.emit({ kind: 'truncated', previousOffset: this.startAt });
+      this.startAt = 0;
     }
-    this.reader = this.readerOf(opened, at);
-    return at;
-  }
-
-  private readerOf(opened: { handle: fs.promises.FileHandle; ino: number }, start: number): LineReader {
-    return new LineReader(opened.handle, opened.ino, start, this.chunkBytes, this.maxLineBytes, this.options.decode, this.options.keepLine);
+    this.reader = new LineReader(opened.handle, opened.ino, this.startAt, this.chunkBytes, this.maxLineBytes, this.options.decode, this.options.keepLine);
   }
 
   /** Truncation or rotation since the last read; switches `reader` accordingly. */
@@ -237,16 +232,12 @@ class Tail {
       await current.drain(emit, this.isClosed);
       if (current.pending > 0) emit({ kind: 'torn_tail', bytes: current.pending, offset: current.lineBoundary });
       emit.flush();
-      const previousOffset = current.lineBoundary;
+      emit({ kind: 'rotated', previousOffset: current.lineBoundary });
       await current.handle.close().catch(() => undefined);
+      // The new file is read from its start, now or (gone again for a moment) at the next pass.
       this.reader = null;
-      const opened = await openIfExists(this.file);
-      if (opened === null || this.closed) {
-        await opened?.handle.close();
-        return;
-      }
-      emit({ kind: 'rotated', previousOffset });
-      this.reader = this.readerOf(opened, 0);
+      this.startAt = 0;
+      await this.open();
       return;
     }
     // Same file (or its name is gone for now: keep reading what we hold open).
