@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { formatTimestamp, isValidZone, parseTimestamp, parseTimestampByPattern, TimestampOptions } from '../../src/events/timestamp';
+import { runInZone } from '../helpers/inZone';
 
 const ok = (s: string, options: TimestampOptions = {}): number => {
   const r = parseTimestamp(s, options);
@@ -54,8 +53,7 @@ parse('a naive and a Z stamp of the same instant give 0 under TZ=UTC (local time
     "const aware = parseTimestamp('2026-01-27T08:45:34.512733Z');",
     'process.stdout.write(String(naive.right - aware.right));',
   ].join('\n');
-  const root = path.resolve(__dirname, '..', '..');
-  const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
+  const child = runInZone('UTC', script);
   assert.is(child.status, 0, child.stderr);
   assert.is(child.stdout, '0');
 });
@@ -106,9 +104,8 @@ parse('reads naive stamps as its pattern does in the local zone, around its chan
     'for (const s of stamps) if (JSON.stringify(parseTimestamp(s)) !== JSON.stringify(parseTimestampByPattern(s))) differ += 1;',
     "process.stdout.write(`${stamps.length} ${differ}`);",
   ].join('\n');
-  const root = path.resolve(__dirname, '..', '..');
   for (const TZ of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe']) {
-    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ }, encoding: 'utf8' });
+    const child = runInZone(TZ, script);
     assert.is(child.status, 0, child.stderr);
     const [count, differ] = child.stdout.split(' ').map(Number);
     assert.ok((count ?? 0) > 1000, `${TZ}: ${count} stamps`);
