@@ -1,11 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LifecycleEvent } from '../../src/events/codecs';
-import { reduce } from '../../src/metrics/reducer';
 import { createRunState } from '../../src/metrics/runState';
 import { emptySnapshot, snapshotOf } from '../../src/metrics/snapshotOf';
-
-const T0 = Date.UTC(2026, 0, 27, 10, 0, 0);
+import { ev, snapshotAt, T0 } from '../helpers/events';
 
 const Empty = suite('emptySnapshot');
 
@@ -20,8 +17,7 @@ Empty('is a pending run of the feature with no figures made up', () => {
 
 Empty('is what folding no event gives, and differs from a run with one', () => {
   assert.equal(emptySnapshot(null, T0), snapshotOf(createRunState(null), T0));
-  const started: LifecycleEvent = { type: 'rush_started', ts: T0, data: { totalTasks: 3 } } as LifecycleEvent;
-  const one = snapshotOf(reduce(createRunState('f'), { kind: 'event', event: started }), T0 + 10);
+  const one = snapshotAt([ev('rush_started', 0, { totalTasks: 3 })], T0 + 10);
   assert.is(one.status, 'running');
   assert.is.not(emptySnapshot('f', T0 + 10).status, one.status);
 });
