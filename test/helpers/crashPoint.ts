@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { PausePoint } from '../../src/state/pausePoint';
+import { HANG_GUARD_MS } from './waitUntil';
 
 export interface KilledAt {
   /** What the child printed on stdout before it paused. */
@@ -17,13 +18,12 @@ export interface KillAtOptions {
   readonly point: PausePoint;
   /** Which time the point is reached (1: the first). */
   readonly nth: number;
-  /** Only a guard against a hang: a child that neither pauses nor ends in this time fails the test. */
-  readonly hangGuardMs?: number;
 }
 
 /**
  * Runs `node ...args` until it pauses at the point, SIGKILLs it there and resolves once it is gone.
- * Rejects when it ends without reaching the point (the test would prove nothing) or hangs.
+ * Rejects when it ends without reaching the point (the test would prove nothing) or neither pauses
+ * nor ends within `HANG_GUARD_MS`.
  */
 export function killAt(args: readonly string[], options: KillAtOptions): Promise<KilledAt> {
   const at = `${options.point}@${options.nth}`;
@@ -38,8 +38,8 @@ export function killAt(args: readonly string[], options: KillAtOptions): Promise
   return new Promise((resolve, reject) => {
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the child neither reached ${at} nor ended in ${options.hangGuardMs ?? 60_000} ms:\n${stderr}`));
-    }, options.hangGuardMs ?? 60_000);
+      reject(new Error(`the child neither reached ${at} nor ended in ${HANG_GUARD_MS} ms:\n${stderr}`));
+    }, HANG_GUARD_MS);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');

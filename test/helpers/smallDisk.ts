@@ -14,11 +14,6 @@ export function mountTmpfs(dir: string, bytes: number): void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
 }
 
-/** Grows (or shrinks) a tmpfs mounted by `mountTmpfs`: "freeing space". */
-export function resizeTmpfs(dir: string, bytes: number): void {
-  execFileSync('mount', ['-o', `remount,size=${bytes}`, dir]);
-}
-
 /** Makes `target` (created empty) show the file `source`, which lives on another file system. */
 export function bindFile(source: string, target: string): void {
   if (!fs.existsSync(source)) fs.writeFileSync(source, '');

@@ -63,7 +63,7 @@ export function importSpecifiers(source: SourceFile): string[] {
  * The file of `src/` a relative specifier of `from` names (`pipeline/inputs.ts`), or null for a
  * package or a file outside `src/` (`../../package.json`).
  */
-export function resolveImport(from: string, specifier: string, known: ReadonlySet<string>): string | null {
+function resolveImport(from: string, specifier: string, known: ReadonlySet<string>): string | null {
   if (!specifier.startsWith('.')) return null;
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
   for (const candidate of [base, `${base}.ts`, `${base}/index.ts`]) if (known.has(candidate)) return candidate;

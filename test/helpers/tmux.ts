@@ -21,14 +21,10 @@ export function tmuxMissing(): string | null {
 export interface WaitOptions {
   /** Read the pane with its colours and attributes as escape sequences (`capture-pane -e`). */
   readonly styled?: boolean;
-  readonly hangGuardMs?: number;
 }
 
 export interface TmuxServer {
   tmux(...args: string[]): string;
-  capture(target: string): string;
-  /** The pane with its colours and attributes as escape sequences (`capture-pane -e`). */
-  captureStyled(target: string): string;
   alternateOn(target: string): boolean;
   /** Polls the pane until `test` accepts it (a dashboard redraws on its own clock). */
   waitForPane<T>(target: string, what: string, test: (pane: string) => T | null | undefined | false, options?: WaitOptions): Promise<T>;
@@ -47,13 +43,11 @@ export function tmuxServer(socket: string): TmuxServer {
   const captureStyled = (target: string): string => tmux('capture-pane', '-p', '-e', '-t', target);
   return {
     tmux,
-    capture,
-    captureStyled,
     alternateOn: (target) => tmux('display-message', '-p', '-t', target, '#{alternate_on}').trim() === '1',
     waitForPane: (target, what, test, options = {}) => {
       let pane = '';
       const read = (): string => (pane = options.styled ? captureStyled(target) : capture(target));
-      return waitUntil(what, () => test(read()), { everyMs: 100, hangGuardMs: options.hangGuardMs }).catch((err: Error) => {
+      return waitUntil(what, () => test(read()), { everyMs: 100 }).catch((err: Error) => {
         throw new Error(`${err.message}; the pane shows:\n${pane}`);
       });
     },

@@ -8,8 +8,8 @@ export const HANG_GUARD_MS = 60_000;
 type Found<T> = T | null | undefined | false;
 
 /** Resolves with the first truthy value of `check`; rejects, naming `what`, after the hang guard. */
-export async function waitUntil<T>(what: string, check: () => Found<T> | Promise<Found<T>>, options: { everyMs?: number; hangGuardMs?: number } = {}): Promise<T> {
-  const deadline = Date.now() + (options.hangGuardMs ?? HANG_GUARD_MS);
+export async function waitUntil<T>(what: string, check: () => Found<T> | Promise<Found<T>>, options: { everyMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + HANG_GUARD_MS;
   for (;;) {
     const found = await check();
     if (found) return found;
