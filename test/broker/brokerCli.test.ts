@@ -11,9 +11,6 @@ import { startRedis } from '../helpers/redisServer';
 import { tempDirPerTest } from '../helpers/tempDir';
 import { copyGraph, runCli } from '../orchestrator/cliHarness';
 
-/** A local port nobody listens on. */
-const closedPort = freePort;
-
 let dir = '';
 const flags = suite('broker flags');
 tempDirPerTest(flags, 'mahabharatha-broker-cli-', (d) => (dir = d));
@@ -40,7 +37,8 @@ flags('wrong or missing flags are usage errors, in one line', async () => {
 
 flags('a broker that is not there: exit 1 at once, and rush leaves no run behind', async () => {
   copyGraph('broker.task-graph.json', dir);
-  const url = `redis://127.0.0.1:${await closedPort()}`;
+  // A local port nobody listens on.
+  const url = `redis://127.0.0.1:${await freePort()}`;
   for (const args of [['status', '--broker', url, '--feature', 'brokered', '--json'], ['worker', '--broker', url, '--feature', 'brokered'], ['rush', '--graph', 'broker.task-graph.json', '--broker', url, '--state-dir', 'state']]) {
     const r = await runCli(args, { cwd: dir, timeoutMs: 8000 });
     assert.is(r.code, 1, `${args[0]}: ${r.stderr}`);

@@ -47,12 +47,12 @@ function startRush(graph: string, { extra = [], claimTimeout = 1 }: RunArgs = {}
   const orch = mkdir('orch');
   copyGraph(graph, orch);
   const args = ['rush', '--graph', graph, '--workers', '0', '--broker', redis.url, '--state-dir', 'state', '--claim-timeout', String(claimTimeout), ...extra];
-  return startCli(args, { cwd: orch, timeoutMs: 90_000 });
+  return startCli(args, { cwd: orch });
 }
 
 function startWorker(feature: string, cwdDir: string, { extra = [], claimTimeout = 1 }: RunArgs = {}): Started {
   const args = ['worker', '--broker', redis.url, '--feature', feature, '--cwd', cwdDir, '--claim-timeout', String(claimTimeout), ...extra];
-  return startCli(args, { cwd: mkdir('worker-home'), timeoutMs: 90_000 });
+  return startCli(args, { cwd: mkdir('worker-home') });
 }
 
 /** `status --json` as a document without the moment it was computed at. */

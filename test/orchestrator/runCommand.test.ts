@@ -24,8 +24,6 @@ function isDead(pid: number): boolean {
   }
 }
 
-const eventually = (check: () => boolean, what: string): Promise<unknown> => waitUntil(what, check);
-
 run('reports success of a command run in the given directory, with the extra environment', async () => {
   const r = await runCommand(`node -e "require('fs').writeFileSync('out.txt', process.env.EXTRA)"`, { cwd: dir, timeoutMs: 10_000, env: { EXTRA: 'hello' } }).result;
   assert.equal({ ok: r.ok, exitCode: r.exitCode, error: r.error, timedOut: r.timedOut }, { ok: true, exitCode: 0, error: null, timedOut: false });
@@ -54,7 +52,7 @@ run('kills the whole process group on timeout, background children included', as
   assert.equal({ ok: r.ok, timedOut: r.timedOut, error: r.error }, { ok: false, timedOut: true, error: 'timed out after 0.4s' });
   const bg = Number(fs.readFileSync(path.join(dir, 'bg.pid'), 'utf8'));
   assert.ok(bg > 0);
-  await eventually(() => isDead(bg), 'the background child was killed');
+  await waitUntil('the background child was killed', () => isDead(bg));
 });
 
 run('kill() stops a running command', async () => {

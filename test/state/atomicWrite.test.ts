@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { suite, type Test } from 'uvu';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listTemps, removeStaleTemps, tempPathFor, writeFileAtomic, writeFileAtomicSync } from '../../src/state/atomicWrite';
 import { DEAD_PID } from '../helpers/deadPid';
@@ -9,8 +9,6 @@ import { tempDirInContext } from '../helpers/tempDir';
 interface Ctx {
   dir: string;
 }
-
-const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-atomic-');
 
 const temp = suite('tempPathFor');
 
@@ -25,7 +23,7 @@ temp('names a hidden temp file in the same directory, unique per call', () => {
 temp.run();
 
 const write = suite<Ctx>('writeFileAtomic');
-withTempDir(write);
+tempDirInContext(write, 'mhb-atomic-');
 
 write('creates a file', async ({ dir }) => {
   const file = path.join(dir, 'f.json');
@@ -106,7 +104,7 @@ write('concurrent writes each land whole: the file is one of them', async ({ dir
 write.run();
 
 const writeSync = suite<Ctx>('writeFileAtomicSync');
-withTempDir(writeSync);
+tempDirInContext(writeSync, 'mhb-atomic-');
 
 writeSync('creates and replaces a file, leaving no temp file', ({ dir }) => {
   const file = path.join(dir, 'f.json');
@@ -128,7 +126,7 @@ writeSync('a failed rename throws, keeps the target and removes the temp file', 
 writeSync.run();
 
 const stale = suite<Ctx>('removeStaleTemps');
-withTempDir(stale);
+tempDirInContext(stale, 'mhb-atomic-');
 
 stale('removes temp files of dead writers and of earlier runs with our pid', ({ dir }) => {
   const dead = path.join(dir, `.f.json.${DEAD_PID}.a1b2c3.tmp`);
@@ -171,7 +169,7 @@ stale('a missing directory has nothing to remove', ({ dir }) => {
 stale.run();
 
 const list = suite<Ctx>('listTemps');
-withTempDir(list);
+tempDirInContext(list, 'mhb-atomic-');
 
 list('lists the temp files of a base, whoever wrote them', ({ dir }) => {
   const a = path.join(dir, `.f.json.${process.pid}.a1b2c3.tmp`);

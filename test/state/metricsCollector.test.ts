@@ -38,11 +38,9 @@ function recordedRun(dir: string): StateManager {
 }
 
 const Collector = suite('MetricsCollector');
-const withDir = (fn: (dir: string) => void) => () => withTempDir(fn);
 
-Collector(
-  'test_worker_metrics_computation',
-  withDir((dir) => {
+Collector('test_worker_metrics_computation', () =>
+  withTempDir((dir) => {
     const c = new MetricsCollector(recordedRun(dir), { now: () => s(100) });
     const w0 = c.computeWorkerMetrics(0);
     assert.is(w0.initializationMs, 1200);
@@ -58,9 +56,8 @@ Collector(
   }),
 );
 
-Collector(
-  'test_task_metrics_computation',
-  withDir((dir) => {
+Collector('test_task_metrics_computation', () =>
+  withTempDir((dir) => {
     const c = new MetricsCollector(recordedRun(dir), { now: () => s(100) });
     const a = c.computeTaskMetrics('A');
     assert.is(a.queueWaitMs, 2000);
@@ -74,9 +71,8 @@ Collector(
   }),
 );
 
-Collector(
-  'test_level_metrics_computation',
-  withDir((dir) => {
+Collector('test_level_metrics_computation', () =>
+  withTempDir((dir) => {
     const c = new MetricsCollector(recordedRun(dir), { now: () => s(100) });
     const l1 = c.computeLevelMetrics(1);
     assert.is(l1.taskCount, 2);
@@ -91,9 +87,8 @@ Collector(
   }),
 );
 
-Collector(
-  'test_feature_metrics_aggregation',
-  withDir((dir) => {
+Collector('test_feature_metrics_aggregation', () =>
+  withTempDir((dir) => {
     const f = new MetricsCollector(recordedRun(dir), { now: () => s(100) }).computeFeatureMetrics();
     assert.is(f.totalDurationMs, 100_000);
     assert.is(f.workersUsed, 2);
@@ -112,9 +107,8 @@ Collector(
   }),
 );
 
-Collector(
-  'reads the state once per call, whatever the number of workers and levels',
-  withDir((dir) => {
+Collector('reads the state once per call, whatever the number of workers and levels', () =>
+  withTempDir((dir) => {
     const manager = recordedRun(dir);
     let reads = 0;
     const c = new MetricsCollector(
@@ -129,9 +123,8 @@ Collector(
   }),
 );
 
-Collector(
-  'exportJson writes the snake_case metrics, creating the directory',
-  withDir((dir) => {
+Collector('exportJson writes the snake_case metrics, creating the directory', () =>
+  withTempDir((dir) => {
     const out = path.join(dir, 'deep', 'er', 'metrics.json');
     new MetricsCollector(recordedRun(dir), { now: () => s(100) }).exportJson(out);
     const json = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>;
@@ -140,9 +133,8 @@ Collector(
   }),
 );
 
-Collector(
-  'metrics stored in the state and read back are the same (storeMetrics / getMetrics)',
-  withDir((dir) => {
+Collector('metrics stored in the state and read back are the same (storeMetrics / getMetrics)', () =>
+  withTempDir((dir) => {
     const manager = recordedRun(dir);
     const metrics = new MetricsCollector(manager, { now: () => s(100) }).computeFeatureMetrics();
     manager.storeMetrics(metrics);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/Either';
 import fc from 'fast-check';
-import { suite, type Test } from 'uvu';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { killAt } from '../helpers/crashPoint';
 import { DEAD_PID } from '../helpers/deadPid';
@@ -42,8 +42,6 @@ interface Ctx {
   dir: string;
 }
 
-const withTempDir = (tests: Test<Ctx>): void => tempDirInContext(tests, 'mhb-state-');
-
 const stateFile = (dir: string): string => path.join(dir, `${FEATURE}.json`);
 const manager = (dir: string, extra: { naiveTz?: string; now?: () => number } = {}): StateManager =>
   new StateManager({ stateDir: dir, feature: FEATURE, now: () => NOW, ...extra });
@@ -53,7 +51,7 @@ const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'ut
 // ---------------------------------------------------------------------------------------------
 
 const load = suite<Ctx>('StateManager.load');
-withTempDir(load);
+tempDirInContext(load, 'mhb-state-');
 
 load('a missing file gives the initial state', ({ dir }) => {
   assert.equal(manager(dir).load(), initialState(FEATURE));
@@ -185,7 +183,7 @@ load.run();
 // ---------------------------------------------------------------------------------------------
 
 const read = suite<Ctx>('StateManager.read / readStateFile');
-withTempDir(read);
+tempDirInContext(read, 'mhb-state-');
 
 read('a missing file reads as null', ({ dir }) => {
   assert.equal(manager(dir).read(), E.right(null));
@@ -290,7 +288,7 @@ decodeBytes.run();
 // ---------------------------------------------------------------------------------------------
 
 const save = suite<Ctx>('StateManager.save / saveSync');
-withTempDir(save);
+tempDirInContext(save, 'mhb-state-');
 
 save('writes indented JSON with a final newline, and creates the state dir', async ({ dir }) => {
   const nested = path.join(dir, 'a', 'b');
@@ -368,7 +366,7 @@ save.run();
 // ---------------------------------------------------------------------------------------------
 
 const setters = suite<Ctx>('StateManager recording API');
-withTempDir(setters);
+tempDirInContext(setters, 'mhb-state-');
 
 setters('recordTaskClaimed sets claimed_at (UTC Z), worker_id and status, and the worker current task', ({ dir }) => {
   const m = manager(dir);
@@ -490,7 +488,7 @@ setters.run();
 // ---------------------------------------------------------------------------------------------
 
 const metrics = suite<Ctx>('StateManager.storeMetrics / getMetrics');
-withTempDir(metrics);
+tempDirInContext(metrics, 'mhb-state-');
 
 const FEATURE_METRICS: FeatureMetrics = {
   computedAt: '2026-01-27T09:00:00.000Z',
@@ -552,7 +550,7 @@ metrics.run();
 // ---------------------------------------------------------------------------------------------
 
 const aside = suite<Ctx>('moveAside');
-withTempDir(aside);
+tempDirInContext(aside, 'mhb-state-');
 
 aside('renames to a file-safe UTC stamp and never replaces an existing file', ({ dir }) => {
   const file = path.join(dir, 'f.json');
@@ -571,7 +569,7 @@ aside.run();
 // ---------------------------------------------------------------------------------------------
 
 const kill = suite<Ctx>('StateManager under SIGKILL');
-withTempDir(kill);
+tempDirInContext(kill, 'mhb-state-');
 
 /** Runs the built package (`dist/`; `npm test` builds it first). */
 const SAVER = path.join(FIXTURES, 'stateSaver.js');
