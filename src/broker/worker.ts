@@ -298,7 +298,10 @@ async function waitForRun(redis: BrokerConnection['redis'], keys: RunKeys, leavi
   }
 }
 
-/** The consumer group, created if the orchestrator has not yet (both may try: one wins). */
+/**
+ * The consumer group. `markRunStarted` makes it with the run; a worker makes it again only when
+ * the task queue went away in between (an existing group is left as it is).
+ */
 async function ensureGroup(redis: BrokerConnection['redis'], keys: RunKeys): Promise<void> {
   try {
     await redis.xgroup('CREATE', keys.tasks, TASKS_GROUP, '0', 'MKSTREAM');
