@@ -153,7 +153,11 @@ function naiveOffset(whole: number, naiveTz: string | undefined): number | undef
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
-function zoneOffsetMinutes(zone: string, epochMs: number): number | null {
+/**
+ * The offset of `zone` (an IANA name) from UTC at an instant, in ms: the zone's wall clock read as
+ * UTC, less the instant's whole second. Null for a zone Intl does not know.
+ */
+export function zoneOffsetMs(zone: string, epochMs: number): number | null {
   let f = formatters.get(zone);
   if (f === undefined) {
     try {
@@ -176,7 +180,12 @@ function zoneOffsetMinutes(zone: string, epochMs: number): number | null {
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(Math.floor(epochMs)))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+function zoneOffsetMinutes(zone: string, epochMs: number): number | null {
+  const offset = zoneOffsetMs(zone, epochMs);
+  return offset === null ? null : Math.round(offset / 60_000);
 }
 
 /** Checks a `--naive-tz` value up front, so a typo is a usage error and not a stream of rejects. */

@@ -4,6 +4,7 @@
  * Pure: no clock, no environment; the caller says whether colour is on and which zone to use.
  */
 import { printable } from '../events/printable';
+import { zoneOffsetMs } from '../events/timestamp';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -56,52 +57,10 @@ export function progressBar(fraction: number, width = 20): { filled: string; emp
   return { filled: BAR_FULL.repeat(cells), empty: BAR_EMPTY.repeat(width - cells) };
 }
 
-/**
- * One formatter per zone: building an `Intl.DateTimeFormat` costs about 2 ms (measured under load),
- * using one a few µs; a process asks for one or two zones.
- */
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = timeZone ?? '';
-  let f = clockFormats.get(key);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZone,
-    });
-    clockFormats.set(key, f);
-  }
-  return f;
-}
-
-/** Zones change their offset only on a quarter hour of UTC time: within one, the offset is one. */
-const QUARTER_HOUR_MS = 15 * 60_000;
-
-/**
- * The zone's offset from UTC (ms) at an instant. Asking Intl for a date's parts is the costliest
- * step of printing a clock (a worker's task list prints thousands): 58 µs a stamp against 6 µs
- * with the offset kept (measured under load). So the answer for the last quarter hour asked is
- * kept per zone, and the clock itself is arithmetic.
- */
-const lastOffsets = new Map<string, { readonly quarter: number; readonly offset: number }>();
-
-function offsetAt(epochMs: number, timeZone: string | undefined): number {
-  const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
-  const key = timeZone ?? '';
-  const last = lastOffsets.get(key);
-  if (last !== undefined && last.quarter === quarter) return last.offset;
-  const p: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-  const offset = wall - Math.floor(epochMs / 1000) * 1000;
-  lastOffsets.set(key, { quarter, offset });
+/** The zone's offset from UTC (ms) at a whole-ms instant; an unknown zone is a RangeError, as Intl's own. */
+function offsetAt(epochMs: number, timeZone: string): number {
+  const offset = zoneOffsetMs(timeZone, epochMs);
+  if (offset === null) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
   return offset;
 }
 

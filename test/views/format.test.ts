@@ -126,6 +126,22 @@ clock('reads every instant as Intl does, across offset changes, half-hour zones 
   }
 });
 
+clock('fails on a zone Intl does not know, as Intl does, every time it is asked', () => {
+  const ms = Date.UTC(2026, 0, 27, 8, 5, 9);
+  let intlError: unknown;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Nowhere/Else' });
+  } catch (err) {
+    intlError = err;
+  }
+  assert.instance(intlError, RangeError);
+  for (let i = 0; i < 2; i += 1) {
+    assert.throws(() => formatClock(ms, 'Nowhere/Else'), (err: unknown) => err instanceof RangeError && err.message === (intlError as RangeError).message);
+    assert.throws(() => formatDateTime(ms, 'Nowhere/Else'), (err: unknown) => err instanceof RangeError && err.message === (intlError as RangeError).message);
+  }
+  assert.is(formatClock(null, 'Nowhere/Else'), '-');
+});
+
 clock('is a dash when unknown', () => {
   assert.is(formatClock(null), '-');
   assert.is(formatClock(undefined, 'UTC'), '-');
