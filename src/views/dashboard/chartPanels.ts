@@ -6,7 +6,7 @@
 import { formatDuration, oneLine, plural } from '../format';
 import { barLines, columnChart, COLUMN_CELLS, durationHistogram, throughputSeries, type BarLine, type Bucket, type ColumnChart, type ThroughputSeries } from './charts';
 import { innerHeight, innerWidth, type Layout } from './layout';
-import { completedDurations, completionTimes, type SnapshotBasis } from './snapshotBasis';
+import { completedDurations, completionTimes, drawnFor, type SnapshotBasis } from './snapshotBasis';
 import { formatWholeSeconds } from './time';
 
 export interface DurationChart {
@@ -66,6 +66,5 @@ export function throughputChart(basis: SnapshotBasis, layout: Layout, clockEnd: 
       chart: panel ? columnChart(series.counts, series.labels, width, height) : { rows: [], xAxis: '' },
     };
   };
-  // An ended run's clock stands still: its chart is drawn once per snapshot and size.
-  return basis.snapshot.endedAt === null ? chart() : basis.memo(`throughput:${width}x${height}:${clockEnd}`, chart);
+  return drawnFor(basis, `throughput:${width}x${height}:${clockEnd}`, chart);
 }

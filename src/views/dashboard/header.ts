@@ -9,7 +9,6 @@ import type { RunSnapshot } from '../../metrics/snapshot';
 import { formatPercent, oneLine, progressBar } from '../format';
 import { anomalies, ingestSummary } from '../statusModel';
 import { innerWidth, type Layout } from './layout';
-import { LEVEL_WORD, type LevelRow } from './levels';
 import type { Cell, Tone } from './table';
 import { formatWholeSeconds } from './time';
 
@@ -50,10 +49,9 @@ export interface HeaderContext {
   readonly paused: boolean;
   /** Live workers whose heartbeats stopped. */
   readonly stalled: number;
-  readonly levels: readonly LevelRow[];
 }
 
-export function headerStateOf(facts: RunFacts): HeaderState {
+function headerStateOf(facts: RunFacts): HeaderState {
   return facts.status === 'pending' ? 'waiting' : facts.status;
 }
 
@@ -135,11 +133,12 @@ function gaugeLine(f: HeaderFigures, failed: number, width: number): { gauge: Se
 }
 
 /** The status line: feature, state and clock always (cut if need be); the rest when it fits. */
-function statusLine(f: HeaderFigures, snapshot: RunSnapshot, context: HeaderContext, leftOver: readonly Segment[], width: number): Segment[] {
+function statusLine(f: HeaderFigures, snapshot: RunSnapshot, facts: RunFacts, context: HeaderContext, leftOver: readonly Segment[], width: number): Segment[] {
   const status: Segment[] = [{ text: f.feature, tone: 'normal' }, { text: '  ' }, { text: f.state.toUpperCase(), tone: STATE_TONE[f.state] }, { text: `  elapsed ${f.elapsed}` }];
-  const { levels, stalled } = context;
-  const current = levels.find((l) => l.current);
-  const levelsDone = levels.filter((l) => l.status === LEVEL_WORD.done).length;
+  const { stalled } = context;
+  const { levels } = facts;
+  const current = levels.find((l) => l.level === facts.currentLevel);
+  const levelsDone = levels.filter((l) => l.phase === 'done').length;
   const workers = snapshot.metrics.workerMetrics;
   const busy = workers.filter((w) => w.currentTask).length;
   const optional: Segment[] = [];
@@ -168,7 +167,7 @@ export function headerOf(snapshot: RunSnapshot, facts: RunFacts, context: Header
   const f = headerFigures(snapshot, facts);
   const width = innerWidth(layout.header, layout.bordered);
   const { gauge, leftOver } = gaugeLine(f, facts.failed, width);
-  const lines: Segment[][] = [statusLine(f, snapshot, context, leftOver, width), gauge];
+  const lines: Segment[][] = [statusLine(f, snapshot, facts, context, leftOver, width), gauge];
   if (layout.mode === 'full') lines.push(ingestLine(f, snapshot.error, width));
   return {
     feature: f.feature,

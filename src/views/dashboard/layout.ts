@@ -42,7 +42,8 @@ export function layoutMode(width: number, height: number): LayoutMode {
   return 'full';
 }
 
-const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
+/** `n` kept within `lo`..`hi`. */
+export const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
 
 /** Rows inside a panel (its border takes two when it has one). */
 export const innerHeight = (r: Rect, bordered: boolean): number => Math.max(0, r.height - (bordered ? 2 : 0));

@@ -32,11 +32,11 @@ const LEVEL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'p95', header: 'P95', width: 6, priority: 1, align: 'right' },
 ];
 
-export const LEVEL_WORD: Readonly<Record<LevelPhase, string>> = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed', stopped: 'stopped' };
+const LEVEL_WORD: Readonly<Record<LevelPhase, string>> = { done: 'complete', running: 'running', pending: 'pending', failed: 'failed', stopped: 'stopped' };
 const LEVEL_TONE: Readonly<Record<string, Tone>> = { complete: 'good', running: 'warn', failed: 'alert', pending: 'muted', stopped: 'warn' };
 
 /** The level columns, DONE as wide as its widest `done/total` (`2500/2500` is never cut). */
-export function levelColumnsFor(rows: readonly LevelRow[]): ColumnSpec[] {
+function levelColumnsFor(rows: readonly LevelRow[]): ColumnSpec[] {
   const done = Math.max(0, ...rows.map((r) => `${r.done}/${r.total}`.length));
   return LEVEL_COLUMNS.map((c) => (c.key === 'done' ? { ...c, width: Math.max(c.width, done) } : c));
 }

@@ -5,6 +5,7 @@
  * has it all). Charts are text (bars and columns of block characters), so they need no canvas.
  */
 import blessed from 'blessed';
+import { HELP_LINES } from './keyHelp';
 import type { Layout, Rect } from './layout';
 import { tableLines, type TableModel } from './table';
 import { escapeTags, segmentsMarkup, type Theme } from './theme';
@@ -156,6 +157,9 @@ function countLabel(name: string, table: TableModel): string {
   return ` ${name} (${range.trim()}) `;
 }
 
+/** The help overlay's text, escaped for blessed's tags. */
+const HELP_TEXT = HELP_LINES.map(escapeTags).join('\n');
+
 /** Shows the overlay that is open: the help, a worker's task list (its chosen line inverse), or a task's detail. */
 function overlayPainter(w: Widgets, theme: Theme, set: Tracker) {
   const { help, tasks } = w;
@@ -163,7 +167,7 @@ function overlayPainter(w: Widgets, theme: Theme, set: Tracker) {
   // Lines the task detail has been scrolled by since it opened (the box stops at its ends).
   let scrolled = 0;
   return (model: DashboardModel, overlay: Overlay, taskScroll: number): void => {
-    set.content(help, model.help.map(escapeTags).join('\n'));
+    set.content(help, HELP_TEXT);
     if (overlay === 'help') help.show();
     else help.hide();
     if (overlay === 'tasks' && model.workerTasks) {

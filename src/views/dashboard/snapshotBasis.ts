@@ -31,6 +31,12 @@ export function snapshotBasis(snapshot: RunSnapshot, graph: TaskGraph | null = n
   };
 }
 
+/**
+ * What `draw()` gives for this frame. An ended run no longer moves with the clock, so it is drawn
+ * once per snapshot and `key` (which names the size); a running one every frame.
+ */
+export const drawnFor = <T>(basis: SnapshotBasis, key: string, draw: () => T): T => (basis.snapshot.endedAt === null ? draw() : basis.memo(key, draw));
+
 /** Execution times of the completed tasks (the duration histogram's samples). */
 export const completedDurations = (basis: SnapshotBasis): readonly number[] =>
   basis.memo('completed-durations', () => {

@@ -40,7 +40,7 @@ const MARKS: ReadonlyArray<[AttemptOutcome, string, Tone]> = [
 ];
 const RANK = new Map(MARKS.map(([outcome], i) => [outcome, i]));
 const IDLE = ' ';
-export const TIMELINE_LEGEND = '█ done ▒ running x failed / interrupted';
+const TIMELINE_LEGEND = '█ done ▒ running x failed / interrupted';
 
 const EMPTY: TimelineModel = { rows: [], bars: 0, footer: 'no attempts yet' };
 

@@ -6,6 +6,7 @@
  * Keys act on what the screen shows (the workers listed, the lines of a task list, the height of
  * the events panel): `afterFrame` records that from each frame's model.
  */
+import { clamp } from './layout';
 
 /** Which overlay is open over the panels. */
 export type Overlay = 'none' | 'help' | 'tasks' | 'task';
@@ -56,8 +57,6 @@ export const initialUi: UiState = {
 
 /** Task-list lines a PgUp/PgDn moves. */
 const TASK_PAGE = 10;
-
-const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
 
 /** ↑/↓ (and PgUp/PgDn in a task list): the line, the scroll, or the worker. */
 function move(ui: UiState, step: number): UiState {

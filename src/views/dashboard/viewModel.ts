@@ -11,10 +11,10 @@ import { runFactsOf } from '../statusModel';
 import { durationChart, NO_DURATIONS, NO_THROUGHPUT, throughputChart, type DurationChart, type ThroughputChart } from './chartPanels';
 import { eventLog, type LogLine, type LogView, type Notice } from './eventLog';
 import { headerOf, type HeaderModel } from './header';
-import { HELP_LINES, hintFor } from './keyHelp';
+import { hintFor } from './keyHelp';
 import { innerHeight, innerWidth, layoutFor, type Layout } from './layout';
 import { levelRowsOf, levelsTable, levelsWidth, type LevelRow } from './levels';
-import { snapshotBasis, type SnapshotBasis } from './snapshotBasis';
+import { drawnFor, snapshotBasis, type SnapshotBasis } from './snapshotBasis';
 import type { TableModel } from './table';
 import { timelineBasis, timelineOf, type TimelineModel } from './timeline';
 import { taskDetailView, workerTasksOf, type OpenTask, type TaskDetailView, type WorkerTasks } from './workerTasks';
@@ -72,7 +72,6 @@ export interface DashboardModel {
   /** The task opened from that list, when one is. */
   readonly taskDetail: TaskDetailView | null;
   readonly hint: string;
-  readonly help: readonly string[];
   /** Set in the too-small layout: the message shown instead of the panels. */
   readonly tooSmall: string | null;
 }
@@ -96,12 +95,12 @@ export function modelOf(basis: SnapshotBasis, options: DashboardModelOptions): D
     levelsWidth: levelsWidth(levelRows),
   });
   const hint = hintFor(options.width, options.paused, layout.log !== null);
-  if (layout.mode === 'too-small') return tooSmallModel(snapshot, facts, options, layout, hint, levelRows);
+  if (layout.mode === 'too-small') return tooSmallModel(snapshot, facts, options, layout, hint);
 
   const workers = workersPanel(snapshot, facts, { layout, now: options.now, stallAfterMs: options.stallAfterMs, selectedWorker: options.selectedWorker });
   return {
     layout,
-    header: headerOf(snapshot, facts, { layout, paused: options.paused, stalled: workers.stalled, levels: levelRows }),
+    header: headerOf(snapshot, facts, { layout, paused: options.paused, stalled: workers.stalled }),
     levels: { rows: levelRows, table: levelsTable(levelRows, layout) },
     workers,
     durations: durationChart(basis, layout),
@@ -111,27 +110,26 @@ export function modelOf(basis: SnapshotBasis, options: DashboardModelOptions): D
     workerTasks: workers.selectedWorker === null || (options.overlay ?? 'tasks') !== 'tasks' ? null : workerTasksOf(basis, workers.selectedWorker, options.timeZone, options.selectedTaskLine ?? 0),
     taskDetail: taskDetailView(snapshot, options.openTask, { now: options.now, width: options.width, timeZone: options.timeZone }),
     hint,
-    help: HELP_LINES,
     tooSmall: null,
   };
 }
 
-/** The task stream; once the run ended it no longer moves with the clock, so it is drawn once per snapshot and size. */
+/** The task stream, drawn once per snapshot and size once the run ended. */
 function timelinePanel(basis: SnapshotBasis, layout: Layout, now: number): TimelineModel {
   if (!layout.timeline) return NO_TIMELINE;
   const size = { width: innerWidth(layout.timeline, layout.bordered), height: innerHeight(layout.timeline, layout.bordered) };
   const draw = (): TimelineModel => timelineOf(basis.snapshot, { now, ...size }, basis.memo('timeline', () => timelineBasis(basis.snapshot)));
-  return basis.snapshot.endedAt === null ? draw() : basis.memo(`timeline:${size.width}x${size.height}`, draw);
+  return drawnFor(basis, `timeline:${size.width}x${size.height}`, draw);
 }
 
 export function tooSmallMessage(width: number, height: number): string {
   return `Terminal too small (${width}×${height}); the dashboard needs at least 40×12. Press q to quit.`;
 }
 
-function tooSmallModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardModelOptions, layout: Layout, hint: string, levels: readonly LevelRow[]): DashboardModel {
+function tooSmallModel(snapshot: RunSnapshot, facts: RunFacts, options: DashboardModelOptions, layout: Layout, hint: string): DashboardModel {
   return {
     layout,
-    header: headerOf(snapshot, facts, { layout, paused: options.paused, stalled: 0, levels }),
+    header: headerOf(snapshot, facts, { layout, paused: options.paused, stalled: 0 }),
     levels: { rows: [], table: NO_TABLE },
     workers: { rows: [], table: NO_TABLE, selectedIndex: null, selectedWorker: null, stalled: 0 },
     durations: NO_DURATIONS,
@@ -142,7 +140,6 @@ function tooSmallModel(snapshot: RunSnapshot, facts: RunFacts, options: Dashboar
     workerTasks: null,
     taskDetail: null,
     hint,
-    help: HELP_LINES,
     tooSmall: tooSmallMessage(options.width, options.height),
   };
 }

@@ -144,7 +144,7 @@ export function workerTasksOf(basis: SnapshotBasis, workerId: number, timeZone: 
 }
 
 /** Columns the task overlay offers its text (the box is at most 100 wide, border included). */
-export const taskOverlayWidth = (width: number): number => Math.max(10, Math.min(width - 2, 100) - 2);
+const taskOverlayWidth = (width: number): number => Math.max(10, Math.min(width - 2, 100) - 2);
 
 export function taskDetailView(snapshot: RunSnapshot, open: OpenTask | null | undefined, options: { readonly now: number; readonly width: number; readonly timeZone?: string | undefined }): TaskDetailView | null {
   if (!open) return null;

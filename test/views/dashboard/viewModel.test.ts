@@ -124,6 +124,23 @@ header('says the run is waiting before any event, with no invented total', () =>
   assert.is(h.eta, null);
 });
 
+header('places the run among its levels as the level table does: the current row, and the rows complete', () => {
+  const graph = { feature: 'dash-demo', tasks: [...midway().tasks.map((t) => ({ id: t.taskId, level: t.level ?? 1 })), { id: 'X-1', level: 9 }] };
+  const runs: [string, RunSnapshot, Partial<DashboardModelOptions>][] = [
+    ['waiting', snapshotOf(createRunState(null), T0), {}],
+    ['midway', midway(), {}],
+    ['midway with an unseen level', midway(), { graph }],
+    ['complete', complete(), { now: T0 + 12_000 }],
+  ];
+  for (const [name, snapshot, options] of runs) {
+    const full = model(snapshot, options);
+    const rows = full.levels.rows;
+    const words = levelWords(rows.find((r) => r.current)?.level ?? null, rows.filter((r) => r.status === 'complete').length, rows.length);
+    assert.ok(text(full.header.lines[0] ?? []).includes(`  ${words}  `), `${name}: ${text(full.header.lines[0] ?? [])} lacks ${words}`);
+  }
+  assert.match(text(model(complete(), { now: T0 + 12_000 }).header.lines[0] ?? []), /all 4 levels done/);
+});
+
 header('keeps every header line within the terminal width', () => {
   for (const [width, height] of [[120, 40], [80, 24], [40, 12]] as const) {
     const h = model(midway(T0 + 7_000, [{ kind: 'rejected', reason: 'bad_data' }]), { width, height, paused: true }).header;
