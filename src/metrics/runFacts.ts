@@ -70,6 +70,9 @@ const IN_FLIGHT = new Set(['claimed', 'in_progress', 'verifying']);
 const NOT_STARTED = new Set(['todo', 'pending']);
 const GONE_WORKER = new Set(['stopped', 'crashed']);
 
+/** A worker that stopped or crashed: its uptime and last activity no longer grow. */
+export const workerGone = (w: Pick<WorkerMetrics, 'status'>): boolean => GONE_WORKER.has(w.status ?? '');
+
 export function factsOf(snapshot: RunSnapshot, inputs: FactsInputs): RunFacts {
   const graphLevels = inputs.graphLevels ?? null;
   const status: RunPhase = snapshot.status === 'running' && inputs.orchestratorGone === true ? 'abandoned' : snapshot.status;
@@ -317,7 +320,7 @@ function etaOf(snapshot: RunSnapshot, basis: Basis, levels: readonly LevelFacts[
   return Math.round(eta);
 }
 
-const isLive = (w: WorkerMetrics): boolean => typeof w.startedAt === 'number' && !GONE_WORKER.has(w.status ?? '');
+const isLive = (w: WorkerMetrics): boolean => typeof w.startedAt === 'number' && !workerGone(w);
 
 const elapsedOf = (t: TaskMetrics, now: number): number => {
   const since = t.claimedAt ?? t.startedAt ?? null;

@@ -3,7 +3,7 @@
  * done/failed, mean task time, utilization, the age of its last event, and the STALLED flag
  * (DESIGN §7). Ages are read on the run's clock (facts' `clockEnd`): frozen once the run ended.
  */
-import { stalledWorkers, type RunFacts } from '../../metrics/runFacts';
+import { stalledWorkers, workerGone, type RunFacts } from '../../metrics/runFacts';
 import type { RunSnapshot, WorkerMetrics } from '../../metrics/snapshot';
 import { formatDuration, formatPercent } from '../format';
 import { workerAvgMs } from '../statusModel';
@@ -50,14 +50,13 @@ const WORKER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'lastEvent', header: 'LAST', width: 6, priority: 1, align: 'right' },
 ];
 
-const GONE = new Set(['stopped', 'crashed']);
 const WORKER_TONE: Readonly<Record<string, Tone>> = { running: 'good', idle: 'muted', stopped: 'muted', crashed: 'alert' };
 
 /** Time from an instant to `now`, never negative; null when the instant is unknown. */
 const since = (at: number | null | undefined, now: number): number | null => (typeof at === 'number' ? Math.max(0, now - at) : null);
 
 function workerRowOf(w: WorkerMetrics, stalled: boolean, now: number): WorkerRow {
-  const live = !GONE.has(w.status ?? '');
+  const live = !workerGone(w);
   const busy = typeof w.currentTask === 'string' && w.currentTask !== '';
   return {
     id: w.workerId,
