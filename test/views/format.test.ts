@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runInZone } from '../helpers/inZone';
 import { mulberry32 } from '../helpers/seededRandom';
 import {
   formatClock,
@@ -164,9 +163,8 @@ clock('in this machine’s zone, prints what the zone named prints, across chang
     'for (let ms = -86_400_000; ms < 86_400_000; ms += 433_000) if (formatDateTime(ms) !== formatDateTime(ms, zone)) differ += 1;',
     'process.stdout.write(`${zone} ${differ}`);',
   ].join('\n');
-  const root = path.resolve(__dirname, '..', '..');
   for (const TZ of ['Europe/Berlin', 'Australia/Lord_Howe', 'America/St_Johns', 'UTC']) {
-    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: root, env: { ...process.env, TZ }, encoding: 'utf8' });
+    const child = runInZone(TZ, script);
     assert.is(child.status, 0, child.stderr);
     assert.is(child.stdout, `${TZ} 0`);
   }
